@@ -1,0 +1,23 @@
+# Every third-party dependency is found here, once, from Debian's packages
+# (tools/install-deps.sh installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(TBB REQUIRED)
+find_package(assimp REQUIRED)
+find_package(Bullet REQUIRED)
+find_package(Vulkan REQUIRED)
+pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavcodec libavformat libavutil libswscale)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+
+find_program(GLSLC glslc REQUIRED)
+
+# Bullet's Debian config exports variables, not targets: wrap them in one.
+if(NOT TARGET silt_bullet)
+  add_library(silt_bullet INTERFACE)
+  target_include_directories(silt_bullet SYSTEM INTERFACE ${BULLET_INCLUDE_DIRS})
+  target_link_libraries(silt_bullet INTERFACE BulletDynamics BulletCollision LinearMath)
+endif()

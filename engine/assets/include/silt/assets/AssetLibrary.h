@@ -1,0 +1,40 @@
+#pragma once
+// The bundled asset library: the meshes under <source>/assets/meshes/, each described by
+// assets/meshes/<name>.json (category, density, default size). Loaded through importMesh.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "silt/core/Result.h"
+#include "silt/core/TriangleMesh.h"
+
+namespace silt::assets {
+
+struct AssetInfo {
+    std::string name;        ///< "chair"
+    std::string category;    ///< "furniture", "container", "vessel" …
+    float density = 500.0f;  ///< kg/m³, bulk density of the object (hollow objects count air)
+    std::filesystem::path meshFile;  ///< preferred file (glTF), absolute
+};
+
+class AssetLibrary {
+public:
+    /// Scans `meshDir` for <name>.json sidecars. Errors name the sidecar and the field.
+    [[nodiscard]] static Result<AssetLibrary> open(const std::filesystem::path& meshDir);
+
+    [[nodiscard]] const std::vector<AssetInfo>& assets() const { return mAssets; }
+    [[nodiscard]] const AssetInfo* find(const std::string& name) const;
+    /// Names of assets in `category`, sorted.
+    [[nodiscard]] std::vector<std::string> namesInCategory(const std::string& category) const;
+    /// Imports the asset's mesh in its own frame: metres, +Y up, base at y = 0, centred in x, z.
+    [[nodiscard]] Result<TriangleMesh> load(const std::string& name) const;
+
+private:
+    std::vector<AssetInfo> mAssets;  ///< sorted by name
+};
+
+/// The folder of bundled meshes: $SILT_ASSET_DIR if set, else the one compiled in.
+std::filesystem::path bundledMeshDir();
+
+}  // namespace silt::assets

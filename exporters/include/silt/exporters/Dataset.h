@@ -1,0 +1,27 @@
+#pragma once
+// The dataset folder: complete clips under clips/, and a dataset.json card listing them.
+// The card is rewritten atomically from the clips that are complete on disk, so it never
+// lists a partial clip, and a re-run after a kill produces the same card.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "silt/core/Result.h"
+
+namespace silt::exporters {
+
+/// Names of committed clip folders under <datasetDir>/clips, sorted; staging folders skipped.
+[[nodiscard]] std::vector<std::string> listCompleteClips(const std::filesystem::path& datasetDir);
+
+/// Writes <datasetDir>/dataset.json: `card` plus "clips": [{name, caption?, frames, …}] built
+/// from each complete clip's clip.json, in name order.
+[[nodiscard]] Status writeDatasetCard(const std::filesystem::path& datasetDir,
+                                      nlohmann::json card);
+
+/// Removes staging folders left in <datasetDir>/clips by killed runs.
+void removeStaleStaging(const std::filesystem::path& datasetDir);
+
+}  // namespace silt::exporters

@@ -1,0 +1,70 @@
+#pragma once
+// ScenePlan: one clip's scene with every random choice already made. Plain data, the only
+// thing the later stages (physics, render, exporters) learn about the scene. Produced by
+// scenes::randomize() from a SceneTemplate, the dataset seed and the clip index.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "silt/core/Camera.h"
+#include "silt/core/Math.h"
+#include "silt/core/TriangleMesh.h"
+
+namespace silt::scenes {
+
+/// A rigid object: one bundled asset at a pose, dropped into the world.
+struct ObjectPlan {
+    std::string asset;                          ///< asset name in the library ("chair")
+    std::string category;                       ///< semantic class ("furniture")
+    uint32_t instanceId = 0;                    ///< label id, 1-based (0 = background)
+    Pose pose;                                  ///< initial pose of the asset's frame, m
+    float scale = 1.0f;                         ///< uniform scale applied to the asset mesh
+    float density = 500.0f;                     ///< kg/m³
+    float friction = 0.5f;                      ///< Coulomb coefficient, dimensionless
+    float restitution = 0.3f;                   ///< 0..1
+    Vec3f linearVelocity = Vec3f::Zero();       ///< m/s, initial
+    Vec3f angularVelocity = Vec3f::Zero();      ///< rad/s, initial, world frame
+    SurfaceMaterial material;                   ///< appearance
+};
+
+/// The ground: an infinite plane at y = 0 (drawn as a square of `halfExtent`).
+struct GroundPlan {
+    float friction = 0.6f;      ///< Coulomb coefficient
+    float restitution = 0.2f;   ///< 0..1
+    float halfExtent = 10.0f;   ///< m, half side of the drawn square
+    SurfaceMaterial material{Vec3f(0.55f, 0.5f, 0.42f), 0.0f, 0.9f};
+};
+
+/// How the camera moves over the clip.
+struct CameraPlan {
+    CameraIntrinsics intrinsics;
+    Vec3f position{3.0f, 2.0f, 3.0f};  ///< m, at t = 0
+    Vec3f target{0.0f, 0.3f, 0.0f};    ///< m, look-at point
+    std::string path = "static";       ///< "static" | "orbit"
+    float orbitRate = 0.0f;            ///< rad/s about the vertical axis through target (orbit)
+
+    /// The camera at time t (s).
+    [[nodiscard]] CameraState at(float t) const;
+};
+
+struct ScenePlan {
+    std::string templateName;
+    uint64_t seed = 0;        ///< dataset seed
+    uint64_t clipIndex = 0;
+    uint32_t frames = 48;     ///< output frames
+    uint32_t fps = 24;        ///< frames per second
+    uint32_t substeps = 8;    ///< physics steps per frame
+    Vec3f gravity{0.0f, -9.81f, 0.0f};  ///< m/s²
+    GroundPlan ground;
+    std::vector<ObjectPlan> objects;
+    CameraPlan camera;
+    LightingDesc lighting;
+    /// Every value drawn from a distribution, keyed by its JSON path in the template
+    /// ("/objects/0/position/1": 1.23). Recorded in the clip metadata.
+    nlohmann::json sampled = nlohmann::json::object();
+};
+
+}  // namespace silt::scenes

@@ -1,0 +1,52 @@
+#pragma once
+// Scene templates: the JSON scene-spec format (docs/scene-spec.md), parsed and checked.
+// A template's values are fixed or distributions; randomize() turns a template into one
+// clip's ScenePlan. Parse errors name the file, the line/column (malformed JSON) or the
+// JSON path (e.g. "/objects/1/density"), and what was expected.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "silt/core/Result.h"
+#include "silt/scenes/ScenePlan.h"
+
+namespace silt::scenes {
+
+/// A parsed, validated template. The JSON is kept as written; randomize() reads it.
+struct SceneTemplate {
+    std::string name;
+    std::string description;   ///< one line, shown by `silt scenes`
+    std::string source;        ///< file path, or "builtin:<name>"
+    nlohmann::json spec;       ///< validated spec
+};
+
+/// Parses and validates spec text. `source` names it in error messages.
+[[nodiscard]] Result<SceneTemplate> parseSceneTemplate(std::string_view text,
+                                                        const std::string& source);
+/// Reads and parses a template file.
+[[nodiscard]] Result<SceneTemplate> loadSceneTemplate(const std::filesystem::path& path);
+
+/// Templates compiled into the binary (scenes/templates/*.json), sorted by name.
+[[nodiscard]] const std::vector<SceneTemplate>& builtinTemplates();
+/// The template used when no --scene is given.
+[[nodiscard]] const SceneTemplate& defaultTemplate();
+
+/// Resolves --scene: a builtin name, or else a path to a JSON file.
+[[nodiscard]] Result<SceneTemplate> resolveScene(const std::string& nameOrFile);
+
+/// Overrides from the command line; unset fields keep the template's values.
+struct PlanOverrides {
+    std::optional<uint32_t> frames, fps, width, height;
+};
+
+/// Draws every open value of `scene` from the clip's RNG streams
+/// (streamFor(seed, clipIndex, purpose)) and returns the clip's plan.
+[[nodiscard]] ScenePlan randomize(const SceneTemplate& scene, uint64_t seed, uint64_t clipIndex,
+                                  const PlanOverrides& overrides = {});
+
+}  // namespace silt::scenes
