@@ -5,6 +5,7 @@
 // JSON path (e.g. "/objects/1/density"), and what was expected.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,9 +45,19 @@ struct PlanOverrides {
     std::optional<uint32_t> frames, fps, width, height;
 };
 
+/// What the randomizer needs to know about an asset (from assets::AssetLibrary).
+struct AssetFacts {
+    std::string category;   ///< semantic class
+    float density = 500.0f; ///< kg/m³, used when the template gives none
+};
+/// Looks an asset up by name; nullopt when there is no such asset.
+using AssetLookup = std::function<std::optional<AssetFacts>(const std::string& name)>;
+
 /// Draws every open value of `scene` from the clip's RNG streams
-/// (streamFor(seed, clipIndex, purpose)) and returns the clip's plan.
-[[nodiscard]] ScenePlan randomize(const SceneTemplate& scene, uint64_t seed, uint64_t clipIndex,
-                                  const PlanOverrides& overrides = {});
+/// (streamFor(seed, clipIndex, purpose)) and returns the clip's plan. Fails (naming the
+/// template's source and JSON path) only for an asset name the lookup does not know.
+[[nodiscard]] Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& assets,
+                                          uint64_t seed, uint64_t clipIndex,
+                                          const PlanOverrides& overrides = {});
 
 }  // namespace silt::scenes
