@@ -1,0 +1,72 @@
+#pragma once
+// The rigid-body world: Bullet bodies above a ground plane at y = 0, stepped with a fixed
+// substep. Bullet types stay inside; callers see plain descriptions and states.
+//
+// Frames: a body is described in its asset's frame (the mesh's local frame, scaled). Bullet
+// wants a frame at the centre of mass along the principal axes of inertia; RigidWorld keeps
+// that conversion internal, so poses going in and coming out are always of the asset frame.
+//
+// Determinism: Bullet runs single-threaded here; the same bodies added in the same order
+// and stepped with the same substeps give bit-identical states.
+// Thread-safety: none; one thread drives a RigidWorld.
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "silt/core/Math.h"
+#include "silt/core/TriangleMesh.h"
+
+namespace silt::physics {
+
+struct RigidWorldDesc {
+    Vec3f gravity{0.0f, -9.81f, 0.0f};  ///< m/s²
+    float groundFriction = 0.6f;        ///< Coulomb coefficient of the ground plane
+    float groundRestitution = 0.2f;     ///< 0..1; Bullet multiplies the two bodies' values
+};
+
+struct RigidBodyDesc {
+    const TriangleMesh* mesh = nullptr;  ///< collision geometry (convex hull of its vertices); not owned, read in addBody only
+    float scale = 1.0f;                  ///< uniform scale applied to the mesh
+    float mass = 1.0f;                   ///< kg; 0 makes a static body
+    Vec3f centerOfMass = Vec3f::Zero();  ///< m, in the scaled asset frame
+    Mat3f inertia = Mat3f::Identity();   ///< kg·m² about the centre of mass, asset axes
+    Pose pose;                           ///< initial pose of the asset frame
+    Vec3f linearVelocity = Vec3f::Zero();   ///< m/s of the centre of mass
+    Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, world frame
+    float friction = 0.5f;               ///< Coulomb coefficient
+    float restitution = 0.3f;            ///< 0..1
+};
+
+struct BodyState {
+    Pose pose;                              ///< asset frame in the world
+    Vec3f linearVelocity = Vec3f::Zero();   ///< m/s of the centre of mass
+    Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, world frame
+};
+
+using BodyId = size_t;
+
+class RigidWorld {
+public:
+    explicit RigidWorld(const RigidWorldDesc& desc = {});
+    ~RigidWorld();
+    RigidWorld(const RigidWorld&) = delete;
+    RigidWorld& operator=(const RigidWorld&) = delete;
+
+    /// Adds a dynamic body (static when mass is 0). Ids are consecutive from 0.
+    BodyId addBody(const RigidBodyDesc& desc);
+
+    /// Advances the world by exactly one step of `dt` seconds (no internal substepping).
+    void step(float dt);
+
+    [[nodiscard]] size_t bodyCount() const;
+    [[nodiscard]] BodyState bodyState(BodyId id) const;
+    /// Total kinetic energy of all dynamic bodies, J.
+    [[nodiscard]] double kineticEnergy() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> mImpl;
+};
+
+}  // namespace silt::physics
