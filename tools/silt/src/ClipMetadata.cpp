@@ -1,0 +1,106 @@
+#include "silt/app/ClipMetadata.h"
+
+#include "silt/core/Hash.h"
+#include "silt/core/Version.h"
+
+namespace silt::app {
+namespace {
+using nlohmann::json;
+
+json toJson(const Vec3f& v) { return json::array({v.x(), v.y(), v.z()}); }
+json toJsonWxyz(const Quatf& q) { return json::array({q.w(), q.x(), q.y(), q.z()}); }
+
+json rowMajor(const Mat4f& m) {
+    json rows = json::array();
+    for (int r = 0; r < 4; ++r) rows.push_back(json::array({m(r, 0), m(r, 1), m(r, 2), m(r, 3)}));
+    return rows;
+}
+
+json materialJson(const SurfaceMaterial& material) {
+    return {{"base_color", toJson(material.baseColor)},
+            {"metallic", material.metallic},
+            {"roughness", material.roughness}};
+}
+}  // namespace
+
+std::string templateHash(const scenes::SceneTemplate& scene) { return hashHex(scene.spec.dump()); }
+
+ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
+                                         const scenes::ScenePlan& plan,
+                                         const std::vector<ObjectRecord>& objects) {
+    const CameraIntrinsics& k = plan.camera.intrinsics;
+    json objectList = json::array();
+    for (const ObjectRecord& record : objects) {
+        const scenes::ObjectPlan& object = *record.plan;
+        objectList.push_back({{"instance_id", object.instanceId},
+                              {"asset", object.asset},
+                              {"category", object.category},
+                              {"scale", object.scale},
+                              {"density_kg_m3", object.density},
+                              {"mass_kg", record.mass},
+                              {"friction", object.friction},
+                              {"restitution", object.restitution},
+                              {"material", materialJson(object.material)}});
+    }
+    mMetadata = {
+        {"silt_version", versionString()},
+        {"template", {{"name", scene.name}, {"content_hash", templateHash(scene)}}},
+        {"seed", plan.seed},
+        {"clip_index", plan.clipIndex},
+        {"frames", plan.frames},
+        {"fps", plan.fps},
+        {"width", k.width},
+        {"height", k.height},
+        {"physics", {{"substeps_per_frame", plan.substeps}, {"gravity_m_s2", toJson(plan.gravity)}}},
+        {"sampled", plan.sampled},
+        {"ground",
+         {{"friction", plan.ground.friction},
+          {"restitution", plan.ground.restitution},
+          {"material", materialJson(plan.ground.material)}}},
+        {"objects", objectList},
+        {"lighting",
+         {{"sun_direction", toJson(plan.lighting.sunDirection)},
+          {"sun_color", toJson(plan.lighting.sunColor)},
+          {"sun_intensity", plan.lighting.sunIntensity},
+          {"sky_color", toJson(plan.lighting.skyColor)},
+          {"ambient_intensity", plan.lighting.ambientIntensity}}},
+        {"camera",
+         {{"convention",
+           "camera_to_world maps the camera frame (OpenGL: looks down -Z, +Y up, +X right) to the "
+           "world (+Y up, metres); pixel (u, v) = (fx*x/(-z) + cx, -fy*y/(-z) + cy), origin at the "
+           "top-left image corner"},
+          {"path", plan.camera.path},
+          {"intrinsics",
+           {{"width", k.width},
+            {"height", k.height},
+            {"fx", k.fx()},
+            {"fy", k.fy()},
+            {"cx", k.cx()},
+            {"cy", k.cy()},
+            {"vertical_fov_rad", k.verticalFov},
+            {"near_m", k.nearPlane},
+            {"far_m", k.farPlane}}}}},
+    };
+}
+
+void ClipMetadataBuilder::addFrame(const CameraState& camera,
+                                   const std::vector<physics::BodyState>& states) {
+    json objects = json::array();
+    for (const physics::BodyState& state : states) {
+        objects.push_back({{"position_m", toJson(state.pose.position)},
+                           {"rotation_wxyz", toJsonWxyz(state.pose.rotation)},
+                           {"linear_velocity_m_s", toJson(state.linearVelocity)},
+                           {"angular_velocity_rad_s", toJson(state.angularVelocity)}});
+    }
+    mFrames.push_back({{"index", mFrames.size()},
+                       {"camera_to_world", rowMajor(camera.cameraToWorld.matrix())},
+                       {"objects", objects}});
+}
+
+json ClipMetadataBuilder::build() const {
+    json metadata = mMetadata;
+    metadata["per_frame"] = mFrames;
+    return metadata;
+}
+
+}  // namespace silt::app
