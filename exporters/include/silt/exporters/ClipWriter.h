@@ -19,9 +19,11 @@
 
 namespace silt::exporters {
 
+/// One writer per clip, used from one thread; different clips may be written concurrently.
 class ClipWriter {
 public:
-    /// Opens the staging folder and the video encoder.
+    /// Opens the staging folder (tagged with the process id) and the video encoder. Errors
+    /// name the path: an invalid clip name, a dataset folder that cannot be written.
     [[nodiscard]] static Result<std::unique_ptr<ClipWriter>> open(
         const std::filesystem::path& datasetDir, const std::string& clipName,
         const VideoEncoderDesc& video);
@@ -30,8 +32,10 @@ public:
     /// Encodes the frame and records the XXH3-128 hash of its raw RGBA bytes.
     [[nodiscard]] virtual Status addFrame(const ImageRGBA8& frame) = 0;
 
-    /// Finishes the video, writes clip.json = `metadata` plus "frame_hashes" (one hex
-    /// string per frame, in order) and "files", then renames the folder into place.
+    /// Finishes the video, writes clip.json = `metadata` (an object) plus "frame_hashes" (one
+    /// hex string per frame, in order) and "files" ({"rgb": "rgb.mp4"}), pretty-printed with
+    /// sorted keys, then renames the folder into place (replacing an older clip of that
+    /// name). Called at most once; a clip needs at least one frame.
     [[nodiscard]] virtual Status commit(nlohmann::json metadata) = 0;
 };
 

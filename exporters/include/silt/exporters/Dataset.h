@@ -16,12 +16,15 @@ namespace silt::exporters {
 /// Names of committed clip folders under <datasetDir>/clips, sorted; staging folders skipped.
 [[nodiscard]] std::vector<std::string> listCompleteClips(const std::filesystem::path& datasetDir);
 
-/// Writes <datasetDir>/dataset.json: `card` plus "clips": [{name, caption?, frames, …}] built
-/// from each complete clip's clip.json, in name order.
-[[nodiscard]] Status writeDatasetCard(const std::filesystem::path& datasetDir,
-                                      nlohmann::json card);
+/// Writes <datasetDir>/dataset.json: `card` (a JSON object, or null for none) plus
+/// "clips": [{"name", "frames", "caption" (when the clip.json has one), "video":
+/// "clips/<name>/rgb.mp4"}] built from each complete clip's clip.json, in name order.
+/// Pretty-printed with sorted keys and written atomically; an unreadable clip.json is an
+/// Error naming it.
+[[nodiscard]] Status writeDatasetCard(const std::filesystem::path& datasetDir, nlohmann::json card);
 
-/// Removes staging folders left in <datasetDir>/clips by killed runs.
+/// Removes staging folders left in <datasetDir>/clips by killed runs. Call it before writers
+/// start (it cannot tell a killed run's folder from a live writer's).
 void removeStaleStaging(const std::filesystem::path& datasetDir);
 
 }  // namespace silt::exporters

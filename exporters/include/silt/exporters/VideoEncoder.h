@@ -13,13 +13,15 @@
 namespace silt::exporters {
 
 struct VideoEncoderDesc {
-    uint32_t width = 256;    ///< pixels, even
-    uint32_t height = 256;   ///< pixels, even
-    uint32_t fps = 24;       ///< frames per second
-    int crf = 18;            ///< x264 constant rate factor, 0 (lossless) … 51
+    uint32_t width = 256;             ///< pixels, even
+    uint32_t height = 256;            ///< pixels, even
+    uint32_t fps = 24;                ///< frames per second
+    int crf = 18;                     ///< x264 constant rate factor, 0 (lossless) … 51
     const char* preset = "veryfast";  ///< x264 preset
 };
 
+/// One encoder writes one file; use it from one thread at a time. Errors name the file and
+/// carry FFmpeg's reason (odd sizes, bad CRF/preset, unwritable path).
 class VideoEncoder {
 public:
     [[nodiscard]] static Result<std::unique_ptr<VideoEncoder>> open(
@@ -28,7 +30,8 @@ public:
 
     /// Converts RGBA8 (sRGB) to yuv420p (BT.709, limited range) and encodes it.
     [[nodiscard]] virtual Status addFrame(const ImageRGBA8& frame) = 0;
-    /// Flushes the encoder and writes the trailer. Must be called once, last.
+    /// Flushes the encoder and writes the trailer. Must be called once, last. An encoder
+    /// destroyed without a successful finish() deletes its incomplete file.
     [[nodiscard]] virtual Status finish() = 0;
 };
 
