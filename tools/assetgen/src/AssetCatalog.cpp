@@ -182,15 +182,18 @@ GeneratedAsset makeBoat() {
         const double stern = std::max(0.0, (0.25 - s) / 0.25);
         return 0.05 * bow * bow + 0.012 * stern * stern;
     };
-    auto signedPow = [](double v, double e) { return std::copysign(std::pow(std::abs(v), e), v); };
     auto hullPoint = [&](int station, int j) {
         const double s = static_cast<double>(station) / stations;
-        const double phi = kPiD * static_cast<double>(j) / sectionPoints;
-        const double down = std::pow(std::abs(std::sin(phi)), exponent);
+        // Port points mirror starboard ones exactly (same arithmetic, negated z), so the two
+        // sides meet at the stem in bit-identical positions.
+        const int half = std::min(j, sectionPoints - j);
+        const double phi = kPiD * static_cast<double>(half) / sectionPoints;
+        const double down = std::pow(std::sin(phi), exponent);
         const double x = -length / 2 + s * length - rake * s * s * s * down;
         const double top = sheer(s);
-        return Vec3d(x, top - (top - keel(s)) * down,
-                     halfWidth(s) * signedPow(std::cos(phi), exponent));
+        const double z =
+            2 * j == sectionPoints ? 0.0 : halfWidth(s) * std::pow(std::cos(phi), exponent);
+        return Vec3d(x, top - (top - keel(s)) * down, 2 * j < sectionPoints ? z : -z);
     };
 
     MeshBuilder b;
