@@ -12,9 +12,11 @@
 namespace silt::assets {
 
 struct AssetInfo {
-    std::string name;        ///< "chair"
-    std::string category;    ///< "furniture", "container", "vessel" …
-    float density = 500.0f;  ///< kg/m³, bulk density of the object (hollow objects count air)
+    std::string name;      ///< "chair"
+    std::string category;  ///< "furniture", "container", "vessel" …
+    /// kg/m³: the object's mass divided by the volume its mesh encloses. A mug modelled as its
+    /// shell has the ceramic's density; a decked boat's closed hull counts the air inside.
+    float density = 500.0f;
     std::filesystem::path meshFile;  ///< preferred file (glTF), absolute
 };
 
