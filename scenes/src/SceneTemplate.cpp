@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
+#include <set>
+#include <vector>
 
 #include "EmbeddedTemplates.h"
 #include "JsonText.h"
@@ -36,10 +39,75 @@ Error malformed(std::string_view text, const std::string& source, size_t offset,
     return Error{fmt::format("{}:{}:{}: malformed JSON: {}", source, at.line, at.column, message)};
 }
 
+/// Watches nlohmann's parse events for a key given twice in one object, which the parser
+/// would otherwise resolve silently (the last one wins), and remembers the first one's path.
+class DuplicateKeyFinder {
+public:
+    bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+                mStack.push_back(Level{true, {}, {}, 0});
+                break;
+            case json::parse_event_t::array_start:
+                mStack.push_back(Level{false, {}, {}, 0});
+                break;
+            case json::parse_event_t::key: {
+                Level& level = mStack.back();
+                level.key = parsed.get<std::string>();
+                if (!level.keys.insert(level.key).second && mFirstDuplicate.empty())
+                    mFirstDuplicate = currentPath();
+                break;
+            }
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                mStack.pop_back();
+                finishedValue();
+                break;
+            case json::parse_event_t::value:
+                finishedValue();
+                break;
+        }
+        return true;
+    }
+    /// JSON pointer of the first repeated key; empty when there was none.
+    [[nodiscard]] const std::string& firstDuplicate() const { return mFirstDuplicate; }
+
+private:
+    struct Level {
+        bool isObject;
+        std::set<std::string> keys;
+        std::string key;  ///< object: the key being parsed
+        size_t index;     ///< array: the element being parsed
+    };
+    void finishedValue() {
+        if (!mStack.empty() && !mStack.back().isObject) ++mStack.back().index;
+    }
+    std::string currentPath() const {
+        std::string path;
+        for (const Level& level : mStack)
+            path = level.isObject ? detail::childPath(path, level.key)
+                                  : detail::childPath(path, level.index);
+        return path;
+    }
+
+    std::vector<Level> mStack;
+    std::string mFirstDuplicate;
+};
+
 /// Parses JSON text; errors carry the line and column of the offending character.
 Result<json> parseJson(std::string_view text, const std::string& source) {
     try {
-        return json::parse(text.begin(), text.end());
+        // The finder is copied into the parser; share its state through a pointer.
+        auto finder = std::make_shared<DuplicateKeyFinder>();
+        json parsed = json::parse(text.begin(), text.end(),
+                                  [finder](int depth, json::parse_event_t event, json& value) {
+                                      return (*finder)(depth, event, value);
+                                  });
+        if (!finder->firstDuplicate().empty()) {
+            return Error{fmt::format("{}: {}: field given twice (each field may appear once)",
+                                     source, finder->firstDuplicate())};
+        }
+        return parsed;
     } catch (const json::parse_error& e) {
         // e.byte is the 1-based index of the last character read, the one that broke parsing.
         return malformed(text, source, e.byte == 0 ? 0 : e.byte - 1, cleanedParseMessage(e.what()));

@@ -76,6 +76,13 @@ TEST(SceneErrors, NumberOverflowIsMalformedJsonAtTheNumber) {
     EXPECT_EQ(message.rfind("bad.json:2:12: malformed JSON: ", 0), 0u) << message;
 }
 
+TEST(SceneErrors, FieldGivenTwice) {
+    std::string message = errorForText(R"({"silt_scene": 1, "name": "x", "objects": [
+        {"asset": "cup"}, {"asset": "boat", "density": 300, "density": 400}]})");
+    EXPECT_EQ(message,
+              "bad.json: /objects/1/density: field given twice (each field may appear once)");
+}
+
 TEST(SceneErrors, UnknownFieldSuggestsTheNearMiss) {
     json spec = validSpec();
     spec["objects"][0]["colour"] = json::array({1, 0, 0});
