@@ -180,6 +180,24 @@ void applyOverrides(const PlanOverrides& overrides, ScenePlan& plan) {
 
 }  // namespace
 
+Status validateOverrides(const PlanOverrides& overrides) {
+    struct Check {
+        const std::optional<uint32_t>& value;
+        const char* flag;
+        const detail::NumberRule& rule;
+    };
+    const Check checks[] = {{overrides.frames, "--frames", detail::kFrames},
+                            {overrides.fps, "--fps", detail::kFps},
+                            {overrides.width, "--width", detail::kImageSize},
+                            {overrides.height, "--height", detail::kImageSize}};
+    for (const Check& check : checks) {
+        if (check.value && !check.rule.admits(*check.value))
+            return Error{
+                fmt::format("{}: expected {}, got {}", check.flag, check.rule.what, *check.value)};
+    }
+    return {};
+}
+
 Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& assets, uint64_t seed,
                             uint64_t clipIndex, const PlanOverrides& overrides) {
     SILT_CHECK(static_cast<bool>(assets));

@@ -245,6 +245,22 @@ TEST(Randomize, OverridesReplaceTemplateValues) {
     EXPECT_FALSE(p.sampled.contains("/frames"));  // the drawn value was not used
 }
 
+TEST(Randomize, ValidateOverridesUsesTheSpecRanges) {
+    PlanOverrides overrides;
+    EXPECT_TRUE(validateOverrides(overrides).ok());
+    overrides.frames = 12;
+    overrides.width = 320;
+    EXPECT_TRUE(validateOverrides(overrides).ok());
+    overrides.width = 127;
+    Status odd = validateOverrides(overrides);
+    ASSERT_FALSE(odd.ok());
+    EXPECT_EQ(odd.error().message, "--width: expected an even integer 16..4096 (pixels), got 127");
+    overrides.width.reset();
+    overrides.fps = 0;
+    ASSERT_FALSE(validateOverrides(overrides).ok());
+    EXPECT_NE(validateOverrides(overrides).error().message.find("--fps"), std::string::npos);
+}
+
 TEST(Randomize, InvalidOverrideIsABug) {
     PlanOverrides overrides;
     overrides.width = 127;
