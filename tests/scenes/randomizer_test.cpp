@@ -219,6 +219,21 @@ TEST(Randomize, ObjectDistributionsDoNotShiftCameraDraws) {
     }
 }
 
+TEST(Randomize, EachPurposeHasItsOwnStream) {
+    // The same distribution first in each purpose's order: a shared stream would repeat it.
+    json spec = json::parse(R"({"silt_scene": 1, "name": "streams",
+      "ground": {"half_extent": {"uniform": [1, 2]}},
+      "objects": [{"asset": "cup", "position": [{"uniform": [1, 2]}, 0, 0]}],
+      "camera": {"position": [{"uniform": [1, 2]}, 2, 3]},
+      "lighting": {"sun_direction": [{"uniform": [1, 2]}, -1, 0]}})");
+    ScenePlan p = plan(parsed(spec), 4, 4);
+    std::set<double> firstDraws = {p.sampled["/ground/half_extent"].get<double>(),
+                                   p.sampled["/objects/0/position/0"].get<double>(),
+                                   p.sampled["/camera/position/0"].get<double>(),
+                                   p.sampled["/lighting/sun_direction/0"].get<double>()};
+    EXPECT_EQ(firstDraws.size(), 4u) << p.sampled.dump();
+}
+
 TEST(Randomize, CountOfOneKeepsPlainPathsAndIdsRunAcrossEntries) {
     json spec = rangeSpec();
     spec["objects"][0]["count"] = 3;
