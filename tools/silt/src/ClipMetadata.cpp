@@ -40,7 +40,7 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                               {"mass_kg", record.mass},
                               {"friction", object.friction},
                               {"restitution", object.restitution},
-                              {"material", materialJson(object.material)}});
+                              {"material", materialJson(record.material)}});
     }
     mMetadata = {
         {"silt_version", versionString()},

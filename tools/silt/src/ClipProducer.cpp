@@ -114,7 +114,9 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         body.friction = object.friction;
         body.restitution = object.restitution;
         world.addBody(body);
-        objects.push_back(ObjectRecord{&object, mass.mass, (*asset)->gpuMesh});
+        objects.push_back(ObjectRecord{&object, mass.mass,
+                                       object.resolvedMaterial((*asset)->mesh.material),
+                                       (*asset)->gpuMesh});
     }
     auto ground = groundMesh();
     if (!ground) return ground.error();
@@ -153,7 +155,7 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
             render::DrawItem item;
             item.mesh = objects[i].gpuMesh;
             item.modelToWorld = modelMatrix(states[i].pose, object.scale);
-            item.material = object.material;
+            item.material = objects[i].material;
             item.instanceId = object.instanceId;
             frameDesc.items.push_back(item);
         }

@@ -21,21 +21,10 @@ using nlohmann::json;
 
 namespace {
 
-Status validateOverrides(const GenerateOptions& options) {
-    auto bad = [](const char* flag, uint32_t value, const char* expected) {
-        return Error{fmt::format("{} {}: expected {}", flag, value, expected)};
-    };
-    if (options.frames && *options.frames < 1) return bad("--frames", *options.frames, "an integer >= 1");
-    if (options.fps && (*options.fps < 1 || *options.fps > 240)) {
-        return bad("--fps", *options.fps, "an integer in 1..240");
-    }
-    for (auto [flag, value] : {std::pair{"--width", options.width}, std::pair{"--height", options.height}}) {
-        if (value && (*value < 16 || *value > 4096 || *value % 2 != 0)) {
-            return bad(flag, *value, "an even number of pixels in 16..4096");
-        }
-    }
-    if (options.clips < 1) return bad("--clips", options.clips, "an integer >= 1");
-    return {};
+Status validateOptions(const GenerateOptions& options) {
+    if (options.clips < 1) return Error{fmt::format("--clips {}: expected an integer >= 1", options.clips)};
+    return scenes::validateOverrides(
+        scenes::PlanOverrides{options.frames, options.fps, options.width, options.height});
 }
 
 // A complete clip from an earlier run is kept only if it was made from the same inputs.
@@ -63,7 +52,7 @@ void configureThreads(uint32_t threads) {
 }
 
 Result<GenerateReport> generateDataset(const GenerateOptions& options) {
-    if (Status valid = validateOverrides(options); !valid) return valid.error();
+    if (Status valid = validateOptions(options); !valid) return valid.error();
     auto resolved = options.scene.empty() ? Result<scenes::SceneTemplate>(scenes::defaultTemplate())
                                           : scenes::resolveScene(options.scene);
     if (!resolved) return resolved.error();

@@ -15,6 +15,14 @@
 
 namespace silt::scenes {
 
+/// Which fields of ObjectPlan::material the template set ("color", "metallic", "roughness").
+/// The others hold SurfaceMaterial's defaults.
+struct MaterialOverrides {
+    bool baseColor = false;
+    bool metallic = false;
+    bool roughness = false;
+};
+
 /// A rigid object: one bundled asset at a pose, dropped into the world.
 struct ObjectPlan {
     std::string asset;                          ///< asset name in the library ("chair")
@@ -28,6 +36,16 @@ struct ObjectPlan {
     Vec3f linearVelocity = Vec3f::Zero();       ///< m/s, initial
     Vec3f angularVelocity = Vec3f::Zero();      ///< rad/s, initial, world frame
     SurfaceMaterial material;                   ///< appearance
+    MaterialOverrides materialOverrides;        ///< which of `material` the template set
+
+    /// The asset mesh's own material with the template's overrides applied.
+    [[nodiscard]] SurfaceMaterial resolvedMaterial(const SurfaceMaterial& assetMaterial) const {
+        SurfaceMaterial out = assetMaterial;
+        if (materialOverrides.baseColor) out.baseColor = material.baseColor;
+        if (materialOverrides.metallic) out.metallic = material.metallic;
+        if (materialOverrides.roughness) out.roughness = material.roughness;
+        return out;
+    }
 };
 
 /// The ground: an infinite plane at y = 0 (drawn as a square of `halfExtent`).

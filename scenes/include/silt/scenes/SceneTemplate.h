@@ -44,6 +44,9 @@ struct SceneTemplate {
 struct PlanOverrides {
     std::optional<uint32_t> frames, fps, width, height;
 };
+/// Checks overrides against the ranges the scene spec allows for those fields, for the CLI
+/// to report ("--width: expected an even integer 16..4096 (pixels), got 127").
+[[nodiscard]] Status validateOverrides(const PlanOverrides& overrides);
 
 /// What the randomizer needs to know about an asset (from assets::AssetLibrary).
 struct AssetFacts {

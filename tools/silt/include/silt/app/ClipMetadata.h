@@ -18,6 +18,7 @@ namespace silt::app {
 struct ObjectRecord {
     const scenes::ObjectPlan* plan = nullptr;  ///< not owned
     float mass = 0.0f;                          ///< kg
+    SurfaceMaterial material;                   ///< the asset's material with the plan's overrides
     render::MeshId gpuMesh = 0;
 };
 

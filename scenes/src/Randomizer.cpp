@@ -1,0 +1,229 @@
+// randomize(): one clip's ScenePlan from a validated template. Each purpose draws from its
+// own stream (streamFor(seed, clip, purpose)), in the order documented in
+// docs/scene-spec.md, so adding a draw to one purpose never shifts another.
+
+#include <fmt/format.h>
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "JsonText.h"
+#include "Sampler.h"
+#include "SpecRules.h"
+#include "silt/scenes/SceneTemplate.h"
+
+namespace silt::scenes {
+
+namespace {
+
+using json = nlohmann::json;
+using detail::member;
+using detail::Sampler;
+
+float toFloat(double v) {
+    return static_cast<float>(v);
+}
+
+/// Every asset name the template can draw, with the path naming it: a bad name then fails
+/// every clip, not only those that happen to draw it.
+Result<std::map<std::string, AssetFacts>> lookUpAssets(const SceneTemplate& scene,
+                                                       const AssetLookup& assets) {
+    std::map<std::string, AssetFacts> facts;
+    const json& entries = member(scene.spec, "objects");
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const std::string path = detail::childPath(detail::childPath("/objects", i), "asset");
+        const json& asset = entries[i]["asset"];
+        std::vector<std::pair<std::string, std::string>> names;  // (path, name)
+        if (asset.is_string()) {
+            names.emplace_back(path, asset.get<std::string>());
+        } else {
+            const json& options = asset["choice"];
+            for (size_t j = 0; j < options.size(); ++j)
+                names.emplace_back(detail::childPath(path + "/choice", j),
+                                   options[j].get<std::string>());
+        }
+        for (const auto& [where, name] : names) {
+            if (facts.contains(name)) continue;
+            std::optional<AssetFacts> found = assets(name);
+            if (!found) {
+                return Error{fmt::format("{}: {}: unknown asset '{}'", scene.source, where, name)};
+            }
+            facts.emplace(name, std::move(*found));
+        }
+    }
+    return facts;
+}
+
+void drawScene(const json& spec, Sampler& sampler, ScenePlan& plan) {
+    plan.frames = static_cast<uint32_t>(sampler.integer(spec, "frames", plan.frames, ""));
+    plan.fps = static_cast<uint32_t>(sampler.integer(spec, "fps", plan.fps, ""));
+    const json& image = member(spec, "image");
+    CameraIntrinsics& intrinsics = plan.camera.intrinsics;
+    intrinsics.width =
+        static_cast<uint32_t>(sampler.integer(image, "width", intrinsics.width, "/image"));
+    intrinsics.height =
+        static_cast<uint32_t>(sampler.integer(image, "height", intrinsics.height, "/image"));
+    const json& physics = member(spec, "physics");
+    plan.substeps =
+        static_cast<uint32_t>(sampler.integer(physics, "substeps", plan.substeps, "/physics"));
+    plan.gravity = sampler.vec3(physics, "gravity", plan.gravity, "/physics");
+}
+
+void drawGround(const json& spec, Sampler& sampler, GroundPlan& ground) {
+    const json& g = member(spec, "ground");
+    const std::string path = "/ground";
+    ground.friction = toFloat(sampler.number(g, "friction", ground.friction, path));
+    ground.restitution = toFloat(sampler.number(g, "restitution", ground.restitution, path));
+    ground.halfExtent = toFloat(sampler.number(g, "half_extent", ground.halfExtent, path));
+    SurfaceMaterial& m = ground.material;
+    m.baseColor = sampler.vec3(g, "color", m.baseColor, path);
+    m.metallic = toFloat(sampler.number(g, "metallic", m.metallic, path));
+    m.roughness = toFloat(sampler.number(g, "roughness", m.roughness, path));
+}
+
+/// Extrinsic X, then Y, then Z about the world axes: R = Rz · Ry · Rx.
+Quatf rotationFromDegrees(const Vec3f& degrees) {
+    Quatf q = Eigen::AngleAxisf(degToRad(degrees.z()), Vec3f::UnitZ()) *
+              Eigen::AngleAxisf(degToRad(degrees.y()), Vec3f::UnitY()) *
+              Eigen::AngleAxisf(degToRad(degrees.x()), Vec3f::UnitX());
+    return q.normalized();
+}
+
+ObjectPlan drawObject(const json& entry, const std::string& path,
+                      const std::map<std::string, AssetFacts>& facts, Sampler& sampler) {
+    ObjectPlan object;
+    object.asset = sampler.text(entry, "asset", "", path);
+    const AssetFacts& asset = facts.at(object.asset);
+    object.category = asset.category;
+    object.pose.position = sampler.vec3(entry, "position", Vec3f::Zero(), path);
+    object.pose.rotation =
+        rotationFromDegrees(sampler.vec3(entry, "rotation_deg", Vec3f::Zero(), path));
+    object.scale = toFloat(sampler.number(entry, "scale", object.scale, path));
+    object.density = toFloat(sampler.number(entry, "density", asset.density, path));
+    object.friction = toFloat(sampler.number(entry, "friction", object.friction, path));
+    object.restitution = toFloat(sampler.number(entry, "restitution", object.restitution, path));
+    object.linearVelocity = sampler.vec3(entry, "linear_velocity", Vec3f::Zero(), path);
+    object.angularVelocity = sampler.vec3(entry, "angular_velocity", Vec3f::Zero(), path);
+    // Unset appearance fields keep SurfaceMaterial's defaults; materialOverrides tells the
+    // renderer which ones to take from the asset mesh instead (ObjectPlan::resolvedMaterial).
+    object.materialOverrides.baseColor = entry.contains("color");
+    object.materialOverrides.metallic = entry.contains("metallic");
+    object.materialOverrides.roughness = entry.contains("roughness");
+    SurfaceMaterial& m = object.material;
+    m.baseColor = sampler.vec3(entry, "color", m.baseColor, path);
+    m.metallic = toFloat(sampler.number(entry, "metallic", m.metallic, path));
+    m.roughness = toFloat(sampler.number(entry, "roughness", m.roughness, path));
+    return object;
+}
+
+void drawObjects(const json& spec, const std::map<std::string, AssetFacts>& facts, Sampler& sampler,
+                 std::vector<ObjectPlan>& objects) {
+    const json& entries = member(spec, "objects");
+    uint32_t nextInstanceId = 1;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const json& entry = entries[i];
+        const std::string base = detail::childPath("/objects", i);
+        int64_t count = sampler.integer(entry, "count", 1, base);
+        // Copies are told apart in `sampled` as "/objects/<i>[<k>]/…" whenever the count is
+        // anything but a fixed 1, so the paths do not depend on what was drawn.
+        const json& countValue = member(entry, "count");
+        bool indexed = !countValue.is_null() && !(countValue.is_number() && countValue == 1);
+        for (int64_t k = 0; k < count; ++k) {
+            std::string path = indexed ? fmt::format("{}[{}]", base, k) : base;
+            ObjectPlan object = drawObject(entry, path, facts, sampler);
+            object.instanceId = nextInstanceId++;
+            objects.push_back(std::move(object));
+        }
+    }
+}
+
+void drawCamera(const json& spec, Sampler& sampler, CameraPlan& camera) {
+    const json& c = member(spec, "camera");
+    const std::string path = "/camera";
+    camera.position = sampler.vec3(c, "position", camera.position, path);
+    camera.target = sampler.vec3(c, "target", camera.target, path);
+    // Angles are given in degrees; absent ones keep the plan's radians untouched.
+    if (!member(c, "fov_deg").is_null())
+        camera.intrinsics.verticalFov = degToRad(toFloat(sampler.number(c, "fov_deg", 0.0, path)));
+    camera.path = sampler.text(c, "path", camera.path, path);
+    if (!member(c, "orbit_deg_per_s").is_null())
+        camera.orbitRate = degToRad(toFloat(sampler.number(c, "orbit_deg_per_s", 0.0, path)));
+}
+
+void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
+    const json& l = member(spec, "lighting");
+    const std::string path = "/lighting";
+    lighting.sunDirection = sampler.vec3(l, "sun_direction", lighting.sunDirection, path);
+    lighting.sunIntensity =
+        toFloat(sampler.number(l, "sun_intensity", lighting.sunIntensity, path));
+    lighting.sunColor = sampler.vec3(l, "sun_color", lighting.sunColor, path);
+    lighting.skyColor = sampler.vec3(l, "sky_color", lighting.skyColor, path);
+    lighting.ambientIntensity =
+        toFloat(sampler.number(l, "ambient", lighting.ambientIntensity, path));
+}
+
+void applyOverrides(const PlanOverrides& overrides, ScenePlan& plan) {
+    // The CLI validates these; reaching here with a bad one is a bug.
+    auto apply = [&](const std::optional<uint32_t>& value, const detail::NumberRule& rule,
+                     uint32_t& field, const char* sampledPath) {
+        if (!value) return;
+        SILT_CHECK(rule.admits(*value));
+        field = *value;
+        plan.sampled.erase(sampledPath);
+    };
+    apply(overrides.frames, detail::kFrames, plan.frames, "/frames");
+    apply(overrides.fps, detail::kFps, plan.fps, "/fps");
+    apply(overrides.width, detail::kImageSize, plan.camera.intrinsics.width, "/image/width");
+    apply(overrides.height, detail::kImageSize, plan.camera.intrinsics.height, "/image/height");
+}
+
+}  // namespace
+
+Status validateOverrides(const PlanOverrides& overrides) {
+    struct Check {
+        const std::optional<uint32_t>& value;
+        const char* flag;
+        const detail::NumberRule& rule;
+    };
+    const Check checks[] = {{overrides.frames, "--frames", detail::kFrames},
+                            {overrides.fps, "--fps", detail::kFps},
+                            {overrides.width, "--width", detail::kImageSize},
+                            {overrides.height, "--height", detail::kImageSize}};
+    for (const Check& check : checks) {
+        if (check.value && !check.rule.admits(*check.value))
+            return Error{
+                fmt::format("{}: expected {}, got {}", check.flag, check.rule.what, *check.value)};
+    }
+    return {};
+}
+
+Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& assets, uint64_t seed,
+                            uint64_t clipIndex, const PlanOverrides& overrides) {
+    SILT_CHECK(static_cast<bool>(assets));
+    SILT_CHECK(scene.spec.is_object());
+    auto facts = lookUpAssets(scene, assets);
+    if (!facts) return facts.error();
+
+    ScenePlan plan;
+    plan.templateName = scene.name;
+    plan.seed = seed;
+    plan.clipIndex = clipIndex;
+    const json& spec = scene.spec;
+
+    Sampler sceneSampler(streamFor(seed, clipIndex, "scene"), &plan.sampled);
+    drawScene(spec, sceneSampler, plan);
+    Sampler groundSampler(streamFor(seed, clipIndex, "ground"), &plan.sampled);
+    drawGround(spec, groundSampler, plan.ground);
+    Sampler objectSampler(streamFor(seed, clipIndex, "objects"), &plan.sampled);
+    drawObjects(spec, *facts, objectSampler, plan.objects);
+    Sampler cameraSampler(streamFor(seed, clipIndex, "camera"), &plan.sampled);
+    drawCamera(spec, cameraSampler, plan.camera);
+    Sampler lightingSampler(streamFor(seed, clipIndex, "lighting"), &plan.sampled);
+    drawLighting(spec, lightingSampler, plan.lighting);
+
+    applyOverrides(overrides, plan);
+    return plan;
+}
+
+}  // namespace silt::scenes

@@ -1,0 +1,470 @@
+#include "SpecChecker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "JsonText.h"
+#include "silt/scenes/ScenePlan.h"
+
+namespace silt::scenes::detail {
+
+namespace {
+
+using json = nlohmann::json;
+
+#define SILT_TRY_STATUS(expr)                                                   \
+    do {                                                                        \
+        if (Status siltStatus_ = (expr); !siltStatus_.ok()) return siltStatus_; \
+    } while (false)
+
+constexpr std::array<std::string_view, 11> kRootKeys = {
+    "silt_scene", "name",   "description", "frames", "fps",     "image",
+    "physics",    "ground", "objects",     "camera", "lighting"};
+constexpr std::array<std::string_view, 2> kImageKeys = {"width", "height"};
+constexpr std::array<std::string_view, 2> kPhysicsKeys = {"substeps", "gravity"};
+constexpr std::array<std::string_view, 6> kGroundKeys = {"friction", "restitution", "half_extent",
+                                                         "color",    "metallic",    "roughness"};
+constexpr std::array<std::string_view, 13> kObjectKeys = {
+    "asset",   "count",    "position",    "rotation_deg",    "scale",
+    "density", "friction", "restitution", "linear_velocity", "angular_velocity",
+    "color",   "metallic", "roughness"};
+constexpr std::array<std::string_view, 5> kCameraKeys = {"position", "target", "fov_deg", "path",
+                                                         "orbit_deg_per_s"};
+constexpr std::array<std::string_view, 5> kLightingKeys = {"sun_direction", "sun_intensity",
+                                                           "sun_color", "sky_color", "ambient"};
+constexpr std::array<std::string_view, 5> kDistributionKeys = {"uniform", "normal", "choice", "min",
+                                                               "max"};
+constexpr std::array<std::string_view, 2> kCameraPaths = {"static", "orbit"};
+
+std::string joined(std::span<const std::string_view> words, std::string_view separator,
+                   bool quoted) {
+    std::string out;
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) out += separator;
+        out += quoted ? fmt::format("\"{}\"", words[i]) : std::string(words[i]);
+    }
+    return out;
+}
+
+bool isInteger(double v) {
+    return v == std::floor(v);
+}
+
+}  // namespace
+
+Interval supportOf(const json& value) {
+    if (value.is_number()) {
+        double v = value.get<double>();
+        return {v, v};
+    }
+    SILT_CHECK(value.is_object());
+    if (value.contains("uniform")) {
+        return {value["uniform"][0].get<double>(), value["uniform"][1].get<double>()};
+    }
+    if (value.contains("normal")) {
+        return {value.contains("min") ? value["min"].get<double>() : -kInf,
+                value.contains("max") ? value["max"].get<double>() : kInf};
+    }
+    SILT_CHECK(value.contains("choice"));
+    Interval range{kInf, -kInf};
+    for (const json& option : value["choice"]) {
+        range.lo = std::min(range.lo, option.get<double>());
+        range.hi = std::max(range.hi, option.get<double>());
+    }
+    return range;
+}
+
+bool mayBeZero(const json& value) {
+    if (value.is_object() && value.contains("choice")) {
+        const json& options = value["choice"];
+        return std::any_of(options.begin(), options.end(),
+                           [](const json& option) { return option.get<double>() == 0.0; });
+    }
+    return supportOf(value).contains(0.0);
+}
+
+Error SpecChecker::error(const std::string& path, const std::string& message) const {
+    return Error{fmt::format("{}: {}: {}", mSource, shownPath(path), message)};
+}
+
+Error SpecChecker::expectedGot(const std::string& path, std::string_view what,
+                               const std::string& got) const {
+    return error(path, fmt::format("expected {}, got {}", what, got));
+}
+
+Error SpecChecker::expected(const std::string& path, std::string_view what, const json& got) const {
+    return expectedGot(path, what, describe(got));
+}
+
+Error SpecChecker::missing(const std::string& path, std::string_view what) const {
+    return expectedGot(path, what, "nothing (the field is required)");
+}
+
+Status SpecChecker::knownFields(const json& value, const std::string& path, Keys known,
+                                std::string_view what) const {
+    if (!value.is_object()) return expected(path, what, value);
+    for (const auto& [key, unused] : value.items()) {
+        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+        std::string suggestion = closestMatch(key, known);
+        if (!suggestion.empty()) {
+            return error(childPath(path, key),
+                         fmt::format("unknown field (did you mean \"{}\"?)", suggestion));
+        }
+        return error(childPath(path, key),
+                     fmt::format("unknown field (expected one of {})", joined(known, ", ", true)));
+    }
+    return {};
+}
+
+Status SpecChecker::section(const json& spec, std::string_view key, Keys known,
+                            std::string_view what) const {
+    if (!spec.contains(key)) return {};
+    return knownFields(spec[std::string(key)], childPath("", key), known, what);
+}
+
+Status SpecChecker::number(const json& object, std::string_view key, const std::string& path,
+                           const NumberRule& rule) const {
+    const json& value = member(object, key);
+    if (value.is_null() && !object.contains(key)) return {};
+    return numberValue(value, childPath(path, key), rule);
+}
+
+Status SpecChecker::numberValue(const json& value, const std::string& path,
+                                const NumberRule& rule) const {
+    if (value.is_number()) return fixedNumber(value, path, rule);
+    if (value.is_object()) return distribution(value, path, rule);
+    return expected(path, fmt::format("{} or a distribution", rule.what), value);
+}
+
+Status SpecChecker::fixedNumber(const json& value, const std::string& path,
+                                const NumberRule& rule) const {
+    if (!value.is_number() || !rule.admits(value.get<double>()))
+        return expected(path, rule.what, value);
+    return {};
+}
+
+Status SpecChecker::distribution(const json& value, const std::string& path,
+                                 const NumberRule& rule) const {
+    SILT_TRY_STATUS(knownFields(value, path, kDistributionKeys, "a distribution"));
+    int kinds = int(value.contains("uniform")) + int(value.contains("normal")) +
+                int(value.contains("choice"));
+    if (kinds != 1) {
+        return expectedGot(
+            path,
+            fmt::format("{} or a distribution with exactly one of \"uniform\", \"normal\" or "
+                        "\"choice\"",
+                        rule.what),
+            kinds == 0 ? "an object with none of them" : "an object with several");
+    }
+    if (!value.contains("normal")) {
+        for (const char* clamp : {"min", "max"}) {
+            if (value.contains(clamp)) {
+                return error(childPath(path, clamp),
+                             "unexpected field: \"min\" and \"max\" clamp only a normal "
+                             "distribution");
+            }
+        }
+    }
+    if (value.contains("uniform")) return uniform(value, path, rule);
+    if (value.contains("normal")) return normal(value, path, rule);
+
+    const std::string choicePath = childPath(path, "choice");
+    const json& options = value["choice"];
+    if (!options.is_array() || options.empty())
+        return expected(choicePath, "a non-empty array of values to choose from", options);
+    for (size_t i = 0; i < options.size(); ++i)
+        SILT_TRY_STATUS(fixedNumber(options[i], childPath(choicePath, i), rule));
+    return {};
+}
+
+Status SpecChecker::uniform(const json& distribution, const std::string& path,
+                            const NumberRule& rule) const {
+    if (rule.even) {
+        return expectedGot(path,
+                           fmt::format("{} as a fixed value or a {{\"choice\": [...]}} (a "
+                                       "uniform could draw odd values)",
+                                       rule.what),
+                           std::string("a uniform distribution"));
+    }
+    const std::string rangePath = childPath(path, "uniform");
+    const json& range = distribution["uniform"];
+    if (!range.is_array() || range.size() != 2 || !range[0].is_number() || !range[1].is_number()) {
+        return expected(rangePath, "[lo, hi]: an array of 2 numbers", range);
+    }
+    for (size_t i = 0; i < 2; ++i) {
+        double bound = range[i].get<double>();
+        if (!std::isfinite(bound) || (rule.integer && !isInteger(bound)))
+            return expected(childPath(rangePath, i),
+                            rule.integer ? "an integer bound" : "a finite bound", range[i]);
+    }
+    double lo = range[0].get<double>(), hi = range[1].get<double>();
+    if (lo > hi) {
+        return expectedGot(rangePath, "[lo, hi] with lo ≤ hi",
+                           fmt::format("[{}, {}]", range[0].dump(), range[1].dump()));
+    }
+    for (size_t i = 0; i < 2; ++i) {
+        if (!rule.admits(range[i].get<double>())) {
+            return expected(childPath(rangePath, i), fmt::format("{} for every draw", rule.what),
+                            range[i]);
+        }
+    }
+    return {};
+}
+
+Status SpecChecker::normal(const json& distribution, const std::string& path,
+                           const NumberRule& rule) const {
+    if (rule.even) {
+        return expectedGot(path,
+                           fmt::format("{} as a fixed value or a {{\"choice\": [...]}} (a "
+                                       "normal could draw odd values)",
+                                       rule.what),
+                           std::string("a normal distribution"));
+    }
+    const std::string paramsPath = childPath(path, "normal");
+    const json& params = distribution["normal"];
+    if (!params.is_array() || params.size() != 2 || !params[0].is_number() ||
+        !params[1].is_number()) {
+        return expected(paramsPath, "[mean, stddev]: an array of 2 numbers", params);
+    }
+    if (!std::isfinite(params[0].get<double>()))
+        return expected(childPath(paramsPath, 0), "a finite mean", params[0]);
+    double stddev = params[1].get<double>();
+    if (!std::isfinite(stddev) || stddev < 0.0)
+        return expected(childPath(paramsPath, 1), "a standard deviation ≥ 0", params[1]);
+
+    for (const char* clamp : {"min", "max"}) {
+        if (!distribution.contains(clamp)) continue;
+        const json& bound = distribution[clamp];
+        const std::string clampPath = childPath(path, clamp);
+        if (!bound.is_number() || !std::isfinite(bound.get<double>()))
+            return expected(clampPath, "a number (a clamp on the draws)", bound);
+        if (rule.integer && !isInteger(bound.get<double>()))
+            return expected(clampPath, "an integer clamp", bound);
+        if (!rule.admits(bound.get<double>()))
+            return expected(clampPath, fmt::format("{} for every draw", rule.what), bound);
+    }
+    if (distribution.contains("min") && distribution.contains("max") &&
+        distribution["min"].get<double>() > distribution["max"].get<double>()) {
+        return expectedGot(path, "\"min\" ≤ \"max\"",
+                           fmt::format("min {} and max {}", distribution["min"].dump(),
+                                       distribution["max"].dump()));
+    }
+    // A normal reaches every number: a bounded field needs the clamps on the bounded sides.
+    if (std::isfinite(rule.lo) && !distribution.contains("min")) {
+        return expectedGot(path, fmt::format("{} for every draw", rule.what),
+                           std::string("a normal distribution without a \"min\" clamp"));
+    }
+    if (std::isfinite(rule.hi) && !distribution.contains("max")) {
+        return expectedGot(path, fmt::format("{} for every draw", rule.what),
+                           std::string("a normal distribution without a \"max\" clamp"));
+    }
+    return {};
+}
+
+Status SpecChecker::vec3(const json& object, std::string_view key, const std::string& path,
+                         const Vec3Rule& rule) const {
+    if (!object.contains(key)) return {};
+    const json& value = object[std::string(key)];
+    const std::string vectorPath = childPath(path, key);
+    if (!value.is_array() || value.size() != 3) return expected(vectorPath, rule.what, value);
+    for (size_t i = 0; i < 3; ++i)
+        SILT_TRY_STATUS(numberValue(value[i], childPath(vectorPath, i), rule.component));
+    return {};
+}
+
+Status SpecChecker::text(const json& object, std::string_view key, const std::string& path,
+                         std::string_view what, Keys allowed) const {
+    const std::string fieldPath = childPath(path, key);
+    const json& value = member(object, key);
+    if (value.is_string()) return fixedText(value, fieldPath, what, allowed);
+    if (!value.is_object()) {
+        return expected(fieldPath, fmt::format("{} or {{\"choice\": [...]}}", what), value);
+    }
+    SILT_TRY_STATUS(knownFields(value, fieldPath, kDistributionKeys, "a distribution"));
+    for (const char* other : {"uniform", "normal", "min", "max"}) {
+        if (value.contains(other)) {
+            return expectedGot(childPath(fieldPath, other),
+                               fmt::format("{} or {{\"choice\": [...]}}", what),
+                               fmt::format("\"{}\" (only a choice draws names)", other));
+        }
+    }
+    const std::string choicePath = childPath(fieldPath, "choice");
+    if (!value.contains("choice")) {
+        return expectedGot(fieldPath, fmt::format("{} or {{\"choice\": [...]}}", what),
+                           std::string("an object without \"choice\""));
+    }
+    const json& options = value["choice"];
+    if (!options.is_array() || options.empty())
+        return expected(choicePath, "a non-empty array of values to choose from", options);
+    for (size_t i = 0; i < options.size(); ++i)
+        SILT_TRY_STATUS(fixedText(options[i], childPath(choicePath, i), what, allowed));
+    return {};
+}
+
+Status SpecChecker::fixedText(const json& value, const std::string& path, std::string_view what,
+                              Keys allowed) const {
+    if (!value.is_string() || value.get_ref<const std::string&>().empty())
+        return expected(path, what, value);
+    const auto& word = value.get_ref<const std::string&>();
+    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), word) != allowed.end())
+        return {};
+    std::string suggestion = closestMatch(word, allowed);
+    return expectedGot(path, what,
+                       suggestion.empty()
+                           ? describe(value)
+                           : fmt::format("{} (did you mean \"{}\"?)", describe(value), suggestion));
+}
+
+Status SpecChecker::oneLine(const json& spec, std::string_view key, bool required) const {
+    const std::string path = childPath("", key);
+    constexpr std::string_view kWhat = "a non-empty one-line string";
+    if (!spec.contains(key)) return required ? missing(path, kWhat) : Status{};
+    const json& value = spec[std::string(key)];
+    if (!value.is_string()) return expected(path, kWhat, value);
+    const auto& line = value.get_ref<const std::string&>();
+    if ((required && line.empty()) || line.find_first_of("\r\n") != std::string::npos)
+        return expected(path, kWhat, value);
+    return {};
+}
+
+Status SpecChecker::version(const json& spec) const {
+    const std::string path = "/silt_scene";
+    const std::string what =
+        fmt::format("{} (the scene-spec version this Silt reads)", kSpecVersion);
+    if (!spec.contains("silt_scene")) return missing(path, what);
+    const json& value = spec["silt_scene"];
+    if (!value.is_number_integer() || value.get<int64_t>() != kSpecVersion)
+        return expected(path, what, value);
+    return {};
+}
+
+Status SpecChecker::image(const json& spec) const {
+    SILT_TRY_STATUS(section(spec, "image", kImageKeys, "an object {\"width\", \"height\"}"));
+    if (!spec.contains("image")) return {};
+    SILT_TRY_STATUS(number(spec["image"], "width", "/image", kImageSize));
+    return number(spec["image"], "height", "/image", kImageSize);
+}
+
+Status SpecChecker::physics(const json& spec) const {
+    SILT_TRY_STATUS(
+        section(spec, "physics", kPhysicsKeys, "an object {\"substeps\", \"gravity\"}"));
+    if (!spec.contains("physics")) return {};
+    SILT_TRY_STATUS(number(spec["physics"], "substeps", "/physics", kSubsteps));
+    return vec3(spec["physics"], "gravity", "/physics", kGravity);
+}
+
+Status SpecChecker::ground(const json& spec) const {
+    SILT_TRY_STATUS(section(spec, "ground", kGroundKeys, "an object (the ground)"));
+    if (!spec.contains("ground")) return {};
+    const json& ground = spec["ground"];
+    SILT_TRY_STATUS(number(ground, "friction", "/ground", kFriction));
+    SILT_TRY_STATUS(number(ground, "restitution", "/ground", kRestitution));
+    SILT_TRY_STATUS(number(ground, "half_extent", "/ground", kHalfExtent));
+    SILT_TRY_STATUS(vec3(ground, "color", "/ground", kColor));
+    SILT_TRY_STATUS(number(ground, "metallic", "/ground", kUnitInterval));
+    return number(ground, "roughness", "/ground", kUnitInterval);
+}
+
+Status SpecChecker::objects(const json& spec) const {
+    constexpr std::string_view kWhat = "an array of objects (may be empty)";
+    if (!spec.contains("objects")) return missing("/objects", kWhat);
+    const json& entries = spec["objects"];
+    if (!entries.is_array()) return expected("/objects", kWhat, entries);
+    for (size_t i = 0; i < entries.size(); ++i)
+        SILT_TRY_STATUS(object(entries[i], childPath("/objects", i)));
+    return {};
+}
+
+Status SpecChecker::object(const json& entry, const std::string& path) const {
+    SILT_TRY_STATUS(knownFields(entry, path, kObjectKeys, "an object with at least \"asset\""));
+    constexpr std::string_view kAssetWhat = "an asset name (a non-empty string)";
+    if (!entry.contains("asset")) return missing(childPath(path, "asset"), kAssetWhat);
+    SILT_TRY_STATUS(text(entry, "asset", path, kAssetWhat, {}));
+    SILT_TRY_STATUS(number(entry, "count", path, kCount));
+    SILT_TRY_STATUS(vec3(entry, "position", path, kPosition));
+    SILT_TRY_STATUS(vec3(entry, "rotation_deg", path, kRotation));
+    SILT_TRY_STATUS(number(entry, "scale", path, kScale));
+    SILT_TRY_STATUS(number(entry, "density", path, kDensity));
+    SILT_TRY_STATUS(number(entry, "friction", path, kFriction));
+    SILT_TRY_STATUS(number(entry, "restitution", path, kRestitution));
+    SILT_TRY_STATUS(vec3(entry, "linear_velocity", path, kVelocity));
+    SILT_TRY_STATUS(vec3(entry, "angular_velocity", path, kAngularVelocity));
+    SILT_TRY_STATUS(vec3(entry, "color", path, kColor));
+    SILT_TRY_STATUS(number(entry, "metallic", path, kUnitInterval));
+    return number(entry, "roughness", path, kUnitInterval);
+}
+
+Status SpecChecker::camera(const json& spec) const {
+    SILT_TRY_STATUS(section(spec, "camera", kCameraKeys, "an object (the camera)"));
+    if (!spec.contains("camera")) return {};
+    const json& camera = spec["camera"];
+    SILT_TRY_STATUS(vec3(camera, "position", "/camera", kPosition));
+    SILT_TRY_STATUS(vec3(camera, "target", "/camera", kPosition));
+    SILT_TRY_STATUS(number(camera, "fov_deg", "/camera", kFov));
+    if (camera.contains("path"))
+        SILT_TRY_STATUS(text(camera, "path", "/camera", "\"static\" or \"orbit\"", kCameraPaths));
+    SILT_TRY_STATUS(number(camera, "orbit_deg_per_s", "/camera", kOrbitRate));
+
+    // lookAt needs a view direction that is not vertical, and an orbit a radius: the camera
+    // must be horizontally away from the target whatever is drawn.
+    const CameraPlan defaults;
+    auto axisRange = [&](const char* key, const Vec3f& fallback, int axis) {
+        if (!camera.contains(key)) return Interval{fallback[axis], fallback[axis]};
+        return supportOf(camera[key][static_cast<size_t>(axis)]);
+    };
+    bool overlap = true;
+    for (int axis : {0, 2}) {
+        Interval eye = axisRange("position", defaults.position, axis);
+        Interval target = axisRange("target", defaults.target, axis);
+        Interval offset{eye.lo - target.hi, eye.hi - target.lo};
+        overlap = overlap && offset.contains(0.0);
+    }
+    if (overlap) {
+        return expectedGot(
+            "/camera/position",
+            "a camera position horizontally away from the target for every draw (the "
+            "view must not be vertical)",
+            std::string("x and z ranges that can coincide with the target's"));
+    }
+    return {};
+}
+
+Status SpecChecker::lighting(const json& spec) const {
+    SILT_TRY_STATUS(section(spec, "lighting", kLightingKeys, "an object (the lighting)"));
+    if (!spec.contains("lighting")) return {};
+    const json& lighting = spec["lighting"];
+    SILT_TRY_STATUS(vec3(lighting, "sun_direction", "/lighting", kDirection));
+    if (lighting.contains("sun_direction")) {
+        const json& direction = lighting["sun_direction"];
+        if (mayBeZero(direction[0]) && mayBeZero(direction[1]) && mayBeZero(direction[2])) {
+            return expectedGot("/lighting/sun_direction",
+                               "a direction that is never the zero vector",
+                               std::string("components that can all be 0"));
+        }
+    }
+    SILT_TRY_STATUS(number(lighting, "sun_intensity", "/lighting", kIntensity));
+    SILT_TRY_STATUS(vec3(lighting, "sun_color", "/lighting", kColor));
+    SILT_TRY_STATUS(vec3(lighting, "sky_color", "/lighting", kColor));
+    return number(lighting, "ambient", "/lighting", kIntensity);
+}
+
+Status SpecChecker::check(const json& spec) const {
+    if (!spec.is_object()) return expected("", "an object (a scene spec)", spec);
+    // The version first: a newer format's fields would otherwise read as unknown ones.
+    SILT_TRY_STATUS(version(spec));
+    SILT_TRY_STATUS(knownFields(spec, "", kRootKeys, "an object (a scene spec)"));
+    SILT_TRY_STATUS(oneLine(spec, "name", true));
+    SILT_TRY_STATUS(oneLine(spec, "description", false));
+    SILT_TRY_STATUS(number(spec, "frames", "", kFrames));
+    SILT_TRY_STATUS(number(spec, "fps", "", kFps));
+    SILT_TRY_STATUS(image(spec));
+    SILT_TRY_STATUS(physics(spec));
+    SILT_TRY_STATUS(ground(spec));
+    SILT_TRY_STATUS(objects(spec));
+    SILT_TRY_STATUS(camera(spec));
+    return lighting(spec);
+}
+
+}  // namespace silt::scenes::detail

@@ -1,0 +1,336 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "silt/scenes/SceneTemplate.h"
+
+namespace silt::scenes {
+namespace {
+
+using json = nlohmann::json;
+
+std::optional<AssetFacts> fakeAssets(const std::string& name) {
+    static const std::map<std::string, AssetFacts> kAssets = {
+        {"chair", {"furniture", 650.0f}},
+        {"cup", {"container", 900.0f}},
+        {"boat", {"vessel", 300.0f}},
+    };
+    auto it = kAssets.find(name);
+    if (it == kAssets.end()) return std::nullopt;
+    return it->second;
+}
+
+SceneTemplate parsed(const json& spec) {
+    auto result = parseSceneTemplate(spec.dump(), "scene.json");
+    SILT_CHECK(result.ok());
+    return std::move(result).value();
+}
+
+ScenePlan plan(const SceneTemplate& scene, uint64_t seed, uint64_t clip,
+               const PlanOverrides& overrides = {}) {
+    auto result = randomize(scene, fakeAssets, seed, clip, overrides);
+    if (!result) ADD_FAILURE() << result.error().message;
+    return std::move(result).value();
+}
+
+bool sameBits(float a, float b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+bool samePose(const Pose& a, const Pose& b) {
+    for (int i = 0; i < 3; ++i)
+        if (!sameBits(a.position[i], b.position[i])) return false;
+    return sameBits(a.rotation.w(), b.rotation.w()) && sameBits(a.rotation.x(), b.rotation.x()) &&
+           sameBits(a.rotation.y(), b.rotation.y()) && sameBits(a.rotation.z(), b.rotation.z());
+}
+
+bool sameObjects(const ScenePlan& a, const ScenePlan& b) {
+    if (a.objects.size() != b.objects.size()) return false;
+    for (size_t i = 0; i < a.objects.size(); ++i) {
+        const ObjectPlan &x = a.objects[i], &y = b.objects[i];
+        if (x.asset != y.asset || !samePose(x.pose, y.pose) || !sameBits(x.density, y.density) ||
+            !sameBits(x.angularVelocity.x(), y.angularVelocity.x()))
+            return false;
+    }
+    return true;
+}
+
+json sampledUnder(const ScenePlan& p, const std::string& prefix) {
+    json out = json::object();
+    for (const auto& [key, value] : p.sampled.items())
+        if (key.rfind(prefix, 0) == 0) out[key] = value;
+    return out;
+}
+
+TEST(Randomize, SameSeedAndClipGiveTheSamePlanBitForBit) {
+    SceneTemplate scene = resolveScene("tumble-orbit").value();
+    ScenePlan a = plan(scene, 42, 7), b = plan(scene, 42, 7);
+    EXPECT_EQ(a.sampled, b.sampled);
+    EXPECT_FALSE(a.sampled.empty());
+    EXPECT_TRUE(sameObjects(a, b));
+    EXPECT_TRUE(sameBits(a.camera.position.y(), b.camera.position.y()));
+    EXPECT_TRUE(sameBits(a.lighting.sunIntensity, b.lighting.sunIntensity));
+    EXPECT_TRUE(sameBits(a.ground.friction, b.ground.friction));
+}
+
+TEST(Randomize, DifferentClipOrSeedGiveDifferentPlans) {
+    const SceneTemplate& scene = defaultTemplate();
+    ScenePlan base = plan(scene, 42, 7);
+    ScenePlan otherClip = plan(scene, 42, 8);
+    ScenePlan otherSeed = plan(scene, 43, 7);
+    EXPECT_NE(base.sampled, otherClip.sampled);
+    EXPECT_NE(base.sampled, otherSeed.sampled);
+    EXPECT_FALSE(sameObjects(base, otherClip));
+    EXPECT_FALSE(sameObjects(base, otherSeed));
+    EXPECT_EQ(otherClip.clipIndex, 8u);
+    EXPECT_EQ(otherSeed.seed, 43u);
+}
+
+TEST(Randomize, DefaultTemplatePlan) {
+    ScenePlan p = plan(defaultTemplate(), 1, 0);
+    EXPECT_EQ(p.templateName, "default");
+    EXPECT_EQ(p.frames, 48u);
+    EXPECT_EQ(p.fps, 24u);
+    EXPECT_EQ(p.camera.intrinsics.width, 256u);
+    EXPECT_EQ(p.camera.path, "static");
+    EXPECT_NEAR(p.camera.intrinsics.verticalFov, degToRad(50.0f), 1e-6f);
+    ASSERT_EQ(p.objects.size(), 3u);
+    std::set<std::string> assets;
+    for (size_t i = 0; i < p.objects.size(); ++i) {
+        const ObjectPlan& o = p.objects[i];
+        assets.insert(o.asset);
+        EXPECT_EQ(o.instanceId, i + 1);
+        EXPECT_GE(o.pose.position.y(), 0.8f);
+        EXPECT_LE(o.pose.position.y(), 1.6f);
+        EXPECT_GT(o.angularVelocity.norm(), 0.0f);           // they tumble
+        EXPECT_EQ(o.density, fakeAssets(o.asset)->density);  // template gives none
+        EXPECT_EQ(o.category, fakeAssets(o.asset)->category);
+    }
+    EXPECT_EQ(assets, (std::set<std::string>{"chair", "cup", "boat"}));
+    EXPECT_FALSE(p.objects[0].materialOverrides.baseColor);
+}
+
+json rangeSpec() {
+    return json::parse(R"({
+      "silt_scene": 1, "name": "ranges",
+      "frames": {"choice": [10, 20, 30]},
+      "objects": [{
+        "asset": {"choice": ["chair", "cup", "boat"]},
+        "count": {"uniform": [2, 4]},
+        "position": [{"uniform": [-1, 1]}, {"uniform": [0.5, 2]}, {"normal": [0.5, 0.2]}],
+        "scale": {"normal": [1, 0.5], "min": 0.75, "max": 1.25},
+        "density": {"uniform": [100, 200]},
+        "color": [0.5, {"choice": [0.1, 0.9]}, 0.5]
+      }],
+      "camera": {"fov_deg": {"uniform": [40, 60]}}
+    })");
+}
+
+TEST(Randomize, DrawsLieInTheirRangesAndMatchTheRecord) {
+    SceneTemplate scene = parsed(rangeSpec());
+    std::set<int64_t> counts, frames;
+    std::set<std::string> assets;
+    std::set<float> greens;
+    bool clampedLow = false, clampedHigh = false;
+    for (uint64_t clip = 0; clip < 1000; ++clip) {
+        ScenePlan p = plan(scene, 5, clip);
+        int64_t count = p.sampled["/objects/0/count"].get<int64_t>();
+        counts.insert(count);
+        ASSERT_EQ(p.objects.size(), size_t(count));
+        frames.insert(p.frames);
+        ASSERT_EQ(p.sampled["/frames"].get<int64_t>(), p.frames);
+        float fov = p.camera.intrinsics.verticalFov;
+        ASSERT_GE(fov, degToRad(40.0f) - 1e-6f);
+        ASSERT_LT(fov, degToRad(60.0f) + 1e-6f);
+        for (int64_t k = 0; k < count; ++k) {
+            const ObjectPlan& o = p.objects[size_t(k)];
+            const std::string path = "/objects/0[" + std::to_string(k) + "]";
+            ASSERT_GE(o.pose.position.x(), -1.0f);
+            ASSERT_LT(o.pose.position.x(), 1.0f);
+            ASSERT_GE(o.pose.position.y(), 0.5f);
+            ASSERT_LE(o.pose.position.y(), 2.0f);
+            ASSERT_EQ(o.pose.position.y(), float(p.sampled[path + "/position/1"].get<double>()));
+            ASSERT_GE(o.scale, 0.75f);
+            ASSERT_LE(o.scale, 1.25f);
+            clampedLow = clampedLow || o.scale == 0.75f;
+            clampedHigh = clampedHigh || o.scale == 1.25f;
+            ASSERT_GE(o.density, 100.0f);
+            ASSERT_LE(o.density, 200.0f);
+            ASSERT_EQ(o.asset, p.sampled[path + "/asset"].get<std::string>());
+            ASSERT_EQ(o.material.baseColor.x(), 0.5f);
+            greens.insert(o.material.baseColor.y());
+            assets.insert(o.asset);
+        }
+    }
+    EXPECT_EQ(counts, (std::set<int64_t>{2, 3, 4}));
+    EXPECT_EQ(frames, (std::set<int64_t>{10, 20, 30}));
+    EXPECT_EQ(assets, (std::set<std::string>{"chair", "cup", "boat"}));
+    EXPECT_EQ(greens, (std::set<float>{0.1f, 0.9f}));
+    EXPECT_TRUE(clampedLow && clampedHigh);  // N(1, 0.5) leaves [0.75, 1.25] half the time
+}
+
+TEST(Randomize, NormalDrawsHaveTheirMeanAndStandardDeviation) {
+    SceneTemplate scene = parsed(rangeSpec());
+    double sum = 0.0, sumSquares = 0.0;
+    size_t n = 0;
+    for (uint64_t clip = 0; clip < 1000; ++clip) {
+        for (const ObjectPlan& o : plan(scene, 11, clip).objects) {
+            double z = o.pose.position.z();
+            sum += z;
+            sumSquares += z * z;
+            ++n;
+        }
+    }
+    double mean = sum / double(n);
+    double stddev = std::sqrt(sumSquares / double(n) - mean * mean);
+    // About 3000 draws of N(0.5, 0.2): the standard error of the mean is 0.0037.
+    EXPECT_NEAR(mean, 0.5, 0.02);
+    EXPECT_NEAR(stddev, 0.2, 0.02);
+}
+
+TEST(Randomize, CameraDistributionsDoNotShiftObjectOrLightingDraws) {
+    json spec = rangeSpec();
+    spec["lighting"] = {{"sun_intensity", {{"uniform", {1, 5}}}}};
+    SceneTemplate a = parsed(spec);
+    spec["camera"]["fov_deg"] = {{"normal", {50, 5}}, {"min", 30}, {"max", 70}};
+    spec["camera"]["position"] = {{{"uniform", {2, 3}}}, 2, 3};
+    SceneTemplate b = parsed(spec);
+    for (uint64_t clip = 0; clip < 20; ++clip) {
+        ScenePlan pa = plan(a, 9, clip), pb = plan(b, 9, clip);
+        EXPECT_TRUE(sameObjects(pa, pb)) << clip;
+        EXPECT_EQ(sampledUnder(pa, "/objects"), sampledUnder(pb, "/objects"));
+        EXPECT_TRUE(sameBits(pa.lighting.sunIntensity, pb.lighting.sunIntensity));
+        EXPECT_NE(sampledUnder(pa, "/camera"), sampledUnder(pb, "/camera"));
+    }
+}
+
+TEST(Randomize, ObjectDistributionsDoNotShiftCameraDraws) {
+    json spec = rangeSpec();
+    SceneTemplate a = parsed(spec);
+    spec["objects"][0]["friction"] = {{"uniform", {0.2, 0.9}}};
+    SceneTemplate b = parsed(spec);
+    for (uint64_t clip = 0; clip < 20; ++clip) {
+        ScenePlan pa = plan(a, 9, clip), pb = plan(b, 9, clip);
+        EXPECT_TRUE(sameBits(pa.camera.intrinsics.verticalFov, pb.camera.intrinsics.verticalFov));
+        EXPECT_EQ(pa.frames, pb.frames);
+    }
+}
+
+TEST(Randomize, EachPurposeHasItsOwnStream) {
+    // The same distribution first in each purpose's order: a shared stream would repeat it.
+    json spec = json::parse(R"({"silt_scene": 1, "name": "streams",
+      "ground": {"half_extent": {"uniform": [1, 2]}},
+      "objects": [{"asset": "cup", "position": [{"uniform": [1, 2]}, 0, 0]}],
+      "camera": {"position": [{"uniform": [1, 2]}, 2, 3]},
+      "lighting": {"sun_direction": [{"uniform": [1, 2]}, -1, 0]}})");
+    ScenePlan p = plan(parsed(spec), 4, 4);
+    std::set<double> firstDraws = {p.sampled["/ground/half_extent"].get<double>(),
+                                   p.sampled["/objects/0/position/0"].get<double>(),
+                                   p.sampled["/camera/position/0"].get<double>(),
+                                   p.sampled["/lighting/sun_direction/0"].get<double>()};
+    EXPECT_EQ(firstDraws.size(), 4u) << p.sampled.dump();
+}
+
+TEST(Randomize, CountOfOneKeepsPlainPathsAndIdsRunAcrossEntries) {
+    json spec = rangeSpec();
+    spec["objects"][0]["count"] = 3;
+    spec["objects"].push_back({{"asset", "cup"}, {"position", {0, {{"uniform", {1, 2}}}, 0}}});
+    ScenePlan p = plan(parsed(spec), 3, 3);
+    ASSERT_EQ(p.objects.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) EXPECT_EQ(p.objects[i].instanceId, i + 1);
+    EXPECT_TRUE(p.sampled.contains("/objects/0[2]/position/1"));
+    EXPECT_TRUE(p.sampled.contains("/objects/1/position/1"));
+    EXPECT_FALSE(p.sampled.contains("/objects/0/count"));  // fixed, not drawn
+}
+
+TEST(Randomize, OverridesReplaceTemplateValues) {
+    PlanOverrides overrides;
+    overrides.frames = 5;
+    overrides.fps = 30;
+    overrides.width = 128;
+    overrides.height = 96;
+    ScenePlan p = plan(parsed(rangeSpec()), 1, 1, overrides);
+    EXPECT_EQ(p.frames, 5u);
+    EXPECT_EQ(p.fps, 30u);
+    EXPECT_EQ(p.camera.intrinsics.width, 128u);
+    EXPECT_EQ(p.camera.intrinsics.height, 96u);
+    EXPECT_FALSE(p.sampled.contains("/frames"));  // the drawn value was not used
+}
+
+TEST(Randomize, ValidateOverridesUsesTheSpecRanges) {
+    PlanOverrides overrides;
+    EXPECT_TRUE(validateOverrides(overrides).ok());
+    overrides.frames = 12;
+    overrides.width = 320;
+    EXPECT_TRUE(validateOverrides(overrides).ok());
+    overrides.width = 127;
+    Status odd = validateOverrides(overrides);
+    ASSERT_FALSE(odd.ok());
+    EXPECT_EQ(odd.error().message, "--width: expected an even integer 16..4096 (pixels), got 127");
+    overrides.width.reset();
+    overrides.fps = 0;
+    ASSERT_FALSE(validateOverrides(overrides).ok());
+    EXPECT_NE(validateOverrides(overrides).error().message.find("--fps"), std::string::npos);
+}
+
+TEST(Randomize, InvalidOverrideIsABug) {
+    PlanOverrides overrides;
+    overrides.width = 127;
+    EXPECT_THROW((void)randomize(defaultTemplate(), fakeAssets, 1, 1, overrides), CheckFailure);
+    overrides.width.reset();
+    overrides.frames = 0;
+    EXPECT_THROW((void)randomize(defaultTemplate(), fakeAssets, 1, 1, overrides), CheckFailure);
+}
+
+TEST(Randomize, UnknownAssetNamesThePath) {
+    json spec = rangeSpec();
+    spec["objects"][0]["asset"] = "chiar";
+    auto result = randomize(parsed(spec), fakeAssets, 1, 1);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().message, "scene.json: /objects/0/asset: unknown asset 'chiar'");
+}
+
+TEST(Randomize, UnknownAssetInAChoiceFailsEvenWhenNotDrawn) {
+    json spec = rangeSpec();
+    spec["objects"][0]["asset"] = {{"choice", {"chair", "sofa"}}};
+    SceneTemplate scene = parsed(spec);
+    for (uint64_t clip = 0; clip < 5; ++clip) {
+        auto result = randomize(scene, fakeAssets, 1, clip);
+        ASSERT_FALSE(result.ok());
+        EXPECT_EQ(result.error().message,
+                  "scene.json: /objects/0/asset/choice/1: unknown asset 'sofa'");
+    }
+}
+
+TEST(Randomize, RotationAppliesXThenYThenZAboutWorldAxes) {
+    json spec = rangeSpec();
+    spec["objects"][0]["count"] = 1;
+    spec["objects"][0]["rotation_deg"] = {90, 90, 0};
+    ScenePlan p = plan(parsed(spec), 1, 1);
+    // +90° about X takes +Y to +Z; then +90° about Y takes +Z to +X.
+    Vec3f rotated = p.objects[0].pose.rotation * Vec3f::UnitY();
+    EXPECT_LT((rotated - Vec3f::UnitX()).norm(), 1e-5f) << rotated.transpose();
+    EXPECT_NEAR(p.objects[0].pose.rotation.norm(), 1.0f, 1e-6f);
+}
+
+TEST(Randomize, AppearanceOverridesTheAssetFieldByField) {
+    json spec = rangeSpec();
+    spec["objects"][0] = {{"asset", "chair"}, {"metallic", 0.25}};
+    ScenePlan p = plan(parsed(spec), 1, 1);
+    ASSERT_EQ(p.objects.size(), 1u);
+    const ObjectPlan& chair = p.objects[0];
+    EXPECT_TRUE(chair.materialOverrides.metallic);
+    EXPECT_FALSE(chair.materialOverrides.baseColor);
+    EXPECT_FALSE(chair.materialOverrides.roughness);
+    SurfaceMaterial fromMesh{Vec3f(0.4f, 0.25f, 0.1f), 0.0f, 0.7f};
+    SurfaceMaterial resolved = chair.resolvedMaterial(fromMesh);
+    EXPECT_EQ(resolved.metallic, 0.25f);
+    EXPECT_EQ(resolved.baseColor, fromMesh.baseColor);
+    EXPECT_EQ(resolved.roughness, fromMesh.roughness);
+}
+
+}  // namespace
+}  // namespace silt::scenes
