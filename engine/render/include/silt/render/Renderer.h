@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "silt/core/Camera.h"
@@ -19,9 +20,10 @@
 namespace silt::render {
 
 struct RendererDesc {
-    uint32_t width = 256;   ///< pixels
-    uint32_t height = 256;  ///< pixels
-    uint32_t msaaSamples = 4;  ///< 1 or 4 (lavapipe supports both)
+    uint32_t width = 256;           ///< pixels
+    uint32_t height = 256;          ///< pixels
+    uint32_t msaaSamples = 4;       ///< 1 or 4 (lavapipe supports both)
+    uint32_t shadowMapSize = 2048;  ///< texels per side of the sun's shadow map
 };
 
 /// Index of a mesh uploaded with Renderer::addMesh().
@@ -37,7 +39,7 @@ struct DrawItem {
 
 /// Everything that changes from frame to frame.
 struct FrameDesc {
-    CameraState camera;         ///< intrinsics' width/height must match RendererDesc
+    CameraState camera;  ///< intrinsics' width/height must match RendererDesc
     LightingDesc lighting;
     std::vector<DrawItem> items;
 };
