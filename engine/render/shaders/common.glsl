@@ -28,7 +28,7 @@ vec3 toneMap(vec3 x) {
 // The sky seen along a world direction: a gentle gradient from a pale horizon to a
 // deeper zenith, derived from the one sky colour so scenes stay consistent.
 vec3 skyRadiance(vec3 dir) {
-    vec3 horizon = mix(frame.sky.rgb, vec3(1.0), 0.3);
+    vec3 horizon = mix(frame.sky.rgb, vec3(1.0), 0.15);
     vec3 zenith = frame.sky.rgb * 0.8;
     float t = sqrt(clamp(dir.y, 0.0, 1.0));
     return mix(horizon, zenith, t);

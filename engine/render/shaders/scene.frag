@@ -9,6 +9,7 @@ layout(location = 1) in vec3 vWorldNormal;
 layout(location = 0) out vec4 outColor;
 
 const float kPi = 3.14159265358979;
+const float kGroundBounce = 0.25;  // ground's share of the sky's ambient, below the horizon
 
 // Fraction of the sun visible from a world point: 4x4 percentage-closer filtering.
 float sunVisibility(vec3 worldPosition, vec3 normal) {
@@ -65,10 +66,19 @@ void main() {
     float visibility = nDotL > 0.0 ? sunVisibility(vWorldPosition, n) : 0.0;
     vec3 sunLight = (diffuse + specular) * frame.sunRadiance.rgb * nDotL * visibility;
 
-    // Hemispherical ambient: full sky above, a darker ground bounce below.
+    // Hemispherical ambient: a sky dome of radiance sky·ambientIntensity above, a darker
+    // ground bounce below. Diffuse sees the dome weighted by the normal; specular sees the
+    // dome's gradient along the mirror direction (what makes metals read as metal).
+    float ambientScale = frame.sky.w;
     float skyWeight = 0.5 + 0.5 * n.y;
-    vec3 ambientIrradiance = frame.sky.rgb * frame.sky.w * mix(0.25, 1.0, skyWeight);
-    vec3 ambient = ambientIrradiance * ((1.0 - metallic) * baseColor + f0 * 0.5);
+    vec3 ambientRadiance = frame.sky.rgb * ambientScale * mix(kGroundBounce, 1.0, skyWeight);
+    vec3 r = reflect(-v, n);
+    vec3 mirrored = r.y > 0.0 ? skyRadiance(r) * ambientScale
+                              : frame.sky.rgb * ambientScale * kGroundBounce;
+    vec3 reflected = mix(mirrored, ambientRadiance, roughness);  // rough: blurred to the mean
+    vec3 ambientFresnel = f0 + (max(vec3(1.0 - roughness), f0) - f0) * pow(1.0 - nDotV, 5.0);
+    vec3 ambient = ambientRadiance * (1.0 - ambientFresnel) * (1.0 - metallic) * baseColor +
+                   reflected * ambientFresnel;
 
     outColor = vec4(toneMap(sunLight + ambient), 1.0);
 }

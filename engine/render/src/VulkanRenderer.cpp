@@ -185,7 +185,10 @@ Status VulkanRenderer::pickDevice() {
     app.apiVersion = VK_API_VERSION_1_3;
     auto instanceInfo = vkStruct<VkInstanceCreateInfo>(VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO);
     instanceInfo.pApplicationInfo = &app;
-    SILT_VK(vkCreateInstance(&instanceInfo, nullptr, &mInstance));
+    // Handles are stored only on success: a failed create leaves nothing to destroy.
+    VkInstance instance = VK_NULL_HANDLE;
+    SILT_VK(vkCreateInstance(&instanceInfo, nullptr, &instance));
+    mInstance = instance;
 
     uint32_t count = 0;
     SILT_VK(vkEnumeratePhysicalDevices(mInstance, &count, nullptr));
@@ -270,7 +273,9 @@ Status VulkanRenderer::pickDevice() {
     deviceInfo.pNext = &enable13;
     deviceInfo.queueCreateInfoCount = 1;
     deviceInfo.pQueueCreateInfos = &queueInfo;
-    SILT_VK(vkCreateDevice(mPhysicalDevice, &deviceInfo, nullptr, &mDevice));
+    VkDevice device = VK_NULL_HANDLE;
+    SILT_VK(vkCreateDevice(mPhysicalDevice, &deviceInfo, nullptr, &device));
+    mDevice = device;
     vkGetDeviceQueue(mDevice, mQueueFamily, 0, &mQueue);
     return {};
 }
