@@ -303,6 +303,34 @@ TEST_F(RendererTest, ShowcaseOfSeveralObjects) {
     EXPECT_NE(image.at(kSize / 2, kSize - 2)[2], image.at(kSize / 2, 2)[2]);
 }
 
+TEST_F(RendererTest, SixtyDrawItemsAreAllDrawn) {
+    FrameDesc frame;
+    frame.camera = test::makeCamera(kSize, kSize, Vec3f(0.0f, 6.0f, 7.0f), Vec3f(0.0f, 0.0f, 0.0f));
+    frame.lighting = sideSun();
+    frame.items.push_back(item(sGround, Vec3f::Zero(), Vec3f(0.6f, 0.6f, 0.55f), 1));
+    const ImageRGBA8 groundOnly = render(frame);
+    std::vector<Vec3f> centres;
+    for (int row = 0; row < 6; ++row) {
+        for (int col = 0; col < 10; ++col) {
+            const Vec3f centre(-2.7f + 0.6f * float(col), 0.15f, -1.5f + 0.6f * float(row));
+            DrawItem cube = item(sCube, centre, Vec3f(0.1f * float(col), 0.2f, 0.15f * float(row)),
+                                 uint32_t(centres.size() + 2));
+            cube.modelToWorld.topLeftCorner<3, 3>() *= 0.5f;
+            frame.items.push_back(cube);
+            centres.push_back(centre + Vec3f(0.0f, 0.15f, 0.0f));  // top face centre
+        }
+    }
+    const ImageRGBA8 image = render(frame);
+    test::writePng(image, "sixty_cubes");
+    for (size_t i = 0; i < centres.size(); ++i) {
+        Vec2f pixel;
+        ASSERT_TRUE(frame.camera.project(centres[i], &pixel));
+        const uint8_t* a = image.at(uint32_t(pixel.x()), uint32_t(pixel.y()));
+        const uint8_t* b = groundOnly.at(uint32_t(pixel.x()), uint32_t(pixel.y()));
+        EXPECT_FALSE(std::equal(a, a + 3, b)) << "cube " << i << " is missing";
+    }
+}
+
 TEST_F(RendererTest, BadInputIsAnErrorNotACrash) {
     FrameDesc frame = sphereOverGround();
     frame.camera.intrinsics.width = kSize + 1;

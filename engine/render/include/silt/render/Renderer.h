@@ -6,6 +6,12 @@
 // Ownership: the Renderer owns its device, meshes uploaded with addMesh() and its targets.
 // Thread-safety: one thread at a time per Renderer; separate Renderers are independent.
 // Determinism: the same meshes, frame and settings give bit-identical pixels.
+//
+// What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
+// meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
+// to the frame's items each frame; hemispherical ambient light from the sky; ACES tone mapping
+// into sRGB. Geometry follows Camera.h exactly: a world point that CameraState::project() maps
+// to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
 
 #include <cstdint>
 #include <memory>
