@@ -48,7 +48,8 @@ TEST(RenderMath, ShadowFrustumHoldsTheCastersInDepthAndTheVisibleGround) {
     const Eigen::AlignedBox3f scene(Vec3f(-5.0f, -0.01f, -5.0f), Vec3f(5.0f, 1.5f, 5.0f));
     CameraState camera =
         test::makeCamera(256, 256, Vec3f(0.0f, 1.6f, 4.0f), Vec3f(0.0f, 0.4f, 0.0f));
-    const ShadowFrustum shadow = fitSunShadow(Vec3f(-1.0f, -1.0f, 0.2f), scene, camera, 2048);
+    const ShadowFrustum shadow =
+        fitSunShadow(Vec3f(-1.0f, -1.0f, 0.2f), scene, Eigen::AlignedBox3f(), camera, 2048);
     for (int c = 0; c < 8; ++c) {
         const Vec3f corner(c & 1 ? 5.0f : -5.0f, c & 2 ? 1.5f : -0.01f, c & 4 ? 5.0f : -5.0f);
         const Vec4f clip = shadow.worldToClip * corner.homogeneous();
@@ -63,6 +64,31 @@ TEST(RenderMath, ShadowFrustumHoldsTheCastersInDepthAndTheVisibleGround) {
     EXPECT_LT(above.z(), ground.z());
     EXPECT_GT(shadow.texelSize, 0.0f);
     EXPECT_LT(shadow.texelSize, 10.0f / 2048.0f * 1.5f);
+}
+
+TEST(RenderMath, ShadowFocusSharpensTheMapAndStillHoldsTheFocus) {
+    const Eigen::AlignedBox3f ground(Vec3f(-30.0f, 0.0f, -30.0f), Vec3f(30.0f, 0.0f, 30.0f));
+    const Eigen::AlignedBox3f object(Vec3f(-0.5f, 0.0f, -0.5f), Vec3f(0.5f, 1.0f, 0.5f));
+    Eigen::AlignedBox3f scene = ground;
+    scene.extend(object);
+    EXPECT_TRUE(isHorizontalSlab(ground));
+    EXPECT_FALSE(isHorizontalSlab(object));
+    CameraState camera =
+        test::makeCamera(256, 256, Vec3f(1.5f, 1.2f, 2.5f), Vec3f(0.0f, 0.3f, 0.0f));
+    const Vec3f sun(-1.0f, -0.6f, -0.4f);
+    const ShadowFrustum wide = fitSunShadow(sun, scene, Eigen::AlignedBox3f(), camera, 2048);
+    const ShadowFrustum tight = fitSunShadow(sun, scene, object, camera, 2048);
+    EXPECT_LT(tight.texelSize * 5.0f, wide.texelSize);
+    // The object and the ground point where its top centre's shadow falls are both in the map.
+    const Vec3f top(0.0f, 1.0f, 0.0f);
+    const Vec3f shadowPoint = top + (1.0f / 0.6f) * sun;
+    for (const Vec3f& p : {top, shadowPoint, Vec3f(0.5f, 0.0f, 0.5f), Vec3f(-0.5f, 1.0f, -0.5f)}) {
+        const Vec4f clip = tight.worldToClip * p.homogeneous();
+        EXPECT_LE(std::abs(clip.x()), 1.0f);
+        EXPECT_LE(std::abs(clip.y()), 1.0f);
+        EXPECT_GE(clip.z(), 0.0f);
+        EXPECT_LE(clip.z(), 1.0f);
+    }
 }
 
 }  // namespace

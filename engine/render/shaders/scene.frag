@@ -12,8 +12,9 @@ const float kPi = 3.14159265358979;
 const float kGroundBounce = 0.25;  // ground's share of the sky's ambient, below the horizon
 
 // Fraction of the sun visible from a world point: 4x4 percentage-closer filtering.
-float sunVisibility(vec3 worldPosition, vec3 normal) {
-    vec3 offsetPosition = worldPosition + normal * frame.shadowParams.y;
+float sunVisibility(vec3 worldPosition, vec3 normal, float nDotL) {
+    // Normal offset, larger at grazing sun where one texel spans more of the surface.
+    vec3 offsetPosition = worldPosition + normal * frame.shadowParams.y * (0.5 + 1.5 * (1.0 - nDotL));
     vec4 clip = frame.lightViewProj * vec4(offsetPosition, 1.0);
     vec3 ndc = clip.xyz / clip.w;
     vec2 uv = ndc.xy * 0.5 + 0.5;
@@ -63,7 +64,7 @@ void main() {
     vec3 specular = distributionGgx(nDotH, alpha) * geometry * fresnel / max(4.0 * nDotL * nDotV, 1e-4);
     vec3 diffuse = (1.0 - fresnel) * (1.0 - metallic) * baseColor / kPi;
 
-    float visibility = nDotL > 0.0 ? sunVisibility(vWorldPosition, n) : 0.0;
+    float visibility = nDotL > 0.0 ? sunVisibility(vWorldPosition, n, nDotL) : 0.0;
     vec3 sunLight = (diffuse + specular) * frame.sunRadiance.rgb * nDotL * visibility;
 
     // Hemispherical ambient: a sky dome of radiance sky·ambientIntensity above, a darker

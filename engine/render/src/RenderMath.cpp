@@ -43,10 +43,18 @@ std::array<Vec3f, 8> corners(const Eigen::AlignedBox3f& box) {
 
 }  // namespace
 
+bool isHorizontalSlab(const Eigen::AlignedBox3f& box) {
+    if (box.isEmpty()) return false;
+    const Vec3f size = box.sizes();
+    return size.y() < 0.02f * std::max(size.x(), size.z());
+}
+
 ShadowFrustum fitSunShadow(const Vec3f& sunDirection, const Eigen::AlignedBox3f& sceneBounds,
-                           const CameraState& camera, uint32_t mapSize) {
+                           const Eigen::AlignedBox3f& focusBounds, const CameraState& camera,
+                           uint32_t mapSize) {
     Eigen::AlignedBox3f scene = sceneBounds;
     if (scene.isEmpty()) scene = Eigen::AlignedBox3f(Vec3f::Constant(-1.0f), Vec3f::Constant(1.0f));
+    const Eigen::AlignedBox3f focus = focusBounds.isEmpty() ? scene : focusBounds;
 
     // The light's view frame looks down its −Z axis along the direction light travels.
     Vec3f forward = sunDirection.norm() > 1e-9f ? sunDirection.normalized() : Vec3f(0, -1, 0);
@@ -62,6 +70,8 @@ ShadowFrustum fitSunShadow(const Vec3f& sunDirection, const Eigen::AlignedBox3f&
 
     Eigen::AlignedBox3f sceneLight;
     for (const Vec3f& c : corners(scene)) sceneLight.extend((view * c.homogeneous()).head<3>());
+    Eigen::AlignedBox3f focusLight;
+    for (const Vec3f& c : corners(focus)) focusLight.extend((view * c.homogeneous()).head<3>());
 
     // The camera frustum's footprint in light space, out to where the scene ends.
     const CameraIntrinsics& k = camera.intrinsics;
@@ -80,11 +90,11 @@ ShadowFrustum fitSunShadow(const Vec3f& sunDirection, const Eigen::AlignedBox3f&
         }
     }
 
-    Vec2f lo = sceneLight.min().head<2>().cwiseMax(frustumLight.min().head<2>());
-    Vec2f hi = sceneLight.max().head<2>().cwiseMin(frustumLight.max().head<2>());
-    if ((hi.array() <= lo.array()).any()) {  // camera looks away from the scene
-        lo = sceneLight.min().head<2>();
-        hi = sceneLight.max().head<2>();
+    Vec2f lo = focusLight.min().head<2>().cwiseMax(frustumLight.min().head<2>());
+    Vec2f hi = focusLight.max().head<2>().cwiseMin(frustumLight.max().head<2>());
+    if ((hi.array() <= lo.array()).any()) {  // camera looks away from the focus
+        lo = focusLight.min().head<2>();
+        hi = focusLight.max().head<2>();
     }
     // A margin so PCF taps at the footprint's edge stay inside the map.
     const Vec2f extent = (hi - lo).cwiseMax(Vec2f::Constant(1e-3f));

@@ -773,20 +773,25 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
         }
     }
 
-    // Scene bounds for the shadow map: every item's local box carried into the world.
+    // Bounds for the shadow map: every item's local box carried into the world. Ground-like
+    // slabs stay out of the focus so they do not dilute the map's resolution.
     Eigen::AlignedBox3f scene;
+    Eigen::AlignedBox3f focus;
     for (const DrawItem& item : frame.items) {
         const Eigen::AlignedBox3f& local = mMeshes[item.mesh].bounds;
+        Eigen::AlignedBox3f world;
         for (int c = 0; c < 8; ++c) {
             const Vec3f corner(c & 1 ? local.max().x() : local.min().x(),
                                c & 2 ? local.max().y() : local.min().y(),
                                c & 4 ? local.max().z() : local.min().z());
-            scene.extend((item.modelToWorld * corner.homogeneous()).head<3>());
+            world.extend((item.modelToWorld * corner.homogeneous()).head<3>());
         }
+        scene.extend(world);
+        if (!isHorizontalSlab(world)) focus.extend(world);
     }
     const LightingDesc& light = frame.lighting;
     const ShadowFrustum shadow =
-        fitSunShadow(light.sunDirection, scene, frame.camera, mDesc.shadowMapSize);
+        fitSunShadow(light.sunDirection, scene, focus, frame.camera, mDesc.shadowMapSize);
 
     FrameUniforms u{};
     copyMatrix(viewProjection(frame.camera), u.viewProj);
@@ -799,7 +804,7 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
     copyVec(light.sunColor * light.sunIntensity, 0.0f, u.sunRadiance);
     copyVec(light.skyColor, light.ambientIntensity, u.sky);
     u.shadowParams[0] = 1.0f / float(mDesc.shadowMapSize);
-    u.shadowParams[1] = 1.5f * shadow.texelSize;  // normal offset against shadow acne
+    u.shadowParams[1] = 2.0f * shadow.texelSize;  // normal offset against shadow acne
     u.shadowParams[2] = 1.0f;
     u.intrinsics[0] = k.fx();
     u.intrinsics[1] = k.fy();

@@ -25,11 +25,18 @@ struct ShadowFrustum {
     float texelSize = 0.0f;                 ///< m, world size of one shadow-map texel (larger side)
 };
 
-/// Fits the sun's shadow frustum to the scene: depth covers every caster in `sceneBounds`,
-/// and the map's footprint is the scene's, narrowed to what the camera can see (so a large
-/// ground plane does not waste resolution on what lies behind the camera).
+/// Fits the sun's shadow frustum to the scene: depth covers everything in `sceneBounds`;
+/// the map's footprint covers `focusBounds` as seen along the sun (in an orthographic light
+/// view a caster's shadow lies at the caster's own footprint), narrowed to what the camera
+/// can see. Passing the objects without the ground as focus keeps a large ground plane from
+/// diluting the map's resolution; an empty focus means the whole scene.
 [[nodiscard]] ShadowFrustum fitSunShadow(const Vec3f& sunDirection,
                                          const Eigen::AlignedBox3f& sceneBounds,
+                                         const Eigen::AlignedBox3f& focusBounds,
                                          const CameraState& camera, uint32_t mapSize);
+
+/// Whether a world box is a horizontal slab (a ground, floor or water plane): thinner
+/// vertically than 2% of its width. The renderer leaves such items out of the shadow focus.
+[[nodiscard]] bool isHorizontalSlab(const Eigen::AlignedBox3f& worldBounds);
 
 }  // namespace silt::render
