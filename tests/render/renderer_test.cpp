@@ -291,7 +291,7 @@ TEST_F(RendererTest, ShowcaseOfSeveralObjects) {
     metal.material.metallic = 1.0f;
     metal.material.roughness = 0.25f;
     frame.items.push_back(metal);
-    DrawItem tilted = item(sCube, Vec3f(-0.2f, 0.3f, -1.2f), Vec3f(0.3f, 0.75f, 0.3f), 5);
+    DrawItem tilted = item(sCube, Vec3f(1.0f, 0.3f, -1.3f), Vec3f(0.3f, 0.75f, 0.3f), 5);
     tilted.modelToWorld.topLeftCorner<3, 3>() =
         Eigen::AngleAxisf(0.6f, Vec3f::UnitY()).toRotationMatrix();
     frame.items.push_back(tilted);

@@ -10,7 +10,7 @@ layout(set = 0, binding = 0, std140) uniform FrameUniforms {
     vec4 toSun;           // xyz: unit direction towards the sun
     vec4 sunRadiance;     // rgb: sun colour * intensity (irradiance at normal incidence)
     vec4 sky;             // rgb: sky colour (linear), w: ambient intensity
-    vec4 shadowParams;    // x: 1 / shadow map size, y: normal offset (m) at normal incidence, z: PCF on (1) / off (0)
+    vec4 shadowParams;    // x: 1 / shadow map size, y: normal offset (m) at normal incidence, z, w: unused
     vec4 intrinsics;      // fx, fy, cx, cy in pixels
 } frame;
 

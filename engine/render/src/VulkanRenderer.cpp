@@ -805,7 +805,6 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
     copyVec(light.skyColor, light.ambientIntensity, u.sky);
     u.shadowParams[0] = 1.0f / float(mDesc.shadowMapSize);
     u.shadowParams[1] = 2.0f * shadow.texelSize;  // normal offset against shadow acne
-    u.shadowParams[2] = 1.0f;
     u.intrinsics[0] = k.fx();
     u.intrinsics[1] = k.fy();
     u.intrinsics[2] = k.cx();
