@@ -302,8 +302,14 @@ Result<VulkanRenderer::Buffer> VulkanRenderer::createBuffer(VkDeviceSize size,
     info.size = size;
     info.usage = usage;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    // Handles go through locals and are stored only on success, so the guard never destroys
+    // an undefined handle a failed call left behind.
     CleanupGuard guard([&] { destroyBuffer(buffer); });
-    SILT_VK(vkCreateBuffer(mDevice, &info, nullptr, &buffer.buffer));
+    {
+        VkBuffer handle = VK_NULL_HANDLE;
+        SILT_VK(vkCreateBuffer(mDevice, &info, nullptr, &handle));
+        buffer.buffer = handle;
+    }
     VkMemoryRequirements requirements;
     vkGetBufferMemoryRequirements(mDevice, buffer.buffer, &requirements);
     Result<uint32_t> type = findMemoryType(requirements.memoryTypeBits, required, preferred);
@@ -311,7 +317,11 @@ Result<VulkanRenderer::Buffer> VulkanRenderer::createBuffer(VkDeviceSize size,
     auto alloc = vkStruct<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
     alloc.allocationSize = requirements.size;
     alloc.memoryTypeIndex = *type;
-    SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &buffer.memory));
+    {
+        VkDeviceMemory handle = VK_NULL_HANDLE;
+        SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &handle));
+        buffer.memory = handle;
+    }
     SILT_VK(vkBindBufferMemory(mDevice, buffer.buffer, buffer.memory, 0));
     if (required & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
         SILT_VK(vkMapMemory(mDevice, buffer.memory, 0, VK_WHOLE_SIZE, 0, &buffer.mapped));
@@ -338,7 +348,11 @@ Result<VulkanRenderer::Image> VulkanRenderer::createImage(uint32_t width, uint32
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
     CleanupGuard guard([&] { destroyImage(image); });
-    SILT_VK(vkCreateImage(mDevice, &info, nullptr, &image.image));
+    {
+        VkImage handle = VK_NULL_HANDLE;
+        SILT_VK(vkCreateImage(mDevice, &info, nullptr, &handle));
+        image.image = handle;
+    }
     VkMemoryRequirements requirements;
     vkGetImageMemoryRequirements(mDevice, image.image, &requirements);
     Result<uint32_t> type =
@@ -347,14 +361,22 @@ Result<VulkanRenderer::Image> VulkanRenderer::createImage(uint32_t width, uint32
     auto alloc = vkStruct<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
     alloc.allocationSize = requirements.size;
     alloc.memoryTypeIndex = *type;
-    SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &image.memory));
+    {
+        VkDeviceMemory handle = VK_NULL_HANDLE;
+        SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &handle));
+        image.memory = handle;
+    }
     SILT_VK(vkBindImageMemory(mDevice, image.image, image.memory, 0));
     auto viewInfo = vkStruct<VkImageViewCreateInfo>(VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO);
     viewInfo.image = image.image;
     viewInfo.viewType = VK_IMAGE_VIEW_TYPE_2D;
     viewInfo.format = format;
     viewInfo.subresourceRange = {aspect, 0, 1, 0, 1};
-    SILT_VK(vkCreateImageView(mDevice, &viewInfo, nullptr, &image.view));
+    {
+        VkImageView handle = VK_NULL_HANDLE;
+        SILT_VK(vkCreateImageView(mDevice, &viewInfo, nullptr, &handle));
+        image.view = handle;
+    }
     guard.dismiss();
     return image;
 }
