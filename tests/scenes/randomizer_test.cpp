@@ -96,7 +96,8 @@ TEST(Randomize, DefaultTemplatePlan) {
     EXPECT_EQ(p.fps, 24u);
     EXPECT_EQ(p.camera.intrinsics.width, 256u);
     EXPECT_EQ(p.camera.path, "static");
-    EXPECT_NEAR(p.camera.intrinsics.verticalFov, degToRad(50.0f), 1e-6f);
+    // The template asks for a 45° vertical field of view.
+    EXPECT_NEAR(p.camera.intrinsics.verticalFov, degToRad(45.0f), 1e-6f);
     ASSERT_EQ(p.objects.size(), 3u);
     std::set<std::string> assets;
     for (size_t i = 0; i < p.objects.size(); ++i) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "silt/app/Generate.h"
@@ -20,8 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// CTest runs each test in its own process, possibly in parallel: one folder per process.
 fs::path freshDir(const std::string& name) {
-    fs::path dir = fs::path(SILT_BINARY_DIR) / "test-output" / name;
+    fs::path dir = fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
     fs::remove_all(dir);
     return dir;
 }
@@ -34,6 +37,7 @@ json readJson(const fs::path& path) {
 
 class GenerateTwoClips : public ::testing::Test {
 protected:
+    static void TearDownTestSuite() { fs::remove_all(sDir); }
     static void SetUpTestSuite() {
         sDir = freshDir("generate_two_clips");
         GenerateOptions options;
@@ -120,7 +124,9 @@ TEST_F(GenerateTwoClips, FramesChangeExactlyWhenRecordedPosesChange) {
                 anyPoseMoved |= perFrame[f]["objects"][o]["position_m"] != perFrame[f - 1]["objects"][o]["position_m"] ||
                                 perFrame[f]["objects"][o]["rotation_wxyz"] != perFrame[f - 1]["objects"][o]["rotation_wxyz"];
             }
-            if (!anyPoseMoved) EXPECT_FALSE(framesChanged) << clip << " frame " << f;
+            if (!anyPoseMoved) {
+                EXPECT_FALSE(framesChanged) << clip << " frame " << f;
+            }
         }
         EXPECT_GE(moving, 5) << clip << ": objects should fall and tumble";
 

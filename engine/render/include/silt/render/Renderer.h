@@ -6,9 +6,16 @@
 // Ownership: the Renderer owns its device, meshes uploaded with addMesh() and its targets.
 // Thread-safety: one thread at a time per Renderer; separate Renderers are independent.
 // Determinism: the same meshes, frame and settings give bit-identical pixels.
+//
+// What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
+// meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
+// to the frame's items each frame; hemispherical ambient light from the sky; ACES tone mapping
+// into sRGB. Geometry follows Camera.h exactly: a world point that CameraState::project() maps
+// to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "silt/core/Camera.h"
@@ -19,9 +26,10 @@
 namespace silt::render {
 
 struct RendererDesc {
-    uint32_t width = 256;   ///< pixels
-    uint32_t height = 256;  ///< pixels
-    uint32_t msaaSamples = 4;  ///< 1 or 4 (lavapipe supports both)
+    uint32_t width = 256;           ///< pixels
+    uint32_t height = 256;          ///< pixels
+    uint32_t msaaSamples = 4;       ///< 1 or 4 (lavapipe supports both)
+    uint32_t shadowMapSize = 2048;  ///< texels per side of the sun's shadow map
 };
 
 /// Index of a mesh uploaded with Renderer::addMesh().
@@ -37,7 +45,7 @@ struct DrawItem {
 
 /// Everything that changes from frame to frame.
 struct FrameDesc {
-    CameraState camera;         ///< intrinsics' width/height must match RendererDesc
+    CameraState camera;  ///< intrinsics' width/height must match RendererDesc
     LightingDesc lighting;
     std::vector<DrawItem> items;
 };

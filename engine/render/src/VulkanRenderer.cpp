@@ -1,0 +1,1012 @@
+#include "VulkanRenderer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "ShaderCode.h"
+#include "VulkanCheck.h"
+#include "silt/core/Log.h"
+#include "silt/render/RenderMath.h"
+
+namespace silt::render {
+namespace {
+
+constexpr VkFormat kColorFormat = VK_FORMAT_R8G8B8A8_SRGB;
+constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
+constexpr uint32_t kVertexStride = 6 * sizeof(float);  // position, normal
+
+// Mirrors FrameUniforms in shaders/common.glsl (std140: column-major mat4, vec4s).
+struct FrameUniforms {
+    float viewProj[16];
+    float lightViewProj[16];
+    float cameraToWorld[16];
+    float cameraPosition[4];
+    float toSun[4];
+    float sunRadiance[4];
+    float sky[4];
+    float shadowParams[4];
+    float intrinsics[4];
+};
+static_assert(sizeof(FrameUniforms) == 3 * 64 + 6 * 16);
+
+// Mirrors DrawConstants in shaders/common.glsl; 96 bytes, inside the 128 every device has.
+struct DrawConstants {
+    float modelToWorld[16];
+    float baseColorMetallic[4];
+    float roughness[4];
+};
+static_assert(sizeof(DrawConstants) == 96);
+
+void copyMatrix(const Mat4f& m, float* out) {
+    std::memcpy(out, m.data(), 16 * sizeof(float));
+}
+void copyVec(const Vec3f& v, float w, float* out) {
+    out[0] = v.x();
+    out[1] = v.y();
+    out[2] = v.z();
+    out[3] = w;
+}
+
+// A zero-initialised Vulkan struct with its sType set.
+template <typename T>
+T vkStruct(VkStructureType type) {
+    T value{};
+    value.sType = type;
+    return value;
+}
+
+Error noDevice(const std::string& detail) {
+    return Error{"no Vulkan device found: " + detail +
+                 "; install mesa-vulkan-drivers for the software rasterizer (lavapipe) or a GPU "
+                 "driver"};
+}
+
+int deviceTypeRank(VkPhysicalDeviceType type) {
+    switch (type) {
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+            return 4;
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+            return 3;
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+            return 2;
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+VkImageMemoryBarrier2 imageBarrier(VkImage image, VkImageAspectFlags aspect,
+                                   VkPipelineStageFlags2 srcStage, VkAccessFlags2 srcAccess,
+                                   VkPipelineStageFlags2 dstStage, VkAccessFlags2 dstAccess,
+                                   VkImageLayout oldLayout, VkImageLayout newLayout) {
+    auto b = vkStruct<VkImageMemoryBarrier2>(VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2);
+    b.srcStageMask = srcStage;
+    b.srcAccessMask = srcAccess;
+    b.dstStageMask = dstStage;
+    b.dstAccessMask = dstAccess;
+    b.oldLayout = oldLayout;
+    b.newLayout = newLayout;
+    b.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.image = image;
+    b.subresourceRange = {aspect, 0, 1, 0, 1};
+    return b;
+}
+
+void pipelineBarrier(VkCommandBuffer cmd, std::span<const VkImageMemoryBarrier2> images,
+                     std::span<const VkBufferMemoryBarrier2> buffers = {}) {
+    auto dependency = vkStruct<VkDependencyInfo>(VK_STRUCTURE_TYPE_DEPENDENCY_INFO);
+    dependency.imageMemoryBarrierCount = uint32_t(images.size());
+    dependency.pImageMemoryBarriers = images.data();
+    dependency.bufferMemoryBarrierCount = uint32_t(buffers.size());
+    dependency.pBufferMemoryBarriers = buffers.data();
+    vkCmdPipelineBarrier2(cmd, &dependency);
+}
+
+// Runs a clean-up on scope exit unless dismissed: lets SILT_VK return early from functions
+// that build an object step by step.
+template <typename F>
+class CleanupGuard {
+public:
+    explicit CleanupGuard(F f) : mF(std::move(f)) {}
+    ~CleanupGuard() {
+        if (mArmed) mF();
+    }
+    CleanupGuard(const CleanupGuard&) = delete;
+    CleanupGuard& operator=(const CleanupGuard&) = delete;
+    void dismiss() { mArmed = false; }
+
+private:
+    F mF;
+    bool mArmed = true;
+};
+
+void setViewport(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
+    VkViewport viewport{0.0f, 0.0f, float(width), float(height), 0.0f, 1.0f};
+    VkRect2D scissor{{0, 0}, {width, height}};
+    vkCmdSetViewport(cmd, 0, 1, &viewport);
+    vkCmdSetScissor(cmd, 0, 1, &scissor);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Creation
+
+Result<std::unique_ptr<Renderer>> VulkanRenderer::create(const RendererDesc& desc) {
+    if (desc.width == 0 || desc.height == 0 || desc.width > 16384 || desc.height > 16384) {
+        return Error{
+            fmt::format("RendererDesc: width and height must be 1..16384 pixels, got {}x{}",
+                        desc.width, desc.height)};
+    }
+    if (desc.msaaSamples != 1 && desc.msaaSamples != 2 && desc.msaaSamples != 4 &&
+        desc.msaaSamples != 8) {
+        return Error{fmt::format("RendererDesc: msaaSamples must be 1, 2, 4 or 8, got {}",
+                                 desc.msaaSamples)};
+    }
+    if (desc.shadowMapSize < 16 || desc.shadowMapSize > 8192) {
+        return Error{fmt::format("RendererDesc: shadowMapSize must be 16..8192 texels, got {}",
+                                 desc.shadowMapSize)};
+    }
+    std::unique_ptr<VulkanRenderer> renderer(new VulkanRenderer(desc));
+    for (Status (VulkanRenderer::*step)() :
+         {&VulkanRenderer::createDevice, &VulkanRenderer::createTargets,
+          &VulkanRenderer::createDescriptors, &VulkanRenderer::createPipelines,
+          &VulkanRenderer::createCommands}) {
+        Status status = (renderer.get()->*step)();
+        if (!status) return status.error().prefixed("creating the Vulkan renderer");
+    }
+    log::info("render: {} ({}x{}, {}x MSAA, shadow map {})", renderer->mDeviceName, desc.width,
+              desc.height, desc.msaaSamples, desc.shadowMapSize);
+    return std::unique_ptr<Renderer>(std::move(renderer));
+}
+
+Status VulkanRenderer::createDevice() {
+    // Whatever goes wrong here means this machine cannot render: say what to install.
+    if (Status s = pickDevice(); !s) return noDevice(s.error().message);
+    return {};
+}
+
+Status VulkanRenderer::pickDevice() {
+    uint32_t loaderVersion = 0;
+    SILT_VK(vkEnumerateInstanceVersion(&loaderVersion));
+    if (loaderVersion < VK_API_VERSION_1_3) {
+        return Error{fmt::format("the Vulkan loader offers version {}.{}, Silt needs 1.3",
+                                 VK_API_VERSION_MAJOR(loaderVersion),
+                                 VK_API_VERSION_MINOR(loaderVersion))};
+    }
+    auto app = vkStruct<VkApplicationInfo>(VK_STRUCTURE_TYPE_APPLICATION_INFO);
+    app.pApplicationName = "silt";
+    app.pEngineName = "silt";
+    app.apiVersion = VK_API_VERSION_1_3;
+    auto instanceInfo = vkStruct<VkInstanceCreateInfo>(VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO);
+    instanceInfo.pApplicationInfo = &app;
+    // Handles are stored only on success: a failed create leaves nothing to destroy.
+    VkInstance instance = VK_NULL_HANDLE;
+    SILT_VK(vkCreateInstance(&instanceInfo, nullptr, &instance));
+    mInstance = instance;
+
+    uint32_t count = 0;
+    SILT_VK(vkEnumeratePhysicalDevices(mInstance, &count, nullptr));
+    std::vector<VkPhysicalDevice> devices(count);
+    SILT_VK(vkEnumeratePhysicalDevices(mInstance, &count, devices.data()));
+    if (devices.empty()) return Error{"the Vulkan loader lists no physical device"};
+
+    const VkSampleCountFlags wantedSamples = VkSampleCountFlags(mDesc.msaaSamples);
+    int bestRank = -1;
+    std::vector<std::string> rejected;
+    for (VkPhysicalDevice device : devices) {
+        VkPhysicalDeviceProperties props;
+        vkGetPhysicalDeviceProperties(device, &props);
+        auto features13 = vkStruct<VkPhysicalDeviceVulkan13Features>(
+            VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES);
+        auto features =
+            vkStruct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
+        features.pNext = &features13;
+        if (props.apiVersion >= VK_API_VERSION_1_3) vkGetPhysicalDeviceFeatures2(device, &features);
+
+        uint32_t familyCount = 0;
+        vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, nullptr);
+        std::vector<VkQueueFamilyProperties> families(familyCount);
+        vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, families.data());
+        int family = -1;
+        for (uint32_t i = 0; i < familyCount && family < 0; ++i) {
+            if (families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) family = int(i);
+        }
+        const VkSampleCountFlags samples =
+            props.limits.framebufferColorSampleCounts & props.limits.framebufferDepthSampleCounts;
+        std::string why;
+        if (props.apiVersion < VK_API_VERSION_1_3)
+            why = "Vulkan < 1.3";
+        else if (!features13.dynamicRendering || !features13.synchronization2)
+            why = "no dynamic rendering or synchronization2";
+        else if (family < 0)
+            why = "no graphics queue";
+        else if (!(samples & wantedSamples))
+            why = fmt::format("no {}x MSAA", mDesc.msaaSamples);
+        else if (props.limits.maxPushConstantsSize < sizeof(DrawConstants))
+            why = "push constants too small";
+        if (!why.empty()) {
+            rejected.push_back(fmt::format("{} ({})", props.deviceName, why));
+            continue;
+        }
+        const int rank = deviceTypeRank(props.deviceType);
+        if (rank > bestRank) {  // first of the best type wins: stable across runs
+            bestRank = rank;
+            mPhysicalDevice = device;
+            mQueueFamily = uint32_t(family);
+            mDeviceName = props.deviceName;
+        }
+    }
+    if (mPhysicalDevice == VK_NULL_HANDLE) {
+        std::string list;
+        for (const std::string& r : rejected) list += (list.empty() ? "" : ", ") + r;
+        return Error{"none of the devices can render offscreen: " + list};
+    }
+    vkGetPhysicalDeviceMemoryProperties(mPhysicalDevice, &mMemoryProperties);
+    mSamples = VkSampleCountFlagBits(mDesc.msaaSamples);
+
+    VkFormatProperties depthProps;
+    vkGetPhysicalDeviceFormatProperties(mPhysicalDevice, kDepthFormat, &depthProps);
+    const VkFormatFeatureFlags needed =
+        VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
+    if ((depthProps.optimalTilingFeatures & needed) != needed) {
+        return Error{mDeviceName + " cannot sample a D32_SFLOAT shadow map"};
+    }
+    mShadowLinearFilter =
+        (depthProps.optimalTilingFeatures & VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT) != 0;
+
+    const float priority = 1.0f;
+    auto queueInfo = vkStruct<VkDeviceQueueCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO);
+    queueInfo.queueFamilyIndex = mQueueFamily;
+    queueInfo.queueCount = 1;
+    queueInfo.pQueuePriorities = &priority;
+    auto enable13 = vkStruct<VkPhysicalDeviceVulkan13Features>(
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES);
+    enable13.dynamicRendering = VK_TRUE;
+    enable13.synchronization2 = VK_TRUE;
+    auto deviceInfo = vkStruct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO);
+    deviceInfo.pNext = &enable13;
+    deviceInfo.queueCreateInfoCount = 1;
+    deviceInfo.pQueueCreateInfos = &queueInfo;
+    VkDevice device = VK_NULL_HANDLE;
+    SILT_VK(vkCreateDevice(mPhysicalDevice, &deviceInfo, nullptr, &device));
+    mDevice = device;
+    vkGetDeviceQueue(mDevice, mQueueFamily, 0, &mQueue);
+    return {};
+}
+
+Result<uint32_t> VulkanRenderer::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
+                                                VkMemoryPropertyFlags preferred) const {
+    for (VkMemoryPropertyFlags want : {required | preferred, required}) {
+        for (uint32_t i = 0; i < mMemoryProperties.memoryTypeCount; ++i) {
+            const VkMemoryPropertyFlags flags = mMemoryProperties.memoryTypes[i].propertyFlags;
+            if ((typeBits & (1u << i)) && (flags & want) == want) return i;
+        }
+    }
+    return Error{
+        fmt::format("{} has no memory type with property flags {:#x}", mDeviceName, required)};
+}
+
+Result<VulkanRenderer::Buffer> VulkanRenderer::createBuffer(VkDeviceSize size,
+                                                            VkBufferUsageFlags usage,
+                                                            VkMemoryPropertyFlags required,
+                                                            VkMemoryPropertyFlags preferred) {
+    Buffer buffer;
+    buffer.size = size;
+    auto info = vkStruct<VkBufferCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO);
+    info.size = size;
+    info.usage = usage;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    // Handles go through locals and are stored only on success, so the guard never destroys
+    // an undefined handle a failed call left behind.
+    CleanupGuard guard([&] { destroyBuffer(buffer); });
+    {
+        VkBuffer handle = VK_NULL_HANDLE;
+        SILT_VK(vkCreateBuffer(mDevice, &info, nullptr, &handle));
+        buffer.buffer = handle;
+    }
+    VkMemoryRequirements requirements;
+    vkGetBufferMemoryRequirements(mDevice, buffer.buffer, &requirements);
+    Result<uint32_t> type = findMemoryType(requirements.memoryTypeBits, required, preferred);
+    if (!type) return type.error();
+    auto alloc = vkStruct<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
+    alloc.allocationSize = requirements.size;
+    alloc.memoryTypeIndex = *type;
+    {
+        VkDeviceMemory handle = VK_NULL_HANDLE;
+        SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &handle));
+        buffer.memory = handle;
+    }
+    SILT_VK(vkBindBufferMemory(mDevice, buffer.buffer, buffer.memory, 0));
+    if (required & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
+        SILT_VK(vkMapMemory(mDevice, buffer.memory, 0, VK_WHOLE_SIZE, 0, &buffer.mapped));
+    }
+    guard.dismiss();
+    return buffer;
+}
+
+Result<VulkanRenderer::Image> VulkanRenderer::createImage(uint32_t width, uint32_t height,
+                                                          VkFormat format,
+                                                          VkSampleCountFlagBits samples,
+                                                          VkImageUsageFlags usage,
+                                                          VkImageAspectFlags aspect) {
+    Image image;
+    auto info = vkStruct<VkImageCreateInfo>(VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO);
+    info.imageType = VK_IMAGE_TYPE_2D;
+    info.format = format;
+    info.extent = {width, height, 1};
+    info.mipLevels = 1;
+    info.arrayLayers = 1;
+    info.samples = samples;
+    info.tiling = VK_IMAGE_TILING_OPTIMAL;
+    info.usage = usage;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    CleanupGuard guard([&] { destroyImage(image); });
+    {
+        VkImage handle = VK_NULL_HANDLE;
+        SILT_VK(vkCreateImage(mDevice, &info, nullptr, &handle));
+        image.image = handle;
+    }
+    VkMemoryRequirements requirements;
+    vkGetImageMemoryRequirements(mDevice, image.image, &requirements);
+    Result<uint32_t> type =
+        findMemoryType(requirements.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    if (!type) return type.error();
+    auto alloc = vkStruct<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
+    alloc.allocationSize = requirements.size;
+    alloc.memoryTypeIndex = *type;
+    {
+        VkDeviceMemory handle = VK_NULL_HANDLE;
+        SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &handle));
+        image.memory = handle;
+    }
+    SILT_VK(vkBindImageMemory(mDevice, image.image, image.memory, 0));
+    auto viewInfo = vkStruct<VkImageViewCreateInfo>(VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO);
+    viewInfo.image = image.image;
+    viewInfo.viewType = VK_IMAGE_VIEW_TYPE_2D;
+    viewInfo.format = format;
+    viewInfo.subresourceRange = {aspect, 0, 1, 0, 1};
+    {
+        VkImageView handle = VK_NULL_HANDLE;
+        SILT_VK(vkCreateImageView(mDevice, &viewInfo, nullptr, &handle));
+        image.view = handle;
+    }
+    guard.dismiss();
+    return image;
+}
+
+void VulkanRenderer::destroyBuffer(Buffer& buffer) {
+    if (buffer.buffer != VK_NULL_HANDLE) vkDestroyBuffer(mDevice, buffer.buffer, nullptr);
+    if (buffer.memory != VK_NULL_HANDLE) vkFreeMemory(mDevice, buffer.memory, nullptr);
+    buffer = Buffer{};
+}
+
+void VulkanRenderer::destroyImage(Image& image) {
+    if (image.view != VK_NULL_HANDLE) vkDestroyImageView(mDevice, image.view, nullptr);
+    if (image.image != VK_NULL_HANDLE) vkDestroyImage(mDevice, image.image, nullptr);
+    if (image.memory != VK_NULL_HANDLE) vkFreeMemory(mDevice, image.memory, nullptr);
+    image = Image{};
+}
+
+Status VulkanRenderer::createTargets() {
+    const uint32_t w = mDesc.width;
+    const uint32_t h = mDesc.height;
+    if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
+        Result<Image> msaa = createImage(
+            w, h, kColorFormat, mSamples,
+            VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
+            VK_IMAGE_ASPECT_COLOR_BIT);
+        if (!msaa) return msaa.error();
+        mColorMsaa = *msaa;
+    }
+    Result<Image> resolved =
+        createImage(w, h, kColorFormat, VK_SAMPLE_COUNT_1_BIT,
+                    VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                    VK_IMAGE_ASPECT_COLOR_BIT);
+    if (!resolved) return resolved.error();
+    mColorResolved = *resolved;
+    Result<Image> depth =
+        createImage(w, h, kDepthFormat, mSamples, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+                    VK_IMAGE_ASPECT_DEPTH_BIT);
+    if (!depth) return depth.error();
+    mDepth = *depth;
+    Result<Image> shadow =
+        createImage(mDesc.shadowMapSize, mDesc.shadowMapSize, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
+                    VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+                    VK_IMAGE_ASPECT_DEPTH_BIT);
+    if (!shadow) return shadow.error();
+    mShadowMap = *shadow;
+
+    const VkMemoryPropertyFlags hostCoherent =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    Result<Buffer> readback =
+        createBuffer(VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, hostCoherent,
+                     VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+    if (!readback) return readback.error();
+    mReadback = *readback;
+    Result<Buffer> uniforms =
+        createBuffer(sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, hostCoherent,
+                     VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    if (!uniforms) return uniforms.error();
+    mUniforms = *uniforms;
+    return {};
+}
+
+Status VulkanRenderer::createDescriptors() {
+    auto samplerInfo = vkStruct<VkSamplerCreateInfo>(VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO);
+    const VkFilter filter = mShadowLinearFilter ? VK_FILTER_LINEAR : VK_FILTER_NEAREST;
+    samplerInfo.magFilter = filter;
+    samplerInfo.minFilter = filter;
+    samplerInfo.mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST;
+    samplerInfo.addressModeU = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_BORDER;
+    samplerInfo.addressModeV = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_BORDER;
+    samplerInfo.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_BORDER;
+    samplerInfo.borderColor = VK_BORDER_COLOR_FLOAT_OPAQUE_WHITE;  // depth 1: unshadowed
+    samplerInfo.compareEnable = VK_TRUE;
+    samplerInfo.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;  // lit where ref ≤ nearest occluder
+    samplerInfo.maxLod = 0.0f;
+    SILT_VK(vkCreateSampler(mDevice, &samplerInfo, nullptr, &mShadowSampler));
+
+    std::array<VkDescriptorSetLayoutBinding, 2> bindings{};
+    bindings[0] = {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
+                   VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
+    bindings[1] = {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT,
+                   nullptr};
+    auto layoutInfo = vkStruct<VkDescriptorSetLayoutCreateInfo>(
+        VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO);
+    layoutInfo.bindingCount = uint32_t(bindings.size());
+    layoutInfo.pBindings = bindings.data();
+    SILT_VK(vkCreateDescriptorSetLayout(mDevice, &layoutInfo, nullptr, &mSetLayout));
+
+    std::array<VkDescriptorPoolSize, 2> sizes{
+        {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}}};
+    auto poolInfo =
+        vkStruct<VkDescriptorPoolCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO);
+    poolInfo.maxSets = 1;
+    poolInfo.poolSizeCount = uint32_t(sizes.size());
+    poolInfo.pPoolSizes = sizes.data();
+    SILT_VK(vkCreateDescriptorPool(mDevice, &poolInfo, nullptr, &mDescriptorPool));
+
+    auto allocInfo =
+        vkStruct<VkDescriptorSetAllocateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO);
+    allocInfo.descriptorPool = mDescriptorPool;
+    allocInfo.descriptorSetCount = 1;
+    allocInfo.pSetLayouts = &mSetLayout;
+    SILT_VK(vkAllocateDescriptorSets(mDevice, &allocInfo, &mDescriptorSet));
+
+    // Written once: the uniform buffer and the shadow map never change.
+    VkDescriptorBufferInfo bufferInfo{mUniforms.buffer, 0, sizeof(FrameUniforms)};
+    VkDescriptorImageInfo imageInfo{mShadowSampler, mShadowMap.view,
+                                    VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+    std::array<VkWriteDescriptorSet, 2> writes{};
+    writes[0] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
+    writes[0].dstSet = mDescriptorSet;
+    writes[0].dstBinding = 0;
+    writes[0].descriptorCount = 1;
+    writes[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    writes[0].pBufferInfo = &bufferInfo;
+    writes[1] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
+    writes[1].dstSet = mDescriptorSet;
+    writes[1].dstBinding = 1;
+    writes[1].descriptorCount = 1;
+    writes[1].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+    writes[1].pImageInfo = &imageInfo;
+    vkUpdateDescriptorSets(mDevice, uint32_t(writes.size()), writes.data(), 0, nullptr);
+
+    VkPushConstantRange pushRange{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                                  sizeof(DrawConstants)};
+    auto pipelineLayoutInfo =
+        vkStruct<VkPipelineLayoutCreateInfo>(VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO);
+    pipelineLayoutInfo.setLayoutCount = 1;
+    pipelineLayoutInfo.pSetLayouts = &mSetLayout;
+    pipelineLayoutInfo.pushConstantRangeCount = 1;
+    pipelineLayoutInfo.pPushConstantRanges = &pushRange;
+    SILT_VK(vkCreatePipelineLayout(mDevice, &pipelineLayoutInfo, nullptr, &mPipelineLayout));
+    return {};
+}
+
+Result<VkShaderModule> VulkanRenderer::createShaderModule(std::span<const uint32_t> words) {
+    auto info = vkStruct<VkShaderModuleCreateInfo>(VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO);
+    info.codeSize = words.size_bytes();
+    info.pCode = words.data();
+    VkShaderModule module = VK_NULL_HANDLE;
+    SILT_VK(vkCreateShaderModule(mDevice, &info, nullptr, &module));
+    return module;
+}
+
+Status VulkanRenderer::createPipelines() {
+    // Shader modules are only needed while the pipelines are built.
+    struct Modules {
+        VkDevice device;
+        std::vector<VkShaderModule> list;
+        ~Modules() {
+            for (VkShaderModule m : list) vkDestroyShaderModule(device, m, nullptr);
+        }
+    } modules{mDevice, {}};
+    std::array<VkShaderModule, 5> m{};
+    const std::array<std::span<const uint32_t>, 5> code{
+        spirv::kSceneVert, spirv::kSceneFrag, spirv::kShadowVert, spirv::kSkyVert, spirv::kSkyFrag};
+    for (size_t i = 0; i < code.size(); ++i) {
+        Result<VkShaderModule> module = createShaderModule(code[i]);
+        if (!module) return module.error();
+        m[i] = *module;
+        modules.list.push_back(*module);
+    }
+    const VkShaderModule sceneVert = m[0], sceneFrag = m[1], shadowVert = m[2], skyVert = m[3],
+                         skyFrag = m[4];
+
+    auto stage = [](VkShaderStageFlagBits s, VkShaderModule module) {
+        auto info = vkStruct<VkPipelineShaderStageCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO);
+        info.stage = s;
+        info.module = module;
+        info.pName = "main";
+        return info;
+    };
+
+    const VkVertexInputBindingDescription binding{0, kVertexStride, VK_VERTEX_INPUT_RATE_VERTEX};
+    const std::array<VkVertexInputAttributeDescription, 2> attributes{
+        {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0},
+         {1, 0, VK_FORMAT_R32G32B32_SFLOAT, 3 * sizeof(float)}}};
+
+    // What every pipeline shares; each one below changes what differs.
+    struct PipelineSpec {
+        std::vector<VkPipelineShaderStageCreateInfo> stages;
+        uint32_t attributeCount = 0;  ///< 0: no vertex buffer
+        VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+        bool depthTest = true;
+        VkCompareOp depthCompare = VK_COMPARE_OP_GREATER;
+        VkCullModeFlags cull = VK_CULL_MODE_NONE;
+        bool depthBias = false;
+        bool colorOutput = true;
+    };
+    auto build = [&](const PipelineSpec& spec, VkPipeline* out) -> Status {
+        auto vertexInput = vkStruct<VkPipelineVertexInputStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO);
+        if (spec.attributeCount > 0) {
+            vertexInput.vertexBindingDescriptionCount = 1;
+            vertexInput.pVertexBindingDescriptions = &binding;
+            vertexInput.vertexAttributeDescriptionCount = spec.attributeCount;
+            vertexInput.pVertexAttributeDescriptions = attributes.data();
+        }
+        auto assembly = vkStruct<VkPipelineInputAssemblyStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO);
+        assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+        auto viewport = vkStruct<VkPipelineViewportStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO);
+        viewport.viewportCount = 1;
+        viewport.scissorCount = 1;
+        auto raster = vkStruct<VkPipelineRasterizationStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO);
+        raster.polygonMode = VK_POLYGON_MODE_FILL;
+        raster.cullMode = spec.cull;
+        // Camera.h's projection keeps the image upright in Vulkan's y-down framebuffer, so
+        // TriangleMesh's counter-clockwise-from-outside triangles stay counter-clockwise.
+        raster.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
+        raster.lineWidth = 1.0f;
+        if (spec.depthBias) {
+            raster.depthBiasEnable = VK_TRUE;
+            raster.depthBiasConstantFactor = 2.0f;
+            raster.depthBiasSlopeFactor = 2.0f;
+        }
+        auto multisample = vkStruct<VkPipelineMultisampleStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO);
+        multisample.rasterizationSamples = spec.samples;
+        auto depth = vkStruct<VkPipelineDepthStencilStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO);
+        depth.depthTestEnable = spec.depthTest ? VK_TRUE : VK_FALSE;
+        depth.depthWriteEnable = spec.depthTest ? VK_TRUE : VK_FALSE;
+        depth.depthCompareOp = spec.depthCompare;
+        VkPipelineColorBlendAttachmentState blendAttachment{};
+        blendAttachment.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+        auto blend = vkStruct<VkPipelineColorBlendStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO);
+        blend.attachmentCount = spec.colorOutput ? 1 : 0;
+        blend.pAttachments = &blendAttachment;
+        const std::array<VkDynamicState, 2> dynamicStates{VK_DYNAMIC_STATE_VIEWPORT,
+                                                          VK_DYNAMIC_STATE_SCISSOR};
+        auto dynamic = vkStruct<VkPipelineDynamicStateCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO);
+        dynamic.dynamicStateCount = uint32_t(dynamicStates.size());
+        dynamic.pDynamicStates = dynamicStates.data();
+        auto rendering = vkStruct<VkPipelineRenderingCreateInfo>(
+            VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO);
+        rendering.colorAttachmentCount = spec.colorOutput ? 1 : 0;
+        rendering.pColorAttachmentFormats = &kColorFormat;
+        rendering.depthAttachmentFormat = kDepthFormat;
+
+        auto info =
+            vkStruct<VkGraphicsPipelineCreateInfo>(VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO);
+        info.pNext = &rendering;
+        info.stageCount = uint32_t(spec.stages.size());
+        info.pStages = spec.stages.data();
+        info.pVertexInputState = &vertexInput;
+        info.pInputAssemblyState = &assembly;
+        info.pViewportState = &viewport;
+        info.pRasterizationState = &raster;
+        info.pMultisampleState = &multisample;
+        info.pDepthStencilState = &depth;
+        info.pColorBlendState = &blend;
+        info.pDynamicState = &dynamic;
+        info.layout = mPipelineLayout;
+        SILT_VK(vkCreateGraphicsPipelines(mDevice, VK_NULL_HANDLE, 1, &info, nullptr, out));
+        return {};
+    };
+
+    PipelineSpec shadow;
+    shadow.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, shadowVert)};
+    shadow.attributeCount = 1;
+    shadow.depthCompare = VK_COMPARE_OP_LESS_OR_EQUAL;
+    shadow.depthBias = true;
+    shadow.colorOutput = false;  // both faces cast: open meshes (a ground quad) shadow too
+    if (Status s = build(shadow, &mShadowPipeline); !s) return s;
+
+    PipelineSpec sky;
+    sky.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, skyVert),
+                  stage(VK_SHADER_STAGE_FRAGMENT_BIT, skyFrag)};
+    sky.samples = mSamples;
+    sky.depthTest = false;
+    if (Status s = build(sky, &mSkyPipeline); !s) return s;
+
+    PipelineSpec scene;
+    scene.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, sceneVert),
+                    stage(VK_SHADER_STAGE_FRAGMENT_BIT, sceneFrag)};
+    scene.attributeCount = 2;
+    scene.samples = mSamples;
+    scene.depthCompare = VK_COMPARE_OP_GREATER;  // reversed Z
+    scene.cull = VK_CULL_MODE_BACK_BIT;
+    if (Status s = build(scene, &mScenePipeline); !s) return s;
+    return {};
+}
+
+Status VulkanRenderer::createCommands() {
+    auto poolInfo = vkStruct<VkCommandPoolCreateInfo>(VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO);
+    poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    poolInfo.queueFamilyIndex = mQueueFamily;
+    SILT_VK(vkCreateCommandPool(mDevice, &poolInfo, nullptr, &mCommandPool));
+    auto allocInfo =
+        vkStruct<VkCommandBufferAllocateInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO);
+    allocInfo.commandPool = mCommandPool;
+    allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    allocInfo.commandBufferCount = 1;
+    SILT_VK(vkAllocateCommandBuffers(mDevice, &allocInfo, &mCommandBuffer));
+    auto fenceInfo = vkStruct<VkFenceCreateInfo>(VK_STRUCTURE_TYPE_FENCE_CREATE_INFO);
+    SILT_VK(vkCreateFence(mDevice, &fenceInfo, nullptr, &mFence));
+    return {};
+}
+
+VulkanRenderer::~VulkanRenderer() {
+    if (mDevice != VK_NULL_HANDLE) {
+        vkDeviceWaitIdle(mDevice);
+        for (GpuMesh& mesh : mMeshes) {
+            destroyBuffer(mesh.vertices);
+            destroyBuffer(mesh.indices);
+        }
+        if (mFence) vkDestroyFence(mDevice, mFence, nullptr);
+        if (mCommandPool) vkDestroyCommandPool(mDevice, mCommandPool, nullptr);
+        for (VkPipeline p : {mShadowPipeline, mSkyPipeline, mScenePipeline}) {
+            if (p) vkDestroyPipeline(mDevice, p, nullptr);
+        }
+        if (mPipelineLayout) vkDestroyPipelineLayout(mDevice, mPipelineLayout, nullptr);
+        if (mDescriptorPool) vkDestroyDescriptorPool(mDevice, mDescriptorPool, nullptr);
+        if (mSetLayout) vkDestroyDescriptorSetLayout(mDevice, mSetLayout, nullptr);
+        if (mShadowSampler) vkDestroySampler(mDevice, mShadowSampler, nullptr);
+        destroyBuffer(mUniforms);
+        destroyBuffer(mReadback);
+        destroyImage(mShadowMap);
+        destroyImage(mDepth);
+        destroyImage(mColorResolved);
+        destroyImage(mColorMsaa);
+        vkDestroyDevice(mDevice, nullptr);
+    }
+    if (mInstance != VK_NULL_HANDLE) vkDestroyInstance(mInstance, nullptr);
+}
+
+// ---------------------------------------------------------------------------------------
+// Meshes
+
+Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
+    const std::string where = fmt::format("mesh '{}'", mesh.name);
+    if (mesh.positions.empty() || mesh.indices.empty()) {
+        return Error{
+            where + ": expected at least one triangle, got " +
+            fmt::format("{} positions and {} indices", mesh.positions.size(), mesh.indices.size())};
+    }
+    if (mesh.normals.size() != mesh.positions.size()) {
+        return Error{
+            fmt::format("{}: expected one normal per position, got {} normals for {} "
+                        "positions",
+                        where, mesh.normals.size(), mesh.positions.size())};
+    }
+    if (mesh.indices.size() % 3 != 0) {
+        return Error{fmt::format("{}: expected three indices per triangle, got {} indices", where,
+                                 mesh.indices.size())};
+    }
+    for (size_t i = 0; i < mesh.indices.size(); ++i) {
+        if (mesh.indices[i] >= mesh.positions.size()) {
+            return Error{
+                fmt::format("{}: index {} at position {} is out of range (the mesh has "
+                            "{} vertices)",
+                            where, mesh.indices[i], i, mesh.positions.size())};
+        }
+    }
+
+    std::vector<float> vertices;
+    vertices.reserve(mesh.positions.size() * 6);
+    for (size_t i = 0; i < mesh.positions.size(); ++i) {
+        const Vec3f& p = mesh.positions[i];
+        const Vec3f& n = mesh.normals[i];
+        vertices.insert(vertices.end(), {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()});
+    }
+    // Host-visible memory: device-local too where the device has it (lavapipe, ReBAR GPUs).
+    const VkMemoryPropertyFlags host =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    GpuMesh gpu;
+    gpu.indexCount = uint32_t(mesh.indices.size());
+    gpu.bounds = mesh.bounds();
+    Result<Buffer> vb =
+        createBuffer(vertices.size() * sizeof(float), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, host,
+                     VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    if (!vb) return vb.error().prefixed(where);
+    gpu.vertices = *vb;
+    Result<Buffer> ib =
+        createBuffer(mesh.indices.size() * sizeof(uint32_t), VK_BUFFER_USAGE_INDEX_BUFFER_BIT, host,
+                     VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    if (!ib) {
+        destroyBuffer(gpu.vertices);
+        return ib.error().prefixed(where);
+    }
+    gpu.indices = *ib;
+    std::memcpy(gpu.vertices.mapped, vertices.data(), vertices.size() * sizeof(float));
+    std::memcpy(gpu.indices.mapped, mesh.indices.data(), mesh.indices.size() * sizeof(uint32_t));
+    mMeshes.push_back(gpu);
+    return MeshId(mMeshes.size() - 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Frames
+
+Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
+    const CameraIntrinsics& k = frame.camera.intrinsics;
+    if (k.width != mDesc.width || k.height != mDesc.height) {
+        return Error{
+            fmt::format("FrameDesc.camera.intrinsics: expected {}x{} pixels (the "
+                        "Renderer's size), got {}x{}",
+                        mDesc.width, mDesc.height, k.width, k.height)};
+    }
+    if (!(k.nearPlane > 0.0f) || !(k.farPlane > k.nearPlane) || !(k.verticalFov > 0.0f) ||
+        !(k.verticalFov < kPi)) {
+        return Error{
+            fmt::format("FrameDesc.camera.intrinsics: expected 0 < near < far and a "
+                        "field of view in (0, pi), got near {} far {} fov {}",
+                        k.nearPlane, k.farPlane, k.verticalFov)};
+    }
+    for (size_t i = 0; i < frame.items.size(); ++i) {
+        if (frame.items[i].mesh >= mMeshes.size()) {
+            return Error{fmt::format("FrameDesc.items[{}]: unknown mesh id {} ({} meshes added)", i,
+                                     frame.items[i].mesh, mMeshes.size())};
+        }
+    }
+
+    // Bounds for the shadow map: every item's local box carried into the world. Ground-like
+    // slabs stay out of the focus so they do not dilute the map's resolution.
+    Eigen::AlignedBox3f scene;
+    Eigen::AlignedBox3f focus;
+    for (const DrawItem& item : frame.items) {
+        const Eigen::AlignedBox3f& local = mMeshes[item.mesh].bounds;
+        Eigen::AlignedBox3f world;
+        for (int c = 0; c < 8; ++c) {
+            const Vec3f corner(c & 1 ? local.max().x() : local.min().x(),
+                               c & 2 ? local.max().y() : local.min().y(),
+                               c & 4 ? local.max().z() : local.min().z());
+            world.extend((item.modelToWorld * corner.homogeneous()).head<3>());
+        }
+        scene.extend(world);
+        if (!isHorizontalSlab(world)) focus.extend(world);
+    }
+    const LightingDesc& light = frame.lighting;
+    const ShadowFrustum shadow =
+        fitSunShadow(light.sunDirection, scene, focus, frame.camera, mDesc.shadowMapSize);
+
+    FrameUniforms u{};
+    copyMatrix(viewProjection(frame.camera), u.viewProj);
+    copyMatrix(shadow.worldToClip, u.lightViewProj);
+    copyMatrix(frame.camera.cameraToWorld.matrix(), u.cameraToWorld);
+    copyVec(frame.camera.cameraToWorld.position, 1.0f, u.cameraPosition);
+    const Vec3f toSun = light.sunDirection.norm() > 1e-9f ? Vec3f(-light.sunDirection.normalized())
+                                                          : Vec3f::UnitY();
+    copyVec(toSun, 0.0f, u.toSun);
+    copyVec(light.sunColor * light.sunIntensity, 0.0f, u.sunRadiance);
+    copyVec(light.skyColor, light.ambientIntensity, u.sky);
+    u.shadowParams[0] = 1.0f / float(mDesc.shadowMapSize);
+    u.shadowParams[1] = 2.0f * shadow.texelSize;  // normal offset against shadow acne
+    u.intrinsics[0] = k.fx();
+    u.intrinsics[1] = k.fy();
+    u.intrinsics[2] = k.cx();
+    u.intrinsics[3] = k.cy();
+    // The previous frame's fence wait guarantees the GPU no longer reads the buffer.
+    std::memcpy(mUniforms.mapped, &u, sizeof(u));
+
+    SILT_VK(vkResetCommandBuffer(mCommandBuffer, 0));
+    auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    SILT_VK(vkBeginCommandBuffer(mCommandBuffer, &begin));
+    recordFrame(frame);
+    SILT_VK(vkEndCommandBuffer(mCommandBuffer));
+
+    auto commandInfo =
+        vkStruct<VkCommandBufferSubmitInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO);
+    commandInfo.commandBuffer = mCommandBuffer;
+    auto submit = vkStruct<VkSubmitInfo2>(VK_STRUCTURE_TYPE_SUBMIT_INFO_2);
+    submit.commandBufferInfoCount = 1;
+    submit.pCommandBufferInfos = &commandInfo;
+    SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, mFence));
+    SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
+    SILT_VK(vkResetFences(mDevice, 1, &mFence));
+
+    ImageRGBA8 image(mDesc.width, mDesc.height);
+    std::memcpy(image.pixels.data(), mReadback.mapped, image.pixels.size());
+    return image;
+}
+
+void VulkanRenderer::recordFrame(const FrameDesc& frame) {
+    VkCommandBuffer cmd = mCommandBuffer;
+    const uint32_t w = mDesc.width;
+    const uint32_t h = mDesc.height;
+    const VkPipelineStageFlags2 fragmentTests =
+        VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT;
+    const VkAccessFlags2 depthAccess = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT |
+                                       VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+
+    auto drawItems = [&](bool withMaterial) {
+        MeshId bound = MeshId(-1);
+        for (const DrawItem& item : frame.items) {
+            const GpuMesh& mesh = mMeshes[item.mesh];
+            if (item.mesh != bound) {
+                const VkDeviceSize offset = 0;
+                vkCmdBindVertexBuffers(cmd, 0, 1, &mesh.vertices.buffer, &offset);
+                vkCmdBindIndexBuffer(cmd, mesh.indices.buffer, 0, VK_INDEX_TYPE_UINT32);
+                bound = item.mesh;
+            }
+            DrawConstants constants{};
+            copyMatrix(item.modelToWorld, constants.modelToWorld);
+            if (withMaterial) {
+                copyVec(item.material.baseColor, item.material.metallic,
+                        constants.baseColorMetallic);
+                constants.roughness[0] = item.material.roughness;
+            }
+            vkCmdPushConstants(cmd, mPipelineLayout,
+                               VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                               sizeof(constants), &constants);
+            vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+        }
+    };
+
+    // Every target starts UNDEFINED: each frame clears them, nothing carries over.
+    {
+        const std::array<VkImageMemoryBarrier2, 1> barriers{
+            imageBarrier(mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT,
+                         VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, fragmentTests, depthAccess,
+                         VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL)};
+        pipelineBarrier(cmd, barriers);
+    }
+
+    // Pass 1: the sun's shadow map.
+    auto shadowDepth =
+        vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+    shadowDepth.imageView = mShadowMap.view;
+    shadowDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+    shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+    shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+    shadowDepth.clearValue.depthStencil = {1.0f, 0};
+    auto shadowPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+    shadowPass.renderArea = {{0, 0}, {mDesc.shadowMapSize, mDesc.shadowMapSize}};
+    shadowPass.layerCount = 1;
+    shadowPass.pDepthAttachment = &shadowDepth;
+    vkCmdBeginRendering(cmd, &shadowPass);
+    setViewport(cmd, mDesc.shadowMapSize, mDesc.shadowMapSize);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                            &mDescriptorSet, 0, nullptr);
+    drawItems(false);
+    vkCmdEndRendering(cmd);
+
+    {
+        const VkImage colorTarget =
+            mSamples != VK_SAMPLE_COUNT_1_BIT ? mColorMsaa.image : mColorResolved.image;
+        std::vector<VkImageMemoryBarrier2> barriers{
+            imageBarrier(
+                mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+                VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
+            imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests, depthAccess,
+                         fragmentTests, depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
+                         VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL),
+            imageBarrier(colorTarget, VK_IMAGE_ASPECT_COLOR_BIT,
+                         VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
+                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                         VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
+            barriers.push_back(
+                imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                             VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
+                             VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                             VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                             VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+        }
+        pipelineBarrier(cmd, barriers);
+    }
+
+    // Pass 2: sky, then the lit meshes, resolved into mColorResolved.
+    auto color = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+    color.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    color.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+    color.clearValue.color = {{0.0f, 0.0f, 0.0f, 1.0f}};
+    if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
+        color.imageView = mColorMsaa.view;
+        color.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+        color.resolveMode = VK_RESOLVE_MODE_AVERAGE_BIT;
+        color.resolveImageView = mColorResolved.view;
+        color.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    } else {
+        color.imageView = mColorResolved.view;
+        color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+    }
+    auto depth = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+    depth.imageView = mDepth.view;
+    depth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+    depth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+    depth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    depth.clearValue.depthStencil = {0.0f, 0};  // reversed Z: 0 is the far plane
+    auto mainPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+    mainPass.renderArea = {{0, 0}, {w, h}};
+    mainPass.layerCount = 1;
+    mainPass.colorAttachmentCount = 1;
+    mainPass.pColorAttachments = &color;
+    mainPass.pDepthAttachment = &depth;
+    vkCmdBeginRendering(cmd, &mainPass);
+    setViewport(cmd, w, h);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                            &mDescriptorSet, 0, nullptr);
+    vkCmdDraw(cmd, 3, 1, 0, 0);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
+    drawItems(true);
+    vkCmdEndRendering(cmd);
+
+    // Read back: resolved image → host buffer, top row first (Vulkan's row 0 is the top).
+    {
+        const std::array<VkImageMemoryBarrier2, 1> barriers{imageBarrier(
+            mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
+            VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+            VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
+            VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL)};
+        pipelineBarrier(cmd, barriers);
+    }
+    VkBufferImageCopy region{};
+    region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    region.imageExtent = {w, h, 1};
+    vkCmdCopyImageToBuffer(cmd, mColorResolved.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                           mReadback.buffer, 1, &region);
+    auto toHost = vkStruct<VkBufferMemoryBarrier2>(VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER_2);
+    toHost.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
+    toHost.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;
+    toHost.dstStageMask = VK_PIPELINE_STAGE_2_HOST_BIT;
+    toHost.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT;
+    toHost.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    toHost.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    toHost.buffer = mReadback.buffer;
+    toHost.size = VK_WHOLE_SIZE;
+    pipelineBarrier(cmd, {}, std::span<const VkBufferMemoryBarrier2>(&toHost, 1));
+}
+
+}  // namespace silt::render
