@@ -18,7 +18,8 @@ std::vector<uint32_t> draw(Pcg32 rng, int n) {
 TEST(Pcg32, MatchesReferenceSequence) {
     // Reference values from O'Neill's pcg32-demo (seed 42, sequence 54).
     Pcg32 rng(54u, 42u);
-    const uint32_t expected[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e};
+    const uint32_t expected[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330,
+                                 0x83d2f293, 0xbfa4784b, 0xcbed606e};
     for (uint32_t value : expected) EXPECT_EQ(rng.nextU32(), value);
 }
 
@@ -52,10 +53,15 @@ TEST(RngStreams, StreamsOfDifferentPurposesAreUncorrelated) {
     double sumA = 0, sumB = 0, sumAB = 0, sumAA = 0, sumBB = 0;
     for (int i = 0; i < n; ++i) {
         double x = a.uniformDouble(), y = b.uniformDouble();
-        sumA += x; sumB += y; sumAB += x * y; sumAA += x * x; sumBB += y * y;
+        sumA += x;
+        sumB += y;
+        sumAB += x * y;
+        sumAA += x * x;
+        sumBB += y * y;
     }
     double cov = sumAB / n - (sumA / n) * (sumB / n);
-    double corr = cov / std::sqrt((sumAA / n - std::pow(sumA / n, 2)) * (sumBB / n - std::pow(sumB / n, 2)));
+    double corr =
+        cov / std::sqrt((sumAA / n - std::pow(sumA / n, 2)) * (sumBB / n - std::pow(sumB / n, 2)));
     EXPECT_LT(std::abs(corr), 0.03);
 }
 

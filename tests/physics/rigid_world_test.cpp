@@ -31,7 +31,8 @@ TriangleMesh sphereCloud(float r) {
         float theta = kPi * float(i) / rings;
         for (int j = 0; j < segments; ++j) {
             float phi = 2 * kPi * float(j) / segments;
-            Vec3f n(std::sin(theta) * std::cos(phi), std::cos(theta), std::sin(theta) * std::sin(phi));
+            Vec3f n(std::sin(theta) * std::cos(phi), std::cos(theta),
+                    std::sin(theta) * std::sin(phi));
             mesh.positions.push_back(n * r + Vec3f(0, r, 0));
             mesh.normals.push_back(n);
         }
@@ -153,10 +154,12 @@ std::string stateHash(int bodies) {
         for (BodyId id = 0; id < world.bodyCount(); ++id) {
             BodyState s = world.bodyState(id);
             state.insert(state.end(), s.pose.position.data(), s.pose.position.data() + 3);
-            state.insert(state.end(), s.pose.rotation.coeffs().data(), s.pose.rotation.coeffs().data() + 4);
+            state.insert(state.end(), s.pose.rotation.coeffs().data(),
+                         s.pose.rotation.coeffs().data() + 4);
         }
     }
-    return hashHex(std::span(reinterpret_cast<const uint8_t*>(state.data()), state.size() * sizeof(float)));
+    return hashHex(
+        std::span(reinterpret_cast<const uint8_t*>(state.data()), state.size() * sizeof(float)));
 }
 
 TEST(RigidWorld, StackingIsBitReproducible) {

@@ -91,8 +91,8 @@ TEST(Cli, SameCommandWithOneOrTwoThreadsGivesIdenticalClips) {
 
 struct BadInput {
     std::string name;
-    std::string args;            ///< extra arguments; {scene} and {out} are substituted
-    std::string sceneText;       ///< written to a file if not empty
+    std::string args;       ///< extra arguments; {scene} and {out} are substituted
+    std::string sceneText;  ///< written to a file if not empty
     std::vector<std::string> messageMustContain;
     std::string env;
 };
@@ -102,10 +102,12 @@ class CliBadInput : public ::testing::TestWithParam<BadInput> {};
 TEST_P(CliBadInput, FailsWithOneClearMessageAndNoPartialClip) {
     const BadInput& bad = GetParam();
     fs::path out = freshDir("bad_" + bad.name);
-    std::string scene = bad.sceneText.empty() ? "" : writeScene(bad.name + ".json", bad.sceneText).string();
+    std::string scene =
+        bad.sceneText.empty() ? "" : writeScene(bad.name + ".json", bad.sceneText).string();
     std::string args = bad.args;
     auto replace = [&args](const std::string& key, const std::string& value) {
-        for (size_t at; (at = args.find(key)) != std::string::npos;) args.replace(at, key.size(), value);
+        for (size_t at; (at = args.find(key)) != std::string::npos;)
+            args.replace(at, key.size(), value);
     };
     replace("{scene}", scene);
     replace("{out}", out.string());
@@ -113,7 +115,8 @@ TEST_P(CliBadInput, FailsWithOneClearMessageAndNoPartialClip) {
     EXPECT_NE(result.exitCode, 0) << result.err;
     for (const std::string& needle : bad.messageMustContain) {
         EXPECT_NE(result.err.find(needle), std::string::npos)
-            << "stderr lacks '" << needle << "':\n" << result.err;
+            << "stderr lacks '" << needle << "':\n"
+            << result.err;
     }
     EXPECT_EQ(result.err.find("internal error"), std::string::npos) << result.err;
     if (fs::exists(out / "clips")) {
@@ -129,24 +132,38 @@ const std::string kSmall = "generate --clips 1 --frames 4 --width 64 --height 64
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliBadInput,
     ::testing::Values(
-        BadInput{"malformed_json", kSmall + " --scene {scene}",
+        BadInput{"malformed_json",
+                 kSmall + " --scene {scene}",
                  "{\n  \"silt_scene\": 1,\n  \"name\": \"x\",\n  \"objects\": [,]\n}\n",
-                 {"malformed_json.json", "4:"}, ""},
-        BadInput{"unknown_asset", kSmall + " --scene {scene}",
+                 {"malformed_json.json", "4:"},
+                 ""},
+        BadInput{"unknown_asset",
+                 kSmall + " --scene {scene}",
                  R"({"silt_scene": 1, "name": "x", "objects": [{"asset": "chiar"}]})",
-                 {"unknown_asset.json", "/objects/0/asset", "chiar"}, ""},
-        BadInput{"negative_density", kSmall + " --scene {scene}",
+                 {"unknown_asset.json", "/objects/0/asset", "chiar"},
+                 ""},
+        BadInput{"negative_density",
+                 kSmall + " --scene {scene}",
                  R"({"silt_scene": 1, "name": "x", "objects": [{"asset": "cup", "density": -5}]})",
-                 {"negative_density.json", "/objects/0/density"}, ""},
+                 {"negative_density.json", "/objects/0/density"},
+                 ""},
         BadInput{"zero_frames", "generate --frames 0 --out {out}", "", {"--frames", "0"}, ""},
         BadInput{"odd_width", "generate --width 33 --out {out}", "", {"--width", "33", "even"}, ""},
-        BadInput{"missing_scene_file", kSmall + " --scene /nonexistent/scene.json", "",
-                 {"/nonexistent/scene.json"}, ""},
-        BadInput{"unwritable_out", "generate --clips 1 --out /proc/silt-cannot-write", "",
-                 {"/proc/silt-cannot-write"}, ""},
-        BadInput{"corrupt_asset", kSmall + " --scene {scene}",
+        BadInput{"missing_scene_file",
+                 kSmall + " --scene /nonexistent/scene.json",
+                 "",
+                 {"/nonexistent/scene.json"},
+                 ""},
+        BadInput{"unwritable_out",
+                 "generate --clips 1 --out /proc/silt-cannot-write",
+                 "",
+                 {"/proc/silt-cannot-write"},
+                 ""},
+        BadInput{"corrupt_asset",
+                 kSmall + " --scene {scene}",
                  R"({"silt_scene": 1, "name": "x", "objects": [{"asset": "broken"}]})",
-                 {"broken"}, "SILT_ASSET_DIR=" + (outputRoot() / "broken_assets").string()}),
+                 {"broken"},
+                 "SILT_ASSET_DIR=" + (outputRoot() / "broken_assets").string()}),
     [](const auto& testInfo) { return testInfo.param.name; });
 
 // The corrupt-asset case needs a library whose one asset's file is garbage.

@@ -24,7 +24,8 @@ using nlohmann::json;
 
 // CTest runs each test in its own process, possibly in parallel: one folder per process.
 fs::path freshDir(const std::string& name) {
-    fs::path dir = fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
+    fs::path dir =
+        fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
     fs::remove_all(dir);
     return dir;
 }
@@ -58,7 +59,8 @@ protected:
 
 TEST_F(GenerateTwoClips, WritesTwoCompleteClipsAndACard) {
     EXPECT_EQ(sReport.clipsWritten, 2u);
-    EXPECT_EQ(exporters::listCompleteClips(sDir), (std::vector<std::string>{"clip_000000", "clip_000001"}));
+    EXPECT_EQ(exporters::listCompleteClips(sDir),
+              (std::vector<std::string>{"clip_000000", "clip_000001"}));
     json card = readJson(sDir / "dataset.json");
     ASSERT_EQ(card["clips"].size(), 2u);
     EXPECT_EQ(card["seed"], 7);
@@ -121,8 +123,10 @@ TEST_F(GenerateTwoClips, FramesChangeExactlyWhenRecordedPosesChange) {
             // Velocities can change while poses do not (resting contact): compare poses only.
             bool anyPoseMoved = false;
             for (size_t o = 0; o < perFrame[f]["objects"].size(); ++o) {
-                anyPoseMoved |= perFrame[f]["objects"][o]["position_m"] != perFrame[f - 1]["objects"][o]["position_m"] ||
-                                perFrame[f]["objects"][o]["rotation_wxyz"] != perFrame[f - 1]["objects"][o]["rotation_wxyz"];
+                anyPoseMoved |= perFrame[f]["objects"][o]["position_m"] !=
+                                    perFrame[f - 1]["objects"][o]["position_m"] ||
+                                perFrame[f]["objects"][o]["rotation_wxyz"] !=
+                                    perFrame[f - 1]["objects"][o]["rotation_wxyz"];
             }
             if (!anyPoseMoved) {
                 EXPECT_FALSE(framesChanged) << clip << " frame " << f;

@@ -9,7 +9,9 @@ namespace {
 std::atomic<bool> gChecksThrow{false};
 }
 
-void setChecksThrow(bool enabled) { gChecksThrow.store(enabled); }
+void setChecksThrow(bool enabled) {
+    gChecksThrow.store(enabled);
+}
 
 void reportCheckFailure(const char* file, int line, const std::string& message) {
     std::string full = fmt::format("{}:{}: {}", file, line, message);

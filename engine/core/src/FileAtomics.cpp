@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 namespace {
 constexpr std::string_view kStagingMarker = ".partial-";
 
-std::string errnoText() { return std::strerror(errno); }
+std::string errnoText() {
+    return std::strerror(errno);
+}
 
 Status writeAll(int fd, const uint8_t* data, size_t size, const fs::path& path) {
     while (size > 0) {
@@ -78,13 +80,15 @@ Status ensureWritableDirectory(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        return Error{fmt::format("{}: cannot create output folder: {}", dir.string(), ec.message())};
+        return Error{
+            fmt::format("{}: cannot create output folder: {}", dir.string(), ec.message())};
     }
     if (!fs::is_directory(dir, ec)) {
         return Error{fmt::format("{}: output path exists and is not a folder", dir.string())};
     }
     if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-        return Error{fmt::format("{}: output folder is not writable: {}", dir.string(), errnoText())};
+        return Error{
+            fmt::format("{}: output folder is not writable: {}", dir.string(), errnoText())};
     }
     return {};
 }
@@ -107,7 +111,8 @@ Status StagingDirectory::create() {
     fs::remove_all(mStagingPath, ec);  // leftovers of a killed run with the same tag
     fs::create_directories(mStagingPath, ec);
     if (ec) {
-        return Error{fmt::format("{}: cannot create folder: {}", mStagingPath.string(), ec.message())};
+        return Error{
+            fmt::format("{}: cannot create folder: {}", mStagingPath.string(), ec.message())};
     }
     return {};
 }
@@ -116,7 +121,8 @@ Status StagingDirectory::commit() {
     std::error_code ec;
     if (fs::exists(mFinalPath, ec)) fs::remove_all(mFinalPath, ec);
     if (::rename(mStagingPath.c_str(), mFinalPath.c_str()) != 0) {
-        return Error{fmt::format("{}: cannot rename into place: {}", mFinalPath.string(), errnoText())};
+        return Error{
+            fmt::format("{}: cannot rename into place: {}", mFinalPath.string(), errnoText())};
     }
     mCommitted = true;
     // Make the rename durable: fsync the parent folder.
@@ -128,6 +134,8 @@ Status StagingDirectory::commit() {
     return {};
 }
 
-bool isStagingName(std::string_view name) { return name.find(kStagingMarker) != std::string_view::npos; }
+bool isStagingName(std::string_view name) {
+    return name.find(kStagingMarker) != std::string_view::npos;
+}
 
 }  // namespace silt

@@ -14,6 +14,8 @@ std::string hashHex(std::string_view text) {
     return hashHex(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
-uint64_t hash64(std::span<const uint8_t> bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+uint64_t hash64(std::span<const uint8_t> bytes) {
+    return XXH3_64bits(bytes.data(), bytes.size());
+}
 
 }  // namespace silt

@@ -10,8 +10,12 @@ std::atomic<Level> gLevel{Level::Info};
 std::mutex gMutex;
 }  // namespace
 
-void setLevel(Level newLevel) { gLevel.store(newLevel); }
-Level level() { return gLevel.load(); }
+void setLevel(Level newLevel) {
+    gLevel.store(newLevel);
+}
+Level level() {
+    return gLevel.load();
+}
 
 void write(Level messageLevel, std::string_view message) {
     static constexpr const char* kNames[] = {"debug", "info", "warning", "error"};

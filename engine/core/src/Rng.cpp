@@ -48,7 +48,9 @@ uint32_t Pcg32::uniformU32(uint32_t bound) {
     }
 }
 
-float Pcg32::uniformFloat() { return static_cast<float>(nextU32() >> 8) * 0x1p-24f; }
+float Pcg32::uniformFloat() {
+    return static_cast<float>(nextU32() >> 8) * 0x1p-24f;
+}
 
 double Pcg32::uniformDouble() {
     uint64_t hi = nextU32() >> 5;  // 27 bits

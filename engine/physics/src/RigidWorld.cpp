@@ -10,10 +10,18 @@
 namespace silt::physics {
 namespace {
 
-btVector3 toBt(const Vec3f& v) { return {v.x(), v.y(), v.z()}; }
-Vec3f fromBt(const btVector3& v) { return {v.x(), v.y(), v.z()}; }
-btQuaternion toBt(const Quatf& q) { return {q.x(), q.y(), q.z(), q.w()}; }
-Quatf fromBt(const btQuaternion& q) { return Quatf(q.w(), q.x(), q.y(), q.z()); }
+btVector3 toBt(const Vec3f& v) {
+    return {v.x(), v.y(), v.z()};
+}
+Vec3f fromBt(const btVector3& v) {
+    return {v.x(), v.y(), v.z()};
+}
+btQuaternion toBt(const Quatf& q) {
+    return {q.x(), q.y(), q.z(), q.w()};
+}
+Quatf fromBt(const btQuaternion& q) {
+    return Quatf(q.w(), q.x(), q.y(), q.z());
+}
 
 // Hulls with hundreds of input points make Bullet's GJK slow; btShapeHull keeps the
 // silhouette with at most a few dozen vertices.
@@ -132,7 +140,9 @@ void RigidWorld::step(float dt) {
     mImpl->world.stepSimulation(dt, 0, dt);
 }
 
-size_t RigidWorld::bodyCount() const { return mImpl->bodies.size(); }
+size_t RigidWorld::bodyCount() const {
+    return mImpl->bodies.size();
+}
 
 BodyState RigidWorld::bodyState(BodyId id) const {
     SILT_CHECK_LT(id, mImpl->bodies.size());
@@ -159,8 +169,9 @@ double RigidWorld::kineticEnergy() const {
         btVector3 localW = w * body->getWorldTransform().getBasis();
         btVector3 inertia = body->getLocalInertia();
         energy += 0.5 * m * body->getLinearVelocity().length2();
-        energy += 0.5 * (inertia.x() * localW.x() * localW.x() + inertia.y() * localW.y() * localW.y() +
-                         inertia.z() * localW.z() * localW.z());
+        energy +=
+            0.5 * (inertia.x() * localW.x() * localW.x() + inertia.y() * localW.y() * localW.y() +
+                   inertia.z() * localW.z() * localW.z());
     }
     return energy;
 }

@@ -14,7 +14,8 @@ namespace silt::app {
 
 Status benchGenerate(const GenerateBenchOptions& options, std::ostream& out) {
     std::string pattern = (std::filesystem::temp_directory_path() / "silt-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) return Error{"cannot create a temporary folder for the benchmark"};
+    if (!mkdtemp(pattern.data()))
+        return Error{"cannot create a temporary folder for the benchmark"};
     std::filesystem::path dir = pattern;
 
     GenerateOptions generate;

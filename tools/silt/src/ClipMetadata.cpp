@@ -7,8 +7,12 @@ namespace silt::app {
 namespace {
 using nlohmann::json;
 
-json toJson(const Vec3f& v) { return json::array({v.x(), v.y(), v.z()}); }
-json toJsonWxyz(const Quatf& q) { return json::array({q.w(), q.x(), q.y(), q.z()}); }
+json toJson(const Vec3f& v) {
+    return json::array({v.x(), v.y(), v.z()});
+}
+json toJsonWxyz(const Quatf& q) {
+    return json::array({q.w(), q.x(), q.y(), q.z()});
+}
 
 json rowMajor(const Mat4f& m) {
     json rows = json::array();
@@ -23,7 +27,9 @@ json materialJson(const SurfaceMaterial& material) {
 }
 }  // namespace
 
-std::string templateHash(const scenes::SceneTemplate& scene) { return hashHex(scene.spec.dump()); }
+std::string templateHash(const scenes::SceneTemplate& scene) {
+    return hashHex(scene.spec.dump());
+}
 
 ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                                          const scenes::ScenePlan& plan,
@@ -51,7 +57,8 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
         {"fps", plan.fps},
         {"width", k.width},
         {"height", k.height},
-        {"physics", {{"substeps_per_frame", plan.substeps}, {"gravity_m_s2", toJson(plan.gravity)}}},
+        {"physics",
+         {{"substeps_per_frame", plan.substeps}, {"gravity_m_s2", toJson(plan.gravity)}}},
         {"sampled", plan.sampled},
         {"ground",
          {{"friction", plan.ground.friction},

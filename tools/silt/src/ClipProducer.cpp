@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "silt/app/ClipMetadata.h"
 #include "silt/assets/MassProperties.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
 #include "silt/physics/RigidWorld.h"
-#include "silt/app/ClipMetadata.h"
 
 namespace silt::app {
 namespace {
@@ -42,7 +42,9 @@ Mat4f modelMatrix(const Pose& pose, float scale) {
 
 }  // namespace
 
-std::string clipName(uint64_t clipIndex) { return fmt::format("clip_{:06d}", clipIndex); }
+std::string clipName(uint64_t clipIndex) {
+    return fmt::format("clip_{:06d}", clipIndex);
+}
 
 scenes::AssetLookup assetLookup(const assets::AssetLibrary& library) {
     return [&library](const std::string& name) -> std::optional<scenes::AssetFacts> {
@@ -91,8 +93,8 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     const scenes::ScenePlan& plan = *planned;
 
     // Every asset is loaded before anything is written, so a bad asset leaves no trace.
-    physics::RigidWorld world(physics::RigidWorldDesc{plan.gravity, plan.ground.friction,
-                                                      plan.ground.restitution});
+    physics::RigidWorld world(
+        physics::RigidWorldDesc{plan.gravity, plan.ground.friction, plan.ground.restitution});
     std::vector<ObjectRecord> objects;
     for (const scenes::ObjectPlan& object : plan.objects) {
         auto asset = loadAsset(object.asset);
@@ -138,7 +140,8 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
             for (uint32_t s = 0; s < plan.substeps; ++s) world.step(substepDt);
         }
         std::vector<physics::BodyState> states;
-        for (physics::BodyId id = 0; id < world.bodyCount(); ++id) states.push_back(world.bodyState(id));
+        for (physics::BodyId id = 0; id < world.bodyCount(); ++id)
+            states.push_back(world.bodyState(id));
         local.physics += secondsSince(physicsStart);
 
         auto renderStart = Clock::now();

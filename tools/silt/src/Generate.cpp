@@ -22,7 +22,8 @@ using nlohmann::json;
 namespace {
 
 Status validateOptions(const GenerateOptions& options) {
-    if (options.clips < 1) return Error{fmt::format("--clips {}: expected an integer >= 1", options.clips)};
+    if (options.clips < 1)
+        return Error{fmt::format("--clips {}: expected an integer >= 1", options.clips)};
     return scenes::validateOverrides(
         scenes::PlanOverrides{options.frames, options.fps, options.width, options.height});
 }
@@ -47,8 +48,8 @@ void configureThreads(uint32_t threads) {
     // image does not depend on it (tested).
     setenv("LP_NUM_THREADS", std::to_string(count).c_str(), /*overwrite=*/1);
     static std::unique_ptr<tbb::global_control> control;
-    control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                    count);
+    control =
+        std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, count);
 }
 
 Result<GenerateReport> generateDataset(const GenerateOptions& options) {
@@ -72,14 +73,15 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
         auto plan = scenes::randomize(scene, lookup, options.seed, clip, overrides);
         if (!plan) return plan.error();
         const CameraIntrinsics& k = plan->camera.intrinsics;
-        json identity = {{"silt_version", versionString()},
-                         {"template", {{"name", scene.name}, {"content_hash", templateHash(scene)}}},
-                         {"seed", options.seed},
-                         {"clip_index", clip},
-                         {"frames", plan->frames},
-                         {"fps", plan->fps},
-                         {"width", k.width},
-                         {"height", k.height}};
+        json identity = {
+            {"silt_version", versionString()},
+            {"template", {{"name", scene.name}, {"content_hash", templateHash(scene)}}},
+            {"seed", options.seed},
+            {"clip_index", clip},
+            {"frames", plan->frames},
+            {"fps", plan->fps},
+            {"width", k.width},
+            {"height", k.height}};
         fs::path clipDir = exporters::clipDirectory(options.out, clipName(clip));
         if (isUpToDate(clipDir, identity)) {
             ++report.clipsSkipped;
@@ -92,11 +94,13 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
         }
         auto start = std::chrono::steady_clock::now();
         StageTimes times;
-        if (Status done = producer->produce(scene, options.seed, clip, overrides, options.out, &times);
+        if (Status done =
+                producer->produce(scene, options.seed, clip, overrides, options.out, &times);
             !done) {
             return done.error().prefixed(clipName(clip));
         }
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         report.times.plan += times.plan;
         report.times.physics += times.physics;
         report.times.render += times.render;
@@ -111,11 +115,15 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
     }
 
     json card = {{"silt_version", versionString()},
-                 {"template", {{"name", scene.name}, {"description", scene.description},
-                               {"content_hash", templateHash(scene)}, {"spec", scene.spec}}},
+                 {"template",
+                  {{"name", scene.name},
+                   {"description", scene.description},
+                   {"content_hash", templateHash(scene)},
+                   {"spec", scene.spec}}},
                  {"seed", options.seed},
                  {"clips_requested", options.clips}};
-    if (Status written = exporters::writeDatasetCard(options.out, card); !written) return written.error();
+    if (Status written = exporters::writeDatasetCard(options.out, card); !written)
+        return written.error();
     return report;
 }
 

@@ -22,7 +22,8 @@ int fail(const silt::Error& error) {
 template <typename T>
 void addOptionalUint(CLI::App* command, const char* flag, std::optional<T>& target,
                      const char* help) {
-    command->add_option_function<T>(flag, [&target](const T& value) { target = value; }, help);
+    command->add_option_function<T>(
+        flag, [&target](const T& value) { target = value; }, help);
 }
 
 }  // namespace
@@ -43,12 +44,15 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 100000000u));
     generateCommand->add_option("--seed", generate.seed, "Dataset seed")->capture_default_str();
-    addOptionalUint(generateCommand, "--frames", generate.frames, "Frames per clip (overrides the scene)");
-    addOptionalUint(generateCommand, "--fps", generate.fps, "Frames per second (overrides the scene)");
+    addOptionalUint(generateCommand, "--frames", generate.frames,
+                    "Frames per clip (overrides the scene)");
+    addOptionalUint(generateCommand, "--fps", generate.fps,
+                    "Frames per second (overrides the scene)");
     addOptionalUint(generateCommand, "--width", generate.width, "Image width in pixels, even");
     addOptionalUint(generateCommand, "--height", generate.height, "Image height in pixels, even");
-    generateCommand->add_option("--threads", generate.threads,
-                                "Worker threads for simulation and rendering (0 = all cores)")
+    generateCommand
+        ->add_option("--threads", generate.threads,
+                     "Worker threads for simulation and rendering (0 = all cores)")
         ->capture_default_str();
 
     app.add_subcommand("scenes", "List the builtin scene templates");

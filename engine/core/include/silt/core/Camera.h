@@ -16,11 +16,11 @@
 namespace silt {
 
 struct CameraIntrinsics {
-    uint32_t width = 256;          ///< pixels
-    uint32_t height = 256;         ///< pixels
-    float verticalFov = 0.8727f;   ///< radians (50°), full angle
-    float nearPlane = 0.05f;       ///< m
-    float farPlane = 100.0f;       ///< m
+    uint32_t width = 256;         ///< pixels
+    uint32_t height = 256;        ///< pixels
+    float verticalFov = 0.8727f;  ///< radians (50°), full angle
+    float nearPlane = 0.05f;      ///< m
+    float farPlane = 100.0f;      ///< m
 
     [[nodiscard]] float fy() const { return 0.5f * float(height) / std::tan(0.5f * verticalFov); }
     [[nodiscard]] float fx() const { return fy(); }  ///< square pixels

@@ -31,15 +31,15 @@ void setChecksThrow(bool enabled);
             ::silt::reportCheckFailure(__FILE__, __LINE__, "CHECK(" #cond ") failed"); \
     } while (false)
 
-#define SILT_CHECK_OP_(a, b, op)                                                             \
-    do {                                                                                     \
-        const auto& siltCheckA_ = (a);                                                       \
-        const auto& siltCheckB_ = (b);                                                       \
-        if (!(siltCheckA_ op siltCheckB_)) [[unlikely]]                                      \
-            ::silt::reportCheckFailure(                                                      \
-                __FILE__, __LINE__,                                                          \
-                fmt::format("CHECK(" #a " " #op " " #b ") failed: {} vs {}", siltCheckA_,    \
-                            siltCheckB_));                                                   \
+#define SILT_CHECK_OP_(a, b, op)                                                          \
+    do {                                                                                  \
+        const auto& siltCheckA_ = (a);                                                    \
+        const auto& siltCheckB_ = (b);                                                    \
+        if (!(siltCheckA_ op siltCheckB_)) [[unlikely]]                                   \
+            ::silt::reportCheckFailure(                                                   \
+                __FILE__, __LINE__,                                                       \
+                fmt::format("CHECK(" #a " " #op " " #b ") failed: {} vs {}", siltCheckA_, \
+                            siltCheckB_));                                                \
     } while (false)
 
 #define SILT_CHECK_EQ(a, b) SILT_CHECK_OP_(a, b, ==)

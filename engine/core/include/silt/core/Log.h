@@ -15,15 +15,18 @@ void write(Level level, std::string_view message);
 
 template <typename... Args>
 void info(fmt::format_string<Args...> format, Args&&... args) {
-    if (level() <= Level::Info) write(Level::Info, fmt::format(format, std::forward<Args>(args)...));
+    if (level() <= Level::Info)
+        write(Level::Info, fmt::format(format, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void warn(fmt::format_string<Args...> format, Args&&... args) {
-    if (level() <= Level::Warn) write(Level::Warn, fmt::format(format, std::forward<Args>(args)...));
+    if (level() <= Level::Warn)
+        write(Level::Warn, fmt::format(format, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void debug(fmt::format_string<Args...> format, Args&&... args) {
-    if (level() <= Level::Debug) write(Level::Debug, fmt::format(format, std::forward<Args>(args)...));
+    if (level() <= Level::Debug)
+        write(Level::Debug, fmt::format(format, std::forward<Args>(args)...));
 }
 
 }  // namespace silt::log

@@ -16,8 +16,8 @@ using Quatf = Eigen::Quaternionf;
 
 /// A rigid transform: world = rotation * local + position.
 struct Pose {
-    Vec3f position = Vec3f::Zero();          ///< m
-    Quatf rotation = Quatf::Identity();      ///< unit quaternion
+    Vec3f position = Vec3f::Zero();      ///< m
+    Quatf rotation = Quatf::Identity();  ///< unit quaternion
 
     [[nodiscard]] Mat4f matrix() const {
         Mat4f m = Mat4f::Identity();
@@ -29,6 +29,8 @@ struct Pose {
 };
 
 constexpr float kPi = 3.14159265358979323846f;
-constexpr float degToRad(float degrees) { return degrees * kPi / 180.0f; }
+constexpr float degToRad(float degrees) {
+    return degrees * kPi / 180.0f;
+}
 
 }  // namespace silt

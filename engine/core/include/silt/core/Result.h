@@ -24,7 +24,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : mState(std::move(value)) {}  // NOLINT: implicit by design
+    Result(T value) : mState(std::move(value)) {}      // NOLINT: implicit by design
     Result(Error error) : mState(std::move(error)) {}  // NOLINT: implicit by design
 
     [[nodiscard]] bool ok() const { return std::holds_alternative<T>(mState); }

@@ -26,7 +26,8 @@ struct RigidWorldDesc {
 };
 
 struct RigidBodyDesc {
-    const TriangleMesh* mesh = nullptr;  ///< collision geometry (convex hull of its vertices); not owned, read in addBody only
+    const TriangleMesh* mesh = nullptr;  ///< collision geometry (convex hull of its vertices); not
+                                         ///< owned, read in addBody only
     float scale = 1.0f;                  ///< uniform scale applied to the mesh
     float mass = 1.0f;                   ///< kg; 0 makes a static body
     Vec3f centerOfMass = Vec3f::Zero();  ///< m, in the scaled asset frame
@@ -34,8 +35,8 @@ struct RigidBodyDesc {
     Pose pose;                           ///< initial pose of the asset frame
     Vec3f linearVelocity = Vec3f::Zero();   ///< m/s of the centre of mass
     Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, world frame
-    float friction = 0.5f;               ///< Coulomb coefficient
-    float restitution = 0.3f;            ///< 0..1
+    float friction = 0.5f;                  ///< Coulomb coefficient
+    float restitution = 0.3f;               ///< 0..1
 };
 
 struct BodyState {

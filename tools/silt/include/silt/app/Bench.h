@@ -11,12 +11,12 @@
 namespace silt::app {
 
 struct GenerateBenchOptions {
-    std::string scene;           ///< empty = default template
+    std::string scene;  ///< empty = default template
     uint32_t clips = 1;
     uint32_t frames = 48;
     uint32_t width = 256;
     uint32_t height = 256;
-    uint32_t threads = 0;        ///< 0 = all cores
+    uint32_t threads = 0;  ///< 0 = all cores
 };
 
 /// Generates clips into a temporary folder (removed afterwards) and prints

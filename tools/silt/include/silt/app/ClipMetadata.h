@@ -17,8 +17,8 @@ namespace silt::app {
 /// One simulated object of a clip: its plan and what the pipeline derived from it.
 struct ObjectRecord {
     const scenes::ObjectPlan* plan = nullptr;  ///< not owned
-    float mass = 0.0f;                          ///< kg
-    SurfaceMaterial material;                   ///< the asset's material with the plan's overrides
+    float mass = 0.0f;                         ///< kg
+    SurfaceMaterial material;                  ///< the asset's material with the plan's overrides
     render::MeshId gpuMesh = 0;
 };
 
