@@ -160,6 +160,19 @@ BodyState RigidWorld::bodyState(BodyId id) const {
     return state;
 }
 
+Vec3f RigidWorld::centerOfMass(BodyId id) const {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    return fromBt(mImpl->bodies[id]->getCenterOfMassPosition());
+}
+
+void RigidWorld::applyImpulse(BodyId id, const Vec3f& linear, const Vec3f& angular) {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    btRigidBody& body = *mImpl->bodies[id];
+    if (body.getInvMass() == 0.0f) return;
+    body.applyCentralImpulse(toBt(linear));
+    body.applyTorqueImpulse(toBt(angular));
+}
+
 double RigidWorld::kineticEnergy() const {
     double energy = 0.0;
     for (const auto& body : mImpl->bodies) {

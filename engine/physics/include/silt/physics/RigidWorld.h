@@ -62,6 +62,11 @@ public:
 
     [[nodiscard]] size_t bodyCount() const;
     [[nodiscard]] BodyState bodyState(BodyId id) const;
+    /// m, world position of the body's centre of mass.
+    [[nodiscard]] Vec3f centerOfMass(BodyId id) const;
+    /// Adds an impulse (N·s) at the centre of mass and an angular impulse (N·m·s) about it,
+    /// e.g. the reaction of sand or water on the body; takes effect at the next step.
+    void applyImpulse(BodyId id, const Vec3f& linear, const Vec3f& angular);
     /// Total kinetic energy of all dynamic bodies, J.
     [[nodiscard]] double kineticEnergy() const;
 
