@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -100,6 +101,8 @@ TEST(MpmCore, BitIdenticalAcrossThreadCounts) {
         solver->setColliders({&ball});
         for (int f = 0; f < 3; ++f) ASSERT_TRUE(solver->advance(1.0f / 60.0f).ok());
         EXPECT_GT(solver->stepCount(), 10);
+        std::printf("threads %d: %lld substeps, max speed %.3f m/s\n", t + 1,
+                    static_cast<long long>(solver->stepCount()), solver->diagnostics().maxSpeed);
         hashes[t] = stateHash(solver->particles());
     }
     EXPECT_EQ(hashes[0], hashes[1]);
@@ -213,6 +216,42 @@ TEST(MpmCollider, SphereIntoSandBedFeelsUpwardReactionAndIsNotPenetrated) {
     EXPECT_LT(worstPenetration, 0.5f * s.dx) << "deepest particle inside the sphere";
     // The lateral reaction cancels by symmetry to a small fraction of the vertical one.
     EXPECT_LT(std::abs(ball.impulse().x()), 0.1 * ball.impulse().y());
+}
+
+}  // namespace
+}  // namespace silt::physics
+
+// The private fast SVD against Eigen's JacobiSVD on random, near-identity, rank-deficient
+// and inverted matrices.
+#include <Eigen/SVD>
+
+#include "mpm/Svd3.h"
+
+namespace silt::physics {
+namespace {
+
+TEST(MpmSvd, MatchesEigenAndReconstructs) {
+    Pcg32 rng = streamFor(3, 0, "mpm-svd");
+    auto uni = [&] { return 2.0f * rng.uniformFloat() - 1.0f; };
+    for (int t = 0; t < 2000; ++t) {
+        Mat3f f;
+        for (int e = 0; e < 9; ++e) f(e) = uni();
+        if (t % 4 == 1) f = Mat3f::Identity() + 0.01f * f;             // near identity
+        if (t % 4 == 2) f.col(2) = 0.5f * f.col(0) - 2.0f * f.col(1);  // rank 2
+        if (t % 4 == 3) f.row(1) *= -1.0f;                             // flipped sign
+        if (t == 0) f = Mat3f::Identity();
+        Mat3f u, v;
+        Vec3f sigma;
+        detail::svd3(f, u, sigma, v);
+        const Eigen::JacobiSVD<Mat3f> ref(f);
+        const float scale = std::max(1.0f, f.norm());
+        EXPECT_LT((sigma - ref.singularValues()).norm(), 2e-5f * scale) << f;
+        EXPECT_LT((u * sigma.asDiagonal() * v.transpose() - f).norm(), 2e-5f * scale) << f;
+        EXPECT_LT((u.transpose() * u - Mat3f::Identity()).norm(), 1e-5f);
+        EXPECT_LT((v.transpose() * v - Mat3f::Identity()).norm(), 1e-5f);
+        EXPECT_GT(v.determinant(), 0.0f);
+        EXPECT_GE(sigma.minCoeff(), 0.0f);
+    }
 }
 
 }  // namespace
