@@ -212,6 +212,10 @@ TEST(MpmCollider, SphereIntoSandBedFeelsUpwardReactionAndIsNotPenetrated) {
     // push it aside, so the real force is larger).
     const double displaced = 2200.0 * 2.0 / 3.0 * 3.14159 * radius * radius * radius;
     const double meanForce = upward / (frames * frame);
+    std::printf(
+        "sphere into sand: mean upward force %.2f N (displaced-sand weight %.2f N), "
+        "deepest particle %.4f m inside (dx %.3f m)\n",
+        meanForce, displaced * 9.81, worstPenetration, s.dx);
     EXPECT_GT(meanForce, 0.5 * displaced * 9.81) << "mean upward force " << meanForce << " N";
     EXPECT_LT(worstPenetration, 0.5f * s.dx) << "deepest particle inside the sphere";
     // The lateral reaction cancels by symmetry to a small fraction of the vertical one.

@@ -72,10 +72,11 @@ inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Ma
     }
     const float trNew = eps.sum();
     if (p.volumeCorrection) vc = vc + logJTrial - trNew;
-    f = u * eps.array().exp().matrix().asDiagonal() * v.transpose();
+    const Vec3f sigmaNew = eps.array().exp().matrix();
+    f = u * sigmaNew.asDiagonal() * v.transpose();
     const Vec3f tauDiag = (2.0f * p.mu * eps.array() + p.lambda * trNew).matrix();
     tau = u * tauDiag.asDiagonal() * u.transpose();
-    jacobian = std::exp(trNew);
+    jacobian = sigmaNew.prod();
 }
 
 struct WaterParams {

@@ -28,11 +28,15 @@ constexpr int kPad = 3;
 constexpr size_t kChunkBlocks = 16;
 constexpr size_t kMaxMaterials = 255;
 
+/// Grid node: (momentum during P2G, velocity after the grid update; mass) as one SIMD
+/// vector so the scatter and the gather are one 4-wide multiply-add per node.
 struct Node {
-    float x = 0.0f;  ///< momentum during P2G, velocity after the grid update
-    float y = 0.0f;
-    float z = 0.0f;
-    float m = 0.0f;  ///< mass
+    Eigen::Vector4f v = Eigen::Vector4f::Zero();
+    float& x() { return v[0]; }
+    float& y() { return v[1]; }
+    float& z() { return v[2]; }
+    float& m() { return v[3]; }
+    [[nodiscard]] float m() const { return v[3]; }
 };
 
 struct Material {
@@ -407,27 +411,26 @@ Status MpmSolver::substep(float dt) {
                             const float m = p.mass[i];
                             const Mat3f affine =
                                 (stressScale * p.volume0[i]) * p.stress[i] + m * p.affine[i];
-                            const Vec3f mv = m * p.velocity[i];
-                            for (int a = 0; a < 3; ++a)
+                            // Node momentum w (m v + affine (x_i − x_p)) with x_i − x_p =
+                            // (abc − fx) dx: the affine part is built incrementally per axis.
+                            const Mat3f affDx = affine * dx;
+                            const Vec3f q3 = m * p.velocity[i] - affDx * s.fx;
+                            const Eigen::Vector4f q0(q3.x(), q3.y(), q3.z(), m);
+                            const Eigen::Vector4f colA(affDx(0, 0), affDx(1, 0), affDx(2, 0), 0.0f);
+                            const Eigen::Vector4f colB(affDx(0, 1), affDx(1, 1), affDx(2, 1), 0.0f);
+                            const Eigen::Vector4f colC(affDx(0, 2), affDx(1, 2), affDx(2, 2), 0.0f);
+                            for (int a = 0; a < 3; ++a) {
+                                const Eigen::Vector4f qa = q0 + static_cast<float>(a) * colA;
                                 for (int bb = 0; bb < 3; ++bb) {
+                                    const Eigen::Vector4f qab = qa + static_cast<float>(bb) * colB;
                                     const float wab = s.w[0][a] * s.w[1][bb];
-                                    const size_t row =
-                                        g.nodeIndex(s.base[0] + a, s.base[1] + bb, s.base[2]);
-                                    for (int c = 0; c < 3; ++c) {
-                                        const float w = wab * s.w[2][c];
-                                        const Vec3f dpos =
-                                            (Vec3f(static_cast<float>(a), static_cast<float>(bb),
-                                                   static_cast<float>(c)) -
-                                             s.fx) *
-                                            dx;
-                                        const Vec3f mom = w * (mv + affine * dpos);
-                                        Node& node = g.grid[row + static_cast<size_t>(c)];
-                                        node.x += mom.x();
-                                        node.y += mom.y();
-                                        node.z += mom.z();
-                                        node.m += w * m;
-                                    }
+                                    Node* row = &g.grid[g.nodeIndex(s.base[0] + a, s.base[1] + bb,
+                                                                    s.base[2])];
+                                    row[0].v += (wab * s.w[2][0]) * qab;
+                                    row[1].v += (wab * s.w[2][1]) * (qab + colC);
+                                    row[2].v += (wab * s.w[2][2]) * (qab + 2.0f * colC);
                                 }
+                            }
                         }
                     }
                 });
@@ -450,8 +453,8 @@ Status MpmSolver::substep(float dt) {
                     for (size_t t = chunk * kChunkBlocks; t < tEnd; ++t) {
                         forBlockNodes(g.touched[t], [&](int i, int j, int k, size_t idx) {
                             Node& node = g.grid[idx];
-                            if (node.m <= 0.0f) return;
-                            Vec3f v = Vec3f(node.x, node.y, node.z) / node.m + gravityDt;
+                            if (node.m() <= 0.0f) return;
+                            Vec3f v = node.v.head<3>() / node.m() + gravityDt;
                             const Vec3f x =
                                 origin + dx * Vec3f(static_cast<float>(i), static_cast<float>(j),
                                                     static_cast<float>(k));
@@ -461,7 +464,7 @@ Status MpmSolver::substep(float dt) {
                                 const Vec3f vNew = coulombProject(v, cs.velocity, cs.normal,
                                                                   g.colliders[c]->friction);
                                 const Eigen::Vector3d impulse =
-                                    (static_cast<double>(node.m) * (v - vNew)).cast<double>();
+                                    (static_cast<double>(node.m()) * (v - vNew)).cast<double>();
                                 const Eigen::Vector3d arm = (x - colliderCentre[c]).cast<double>();
                                 g.chunkImpulse[(chunk * nColliders + c) * 2] += impulse;
                                 g.chunkImpulse[(chunk * nColliders + c) * 2 + 1] +=
@@ -476,9 +479,7 @@ Status MpmSolver::substep(float dt) {
                                 if (x[a] >= wallHi[a] && v[a] > 0.0f)
                                     v = coulombProject(v, Vec3f::Zero(), -Vec3f::Unit(a), mu);
                             }
-                            node.x = v.x();
-                            node.y = v.y();
-                            node.z = v.z();
+                            node.v.head<3>() = v;
                         });
                     }
                 }
@@ -500,26 +501,34 @@ Status MpmSolver::substep(float dt) {
             tbb::blocked_range<size_t>(0, n, 512), [&](const tbb::blocked_range<size_t>& r) {
                 for (size_t i = r.begin(); i != r.end(); ++i) {
                     const Stencil s = stencilAt(p.position[i], origin, invDx);
-                    Vec3f v = Vec3f::Zero();
-                    Mat3f b = Mat3f::Zero();
+                    // B = Σ w v_i (x_i − x_p)ᵀ = (Σ w v_i abcᵀ − v fxᵀ) dx; the first sum
+                    // is kept as per-axis-index partial sums (no per-node outer product).
+                    using V4 = Eigen::Vector4f;
+                    V4 sumA[3] = {V4::Zero(), V4::Zero(), V4::Zero()};
+                    V4 sumB[3] = {V4::Zero(), V4::Zero(), V4::Zero()};
+                    V4 sumC[3] = {V4::Zero(), V4::Zero(), V4::Zero()};
                     for (int a = 0; a < 3; ++a)
                         for (int bb = 0; bb < 3; ++bb) {
                             const float wab = s.w[0][a] * s.w[1][bb];
-                            const size_t row =
-                                g.nodeIndex(s.base[0] + a, s.base[1] + bb, s.base[2]);
-                            for (int c = 0; c < 3; ++c) {
-                                const float w = wab * s.w[2][c];
-                                const Node& node = g.grid[row + static_cast<size_t>(c)];
-                                const Vec3f vi(node.x, node.y, node.z);
-                                const Vec3f dpos =
-                                    (Vec3f(static_cast<float>(a), static_cast<float>(bb),
-                                           static_cast<float>(c)) -
-                                     s.fx) *
-                                    dx;
-                                v += w * vi;
-                                b += (w * vi) * dpos.transpose();
-                            }
+                            const Node* row =
+                                &g.grid[g.nodeIndex(s.base[0] + a, s.base[1] + bb, s.base[2])];
+                            const V4 w0 = (wab * s.w[2][0]) * row[0].v;
+                            const V4 w1 = (wab * s.w[2][1]) * row[1].v;
+                            const V4 w2 = (wab * s.w[2][2]) * row[2].v;
+                            const V4 sum = w0 + w1 + w2;
+                            sumA[a] += sum;
+                            sumB[bb] += sum;
+                            sumC[0] += w0;
+                            sumC[1] += w1;
+                            sumC[2] += w2;
                         }
+                    const V4 v4 = sumA[0] + sumA[1] + sumA[2];
+                    const Vec3f v = v4.head<3>();
+                    Mat3f b;
+                    b.col(0) = (sumA[1] + 2.0f * sumA[2]).head<3>() - s.fx.x() * v;
+                    b.col(1) = (sumB[1] + 2.0f * sumB[2]).head<3>() - s.fx.y() * v;
+                    b.col(2) = (sumC[1] + 2.0f * sumC[2]).head<3>() - s.fx.z() * v;
+                    b *= dx;
                     const Mat3f cMat = cScale * b;
                     p.velocity[i] = v;
                     p.affine[i] = cMat;
@@ -572,9 +581,8 @@ MpmGridTotals MpmSolver::gridTotals() const {
             for (int j = c[1]; j < c[1] + kBlock; ++j)
                 for (int k = c[2]; k < c[2] + kBlock; ++k) {
                     const Node& node = g.grid[g.nodeIndex(i, j, k)];
-                    t.mass += node.m;
-                    t.momentum +=
-                        static_cast<double>(node.m) * Eigen::Vector3d(node.x, node.y, node.z);
+                    t.mass += node.m();
+                    t.momentum += static_cast<double>(node.m()) * node.v.head<3>().cast<double>();
                 }
     }
     return t;

@@ -12,7 +12,7 @@ void svd3(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v) {
     for (int sweep = 0; sweep < 6; ++sweep) {
         const float off = s(0, 1) * s(0, 1) + s(0, 2) * s(0, 2) + s(1, 2) * s(1, 2);
         const float diag = s(0, 0) * s(0, 0) + s(1, 1) * s(1, 1) + s(2, 2) * s(2, 2);
-        if (!(off > 1.0e-14f * diag)) break;
+        if (!(off > 1.0e-12f * diag)) break;  // off-diagonal ~1e-6 relative: float precision
         for (const auto& pq : kPairs) {
             const int p = pq[0], q = pq[1], r = 3 - p - q;
             const float apq = s(p, q);
