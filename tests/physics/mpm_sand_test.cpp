@@ -1,7 +1,7 @@
 // Granular validation of the MPM sand model: planar column collapse (runout vs aspect
 // ratio against Lube et al. 2005 and Lajeunesse et al. 2005) and the angle of repose
 // against the friction angle. Built twice: label "physics" (coarse, CI) and, with
-// SILT_MPM_SLOW=1, label "slow" (finer grid, a = 8, tight bands).
+// SILT_MPM_SLOW=1, label "slow" (20 cells across, a = 8, exponent and ±5° repose checks).
 
 #include <gtest/gtest.h>
 
@@ -34,14 +34,15 @@ SandDesc collapseSand() {
     return d;
 }
 
-// Band: between the Lube and Lajeunesse laws, widened by ±30 % at CI resolution. Why so
-// wide: the two experimental laws themselves differ by 50 % (sand vs glass beads), and at
-// 8 cells across the column the deposit's thin toe is 1–2 particle layers thick, so the
-// front position is uncertain by about a cell (12 % of L0).
+// Band: between the Lube and Lajeunesse laws, widened by ±30 %. Why so wide: the two
+// experimental laws themselves differ by 50 % (sand vs glass beads), the runout is not
+// grid-converged at CI resolution (8 → 12 cells across changed it by 30–60 %), and the
+// deposit's toe is 1–2 particle layers thick, so the front is uncertain by about a cell
+// (8 % of L0 at 12 cells).
 TEST(MpmSand, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
     std::vector<double> aspects = {0.5, 1.0, 2.0, 4.0};
     if (kSlow) aspects.push_back(8.0);
-    const double tol = kSlow ? 0.2 : 0.3;
+    const double tol = 0.3;
     std::vector<double> runouts;
     PlotSeries sim{{}, 0xd62728, true}, lube{{}, 0x1f77b4, false}, laj{{}, 0x2ca02c, false};
     for (double a : aspects) {
