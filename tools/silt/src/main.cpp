@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "PhysicsBench.h"
 #include "silt/app/Bench.h"
 #include "silt/app/Generate.h"
 #include "silt/core/Version.h"
@@ -69,6 +70,20 @@ int main(int argc, char** argv) {
     benchGenerateCommand->add_option("--height", benchOptions.height)->capture_default_str();
     benchGenerateCommand->add_option("--threads", benchOptions.threads)->capture_default_str();
 
+    silt::bench::PhysicsBenchOptions physicsBenchOptions;
+    CLI::App* benchPhysicsCommand = bench->add_subcommand(
+        "physics", "MPM particle-steps per second for sand and water (JSON lines)");
+    benchPhysicsCommand->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
+        ->capture_default_str();
+    benchPhysicsCommand->add_option("--particles", physicsBenchOptions.particles,
+                                    "Approximate particle counts")
+        ->capture_default_str();
+    benchPhysicsCommand->add_option("--threads", physicsBenchOptions.threads, "Thread counts")
+        ->capture_default_str();
+    benchPhysicsCommand->add_option("--steps", physicsBenchOptions.steps,
+                                    "Timed substeps per configuration (0 = about 4 M particle-steps)")
+        ->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
 
     if (generateCommand->parsed()) {
@@ -93,5 +108,6 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
+    if (benchPhysicsCommand->parsed()) return silt::bench::runPhysicsBench(physicsBenchOptions, std::cout);
     return 0;
 }
