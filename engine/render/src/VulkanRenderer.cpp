@@ -713,6 +713,27 @@ VulkanRenderer::~VulkanRenderer() {
 // Meshes
 
 Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
+    Result<GpuMesh> gpu = uploadMesh(mesh);
+    if (!gpu) return gpu.error();
+    mMeshes.push_back(*gpu);
+    return MeshId(mMeshes.size() - 1);
+}
+
+Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
+    if (id >= mMeshes.size()) {
+        return Error{fmt::format("mesh id {} is unknown (the renderer holds {} meshes)", id,
+                                 mMeshes.size())};
+    }
+    Result<GpuMesh> gpu = uploadMesh(mesh);
+    if (!gpu) return gpu.error();
+    // render() waits for its frame to finish, so no submitted work still reads the old buffers.
+    destroyBuffer(mMeshes[id].vertices);
+    destroyBuffer(mMeshes[id].indices);
+    mMeshes[id] = *gpu;
+    return {};
+}
+
+Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& mesh) {
     const std::string where = fmt::format("mesh '{}'", mesh.name);
     if (mesh.positions.empty() || mesh.indices.empty()) {
         return Error{
@@ -766,8 +787,7 @@ Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
     gpu.indices = *ib;
     std::memcpy(gpu.vertices.mapped, vertices.data(), vertices.size() * sizeof(float));
     std::memcpy(gpu.indices.mapped, mesh.indices.data(), mesh.indices.size() * sizeof(uint32_t));
-    mMeshes.push_back(gpu);
-    return MeshId(mMeshes.size() - 1);
+    return gpu;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ public:
     VulkanRenderer& operator=(const VulkanRenderer&) = delete;
 
     [[nodiscard]] Result<MeshId> addMesh(const TriangleMesh& mesh) override;
+    [[nodiscard]] Status replaceMesh(MeshId id, const TriangleMesh& mesh) override;
     [[nodiscard]] Result<ImageRGBA8> render(const FrameDesc& frame) override;
     [[nodiscard]] std::string deviceName() const override { return mDeviceName; }
 
@@ -53,6 +54,8 @@ private:
     };
 
     explicit VulkanRenderer(const RendererDesc& desc) : mDesc(desc) {}
+    /// Checks a mesh and copies it into new vertex and index buffers.
+    [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh);
 
     Status createDevice();
     Status pickDevice();

@@ -60,6 +60,10 @@ public:
     /// Uploads a mesh once; its id stays valid for the Renderer's lifetime.
     [[nodiscard]] virtual Result<MeshId> addMesh(const TriangleMesh& mesh) = 0;
 
+    /// Replaces an uploaded mesh's geometry (e.g. a sand or water surface rebuilt every
+    /// frame); the id stays the same.
+    [[nodiscard]] virtual Status replaceMesh(MeshId id, const TriangleMesh& mesh) = 0;
+
     /// Renders one frame and returns the colour image (sRGB RGBA8, top row first).
     [[nodiscard]] virtual Result<ImageRGBA8> render(const FrameDesc& frame) = 0;
 
