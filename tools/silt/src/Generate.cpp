@@ -88,7 +88,7 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
             continue;
         }
         if (!producer) {
-            auto created = ClipProducer::create(*library, k.width, k.height);
+            auto created = ClipProducer::create(*library, k.width, k.height, int(options.threads));
             if (!created) return created.error();
             producer = std::move(*created);
         }

@@ -4,13 +4,16 @@
 // (imported meshes, uploaded GPU meshes), so a batch pays for them once.
 // Thread-safety: one thread per ClipProducer.
 
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "silt/app/ClipSimulation.h"
 #include "silt/assets/AssetLibrary.h"
 #include "silt/core/Result.h"
 #include "silt/render/Renderer.h"
@@ -26,8 +29,9 @@ struct StageTimes {
 
 class ClipProducer {
 public:
+    /// `threads` is handed to the continuum solver (0 = all cores; results do not depend on it).
     [[nodiscard]] static Result<std::unique_ptr<ClipProducer>> create(
-        const assets::AssetLibrary& library, uint32_t width, uint32_t height);
+        const assets::AssetLibrary& library, uint32_t width, uint32_t height, int threads = 0);
 
     /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`. On failure
     /// nothing is left under the clip's final name.
@@ -38,20 +42,23 @@ public:
     [[nodiscard]] std::string deviceName() const { return mRenderer->deviceName(); }
 
 private:
-    ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer)
-        : mLibrary(library), mRenderer(std::move(renderer)) {}
+    ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer,
+                 int threads)
+        : mMeshes(library), mRenderer(std::move(renderer)), mThreads(threads) {}
 
-    struct LoadedAsset {
-        TriangleMesh mesh;
-        render::MeshId gpuMesh = 0;
-    };
-    Result<const LoadedAsset*> loadAsset(const std::string& name);
+    Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
+    /// The surface of one continuum kind this frame (rebuilt from the particles), or none
+    /// when no particle of that kind exists.
+    Result<std::optional<render::DrawItem>> continuumItem(const ClipSimulation& sim,
+                                                          ContinuumKind kind);
 
-    const assets::AssetLibrary& mLibrary;
+    MeshCache mMeshes;
     std::unique_ptr<render::Renderer> mRenderer;
-    std::map<std::string, LoadedAsset> mAssets;
+    int mThreads = 0;
+    std::map<std::string, render::MeshId> mGpuMeshes;
     std::optional<render::MeshId> mGround;
+    std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
 };
 
 /// The clip folder name for a clip index ("clip_000042").
