@@ -10,6 +10,7 @@
 #include "PhysicsBench.h"
 #include "silt/app/Bench.h"
 #include "silt/app/Generate.h"
+#include "silt/app/Simulate.h"
 #include "silt/core/Version.h"
 #include "silt/scenes/SceneTemplate.h"
 
@@ -56,6 +57,19 @@ int main(int argc, char** argv) {
                      "Worker threads for simulation and rendering (0 = all cores)")
         ->capture_default_str();
 
+    silt::app::SimulateOptions simulate;
+    CLI::App* simulateCommand = app.add_subcommand(
+        "simulate", "Physics only: particle states (PLY) and rigid bodies (JSON) per frame");
+    simulateCommand->add_option("--scene", simulate.scene, "Builtin template name or scene JSON file");
+    simulateCommand->add_option("--out", simulate.out, "Output folder")->capture_default_str();
+    simulateCommand->add_option("--seed", simulate.seed, "Dataset seed")->capture_default_str();
+    simulateCommand->add_option("--clip", simulate.clip, "Clip index (same physics as that clip)")
+        ->capture_default_str();
+    addOptionalUint(simulateCommand, "--frames", simulate.frames, "Frames (overrides the scene)");
+    addOptionalUint(simulateCommand, "--fps", simulate.fps, "Frames per second (overrides the scene)");
+    simulateCommand->add_option("--threads", simulate.threads, "Worker threads (0 = all cores)")
+        ->capture_default_str();
+
     app.add_subcommand("scenes", "List the builtin scene templates");
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print JSON lines");
@@ -94,6 +108,11 @@ int main(int argc, char** argv) {
         std::printf("silt: clips are in %s, the card is %s\n",
                     std::filesystem::absolute(generate.out / "clips").c_str(),
                     std::filesystem::absolute(generate.out / "dataset.json").c_str());
+        return 0;
+    }
+    if (simulateCommand->parsed()) {
+        if (silt::Status status = silt::app::simulateClip(simulate); !status) return fail(status.error());
+        std::printf("silt: wrote the simulation to %s\n", std::filesystem::absolute(simulate.out).c_str());
         return 0;
     }
     if (app.got_subcommand("scenes")) {
