@@ -19,9 +19,6 @@ pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)
 
 find_program(GLSLC glslc REQUIRED)
 
-# OpenVDB ships a Find module (not a config); it also needs libboost-iostreams-dev.
-list(APPEND CMAKE_MODULE_PATH /usr/lib/x86_64-linux-gnu/cmake/OpenVDB)
-find_package(OpenVDB REQUIRED)
 
 # Bullet's Debian config exports variables, not targets: wrap them in one.
 if(NOT TARGET silt_bullet)
