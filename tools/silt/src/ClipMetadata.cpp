@@ -25,6 +25,41 @@ json materialJson(const SurfaceMaterial& material) {
             {"metallic", material.metallic},
             {"roughness", material.roughness}};
 }
+json continuumJson(const scenes::ContinuumPlan& c) {
+    json sand = json::array(), water = json::array();
+    for (const scenes::SandBlockPlan& b : c.sand) {
+        json block = {{"min_m", toJson(b.min)},
+                      {"max_m", toJson(b.max)},
+                      {"density_kg_m3", b.density},
+                      {"youngs_modulus_pa", b.youngsModulus},
+                      {"poisson_ratio", b.poissonRatio},
+                      {"material", materialJson(b.material)}};
+        if (b.frictionAngleDeg) {
+            block["friction_angle_deg"] = *b.frictionAngleDeg;
+        } else {
+            block["friction_angle"] = "hardening (PHYSICS.md: h0=35, h1=9, h2=0.2, h3=10 degrees)";
+        }
+        sand.push_back(block);
+    }
+    for (const scenes::WaterBlockPlan& b : c.water) {
+        water.push_back({{"min_m", toJson(b.min)},
+                         {"max_m", toJson(b.max)},
+                         {"density_kg_m3", b.density},
+                         {"max_flow_speed_m_s", b.maxFlowSpeed},
+                         {"viscosity_pa_s", b.viscosity},
+                         {"material", materialJson(b.material)}});
+    }
+    return {{"method", "MLS-MPM (sand: Drucker-Prager; water: weakly compressible), two-way coupled"},
+            {"cell_size_m", c.cellSize},
+            {"particles_per_cell_per_axis", c.particlesPerCellPerAxis},
+            {"domain_min_m", toJson(c.domainMin)},
+            {"domain_max_m", toJson(c.domainMax)},
+            {"floor_friction", c.floorFriction},
+            {"wall_friction", c.wallFriction},
+            {"sand", sand},
+            {"water", water}};
+}
+
 }  // namespace
 
 std::string templateHash(const scenes::SceneTemplate& scene) {
@@ -88,6 +123,7 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
             {"near_m", k.nearPlane},
             {"far_m", k.farPlane}}}}},
     };
+    if (plan.continuum) mMetadata["continuum"] = continuumJson(*plan.continuum);
 }
 
 void ClipMetadataBuilder::addFrame(const CameraState& camera,
