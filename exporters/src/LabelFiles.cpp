@@ -156,8 +156,8 @@ Result<NpyArray> readNpy(const fs::path& path) {
     }
     NpyArray array;
     const std::string dims = m[1];
-    for (std::sregex_iterator it(dims.begin(), dims.end(), std::regex("\\d+")), end; it != end;
-         ++it) {
+    const std::regex number("\\d+");
+    for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it) {
         array.shape.push_back(std::stoull(it->str()));
     }
     const size_t count = std::accumulate(array.shape.begin(), array.shape.end(), size_t{1},
