@@ -1,6 +1,7 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -41,6 +42,20 @@ Mat4f modelMatrix(const Pose& pose, float scale) {
 }
 
 }  // namespace
+
+std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& library) {
+    std::map<std::string, uint32_t> classes{{"background", kBackgroundClass},
+                                            {"ground", kGroundClass},
+                                            {"sand", kSandClass},
+                                            {"water", kWaterClass}};
+    std::set<std::string> categories;
+    for (const assets::AssetInfo& asset : library.assets()) categories.insert(asset.category);
+    uint32_t next = kFirstCategoryClass;
+    for (const std::string& category : categories) {
+        if (!classes.count(category)) classes[category] = next++;
+    }
+    return classes;
+}
 
 std::string clipName(uint64_t clipIndex) {
     return fmt::format("clip_{:06d}", clipIndex);
@@ -120,6 +135,14 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
                                        object.resolvedMaterial((*asset)->mesh.material),
                                        (*asset)->gpuMesh});
     }
+    for (const scenes::ObjectPlan& object : plan.objects) {
+        if (!mClasses.count(object.category)) {
+            return Error{
+                fmt::format("{}: object '{}' has category '{}', which no asset of the "
+                            "library has (no semantic class id)",
+                            scene.source, object.asset, object.category)};
+        }
+    }
     auto ground = groundMesh();
     if (!ground) return ground.error();
     local.plan = secondsSince(start);
@@ -131,28 +154,23 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     auto writer = exporters::ClipWriter::open(datasetDir, clipName(clipIndex), video);
     if (!writer) return writer.error();
 
-    ClipMetadataBuilder metadata(scene, plan, objects);
+    ClipMetadataBuilder metadata(scene, plan, objects, mClasses);
     const float substepDt = 1.0f / float(plan.fps * plan.substeps);
-    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
-        auto physicsStart = Clock::now();
-        // Frame 0 shows the initial state; frame k the state after k frame intervals.
-        if (frame > 0) {
-            for (uint32_t s = 0; s < plan.substeps; ++s) world.step(substepDt);
-        }
+    auto bodyStates = [&world] {
         std::vector<physics::BodyState> states;
         for (physics::BodyId id = 0; id < world.bodyCount(); ++id)
             states.push_back(world.bodyState(id));
-        local.physics += secondsSince(physicsStart);
-
-        auto renderStart = Clock::now();
-        render::FrameDesc frameDesc;
-        frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
-        frameDesc.lighting = plan.lighting;
+        return states;
+    };
+    auto drawItems = [&](const std::vector<physics::BodyState>& states) {
+        std::vector<render::DrawItem> items;
         render::DrawItem groundItem;
         groundItem.mesh = *ground;
         groundItem.modelToWorld = modelMatrix(Pose{}, plan.ground.halfExtent);
+        groundItem.nextModelToWorld = groundItem.modelToWorld;
         groundItem.material = plan.ground.material;
-        frameDesc.items.push_back(groundItem);
+        groundItem.semanticClass = kGroundClass;
+        items.push_back(groundItem);
         for (size_t i = 0; i < objects.size(); ++i) {
             const scenes::ObjectPlan& object = *objects[i].plan;
             render::DrawItem item;
@@ -160,16 +178,40 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
             item.modelToWorld = modelMatrix(states[i].pose, object.scale);
             item.material = objects[i].material;
             item.instanceId = object.instanceId;
-            frameDesc.items.push_back(item);
+            item.semanticClass = mClasses.at(object.category);
+            items.push_back(item);
         }
-        auto image = mRenderer->render(frameDesc);
-        if (!image) return image.error().prefixed(fmt::format("rendering frame {}", frame));
+        return items;
+    };
+
+    // Frame 0 shows the initial state; frame k the state after k frame intervals. Physics
+    // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow).
+    std::vector<physics::BodyState> states = bodyStates();
+    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
+        auto physicsStart = Clock::now();
+        for (uint32_t s = 0; s < plan.substeps; ++s) world.step(substepDt);
+        std::vector<physics::BodyState> nextStates = bodyStates();
+        local.physics += secondsSince(physicsStart);
+
+        auto renderStart = Clock::now();
+        render::FrameDesc frameDesc;
+        frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
+        frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
+        frameDesc.lighting = plan.lighting;
+        frameDesc.items = drawItems(states);
+        const std::vector<render::DrawItem> nextItems = drawItems(nextStates);
+        for (size_t i = 0; i < frameDesc.items.size(); ++i)
+            frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
+        auto images = mRenderer->renderWithLabels(frameDesc);
+        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
         local.render += secondsSince(renderStart);
 
         auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(*image); !added) return added;
+        if (Status added = (*writer)->addFrame(images->color); !added) return added;
+        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
         local.encode += secondsSince(encodeStart);
         metadata.addFrame(frameDesc.camera, states);
+        states = std::move(nextStates);
     }
 
     auto commitStart = Clock::now();

@@ -3,6 +3,8 @@
 // needed to use the clip without Silt. Contains no timestamps, host names or paths that
 // depend on where the command ran, so the same inputs give byte-identical files.
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,8 +26,11 @@ struct ObjectRecord {
 
 class ClipMetadataBuilder {
 public:
+    /// `classes` is the semantic class table (semanticClasses()), recorded under
+    /// labels.classes together with the instance table labels.instances.
     ClipMetadataBuilder(const scenes::SceneTemplate& scene, const scenes::ScenePlan& plan,
-                        const std::vector<ObjectRecord>& objects);
+                        const std::vector<ObjectRecord>& objects,
+                        const std::map<std::string, uint32_t>& classes);
 
     /// Records the camera and every object's state at the next frame.
     void addFrame(const CameraState& camera, const std::vector<physics::BodyState>& states);
