@@ -68,7 +68,8 @@ std::string templateHash(const scenes::SceneTemplate& scene) {
 
 ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                                          const scenes::ScenePlan& plan,
-                                         const std::vector<ObjectRecord>& objects) {
+                                         const std::vector<ObjectRecord>& objects,
+                                         const std::map<std::string, uint32_t>& classes) {
     const CameraIntrinsics& k = plan.camera.intrinsics;
     json objectList = json::array();
     for (const ObjectRecord& record : objects) {
@@ -83,7 +84,36 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                               {"restitution", object.restitution},
                               {"material", materialJson(record.material)}});
     }
+    // Label id tables: what each value of the instance and semantic channels stands for.
+    json classTable = json::object();
+    for (const auto& [name, id] : classes) classTable[std::to_string(id)] = name;
+    json instanceTable = json::object();
+    instanceTable["0"] = {{"object", "background"}, {"class", "background"}};
+    for (const ObjectRecord& record : objects) {
+        const scenes::ObjectPlan& object = *record.plan;
+        instanceTable[std::to_string(object.instanceId)] = {
+            {"object", object.asset},
+            {"class", object.category},
+            {"semantic_class", classes.at(object.category)}};
+    }
+    if (plan.continuum) {
+        if (!plan.continuum->sand.empty()) {
+            instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Sand))] = {
+                {"object", "sand"}, {"class", "sand"}, {"semantic_class", classes.at("sand")}};
+        }
+        if (!plan.continuum->water.empty()) {
+            instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Water))] = {
+                {"object", "water"}, {"class", "water"}, {"semantic_class", classes.at("water")}};
+        }
+    }
     mMetadata = {
+        {"labels",
+         {{"classes", classTable},
+          {"instances", instanceTable},
+          {"note",
+           "instance 0 is everything that is not an object (sky, ground); the ground has "
+           "semantic class 1. Each label pixel describes the one surface seen through the "
+           "pixel centre (no anti-aliasing); the colour is anti-aliased."}}},
         {"silt_version", versionString()},
         {"template", {{"name", scene.name}, {"content_hash", templateHash(scene)}}},
         {"seed", plan.seed},

@@ -1,6 +1,7 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -34,6 +35,20 @@ Mat4f modelMatrix(const Pose& pose, float scale) {
 }
 
 }  // namespace
+
+std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& library) {
+    std::map<std::string, uint32_t> classes{{"background", kBackgroundClass},
+                                            {"ground", kGroundClass},
+                                            {"sand", kSandClass},
+                                            {"water", kWaterClass}};
+    std::set<std::string> categories;
+    for (const assets::AssetInfo& asset : library.assets()) categories.insert(asset.category);
+    uint32_t next = kFirstCategoryClass;
+    for (const std::string& category : categories) {
+        if (!classes.count(category)) classes[category] = next++;
+    }
+    return classes;
+}
 
 std::string clipName(uint64_t clipIndex) {
     return fmt::format("clip_{:06d}", clipIndex);
@@ -98,6 +113,11 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSi
     render::DrawItem item;
     item.mesh = *slot;
     item.material = sim.kindMaterials().at(kind);
+    item.semanticClass = kind == ContinuumKind::Sand ? kSandClass : kWaterClass;
+    item.instanceId = continuumInstanceId(sim.objects().size(), kind);
+    // The surface is rebuilt each frame; its flow would come from particle velocities,
+    // which the rigid next-transform cannot express, so it is recorded as static here.
+    item.nextModelToWorld = item.modelToWorld;
     return std::optional<render::DrawItem>(item);
 }
 
@@ -126,7 +146,13 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     const scenes::ScenePlan& plan = sim.plan();
     std::vector<render::MeshId> objectMeshes;
     for (size_t i = 0; i < sim.objects().size(); ++i) {
-        auto id = gpuMesh(sim.objects()[i].plan->asset, sim.objectMesh(i));
+        const scenes::ObjectPlan& object = *sim.objects()[i].plan;
+        if (!mClasses.count(object.category)) {
+            return Error{fmt::format("{}: object '{}' has category '{}', which no asset of the "
+                                     "library has (no semantic class id)",
+                                     scene.source, object.asset, object.category)};
+        }
+        auto id = gpuMesh(object.asset, sim.objectMesh(i));
         if (!id) return id.error();
         objectMeshes.push_back(*id);
     }
@@ -141,27 +167,16 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     auto writer = exporters::ClipWriter::open(datasetDir, clipName(clipIndex), video);
     if (!writer) return writer.error();
 
-    ClipMetadataBuilder metadata(scene, plan, sim.objects());
-    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
-        auto physicsStart = Clock::now();
-        // Frame 0 shows the initial state; frame k the state after k frame intervals.
-        if (frame > 0) {
-            if (Status advanced = sim.advanceFrame(); !advanced) {
-                return advanced.error().prefixed(fmt::format("simulating frame {}", frame));
-            }
-        }
-        std::vector<physics::BodyState> states = sim.bodyStates();
-        local.physics += secondsSince(physicsStart);
-
-        auto renderStart = Clock::now();
-        render::FrameDesc frameDesc;
-        frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
-        frameDesc.lighting = plan.lighting;
+    ClipMetadataBuilder metadata(scene, plan, sim.objects(), mClasses);
+    auto rigidItems = [&](const std::vector<physics::BodyState>& states) {
+        std::vector<render::DrawItem> items;
         render::DrawItem groundItem;
         groundItem.mesh = *ground;
         groundItem.modelToWorld = modelMatrix(Pose{}, plan.ground.halfExtent);
+        groundItem.nextModelToWorld = groundItem.modelToWorld;
         groundItem.material = plan.ground.material;
-        frameDesc.items.push_back(groundItem);
+        groundItem.semanticClass = kGroundClass;
+        items.push_back(groundItem);
         for (size_t i = 0; i < sim.objects().size(); ++i) {
             const ObjectRecord& object = sim.objects()[i];
             render::DrawItem item;
@@ -169,23 +184,55 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
             item.modelToWorld = modelMatrix(states[i].pose, object.plan->scale);
             item.material = object.material;
             item.instanceId = object.plan->instanceId;
-            frameDesc.items.push_back(item);
+            item.semanticClass = mClasses.at(object.plan->category);
+            items.push_back(item);
         }
+        return items;
+    };
+
+    // Frame 0 shows the initial state; frame k the state after k frame intervals. Physics
+    // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow),
+    // so the continuum's surfaces are built before it advances.
+    std::vector<physics::BodyState> states = sim.bodyStates();
+    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
+        auto surfaceStart = Clock::now();
+        std::vector<render::DrawItem> surfaces;
         if (sim.continuum()) {
             for (ContinuumKind kind : {ContinuumKind::Sand, ContinuumKind::Water}) {
                 auto item = continuumItem(sim, kind);
                 if (!item) return item.error().prefixed(fmt::format("surfacing frame {}", frame));
-                if (*item) frameDesc.items.push_back(**item);
+                if (*item) surfaces.push_back(**item);
             }
         }
-        auto image = mRenderer->render(frameDesc);
-        if (!image) return image.error().prefixed(fmt::format("rendering frame {}", frame));
+        local.render += secondsSince(surfaceStart);
+
+        auto physicsStart = Clock::now();
+        if (Status advanced = sim.advanceFrame(); !advanced) {
+            return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
+        }
+        std::vector<physics::BodyState> nextStates = sim.bodyStates();
+        local.physics += secondsSince(physicsStart);
+
+        auto renderStart = Clock::now();
+        render::FrameDesc frameDesc;
+        frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
+        frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
+        frameDesc.lighting = plan.lighting;
+        frameDesc.items = rigidItems(states);
+        const std::vector<render::DrawItem> nextItems = rigidItems(nextStates);
+        for (size_t i = 0; i < frameDesc.items.size(); ++i)
+            frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
+        frameDesc.items.insert(frameDesc.items.end(), surfaces.begin(), surfaces.end());
+        auto images = mRenderer->renderWithLabels(frameDesc);
+        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
         local.render += secondsSince(renderStart);
 
         auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(*image); !added) return added;
+        if (Status added = (*writer)->addFrame(images->color); !added) return added;
+        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
         local.encode += secondsSince(encodeStart);
         metadata.addFrame(frameDesc.camera, states);
+        states = std::move(nextStates);
     }
 
     auto commitStart = Clock::now();

@@ -9,6 +9,7 @@
 
 #include "PhysicsBench.h"
 #include "silt/app/Bench.h"
+#include "silt/app/ContactSheet.h"
 #include "silt/app/Generate.h"
 #include "silt/app/Simulate.h"
 #include "silt/core/Version.h"
@@ -98,6 +99,29 @@ int main(int argc, char** argv) {
                                     "Timed substeps per configuration (0 = about 4 M particle-steps)")
         ->capture_default_str();
 
+    silt::app::RenderBenchOptions renderBench;
+    CLI::App* benchRenderCommand = bench->add_subcommand(
+        "render", "Frames per second with colour and every label channel at 256², 512², 1024²");
+    benchRenderCommand->add_option("--sizes", renderBench.sizes, "Square image sides, pixels")
+        ->capture_default_str();
+    benchRenderCommand->add_option("--frames", renderBench.frames, "Timed frames per size")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 100000u));
+    benchRenderCommand->add_option("--triangles", renderBench.triangles, "Approximate scene size")
+        ->capture_default_str();
+    benchRenderCommand->add_option("--threads", renderBench.threads)->capture_default_str();
+
+    silt::app::ContactSheetOptions sheet;
+    CLI::App* sheetCommand = app.add_subcommand(
+        "contact-sheet",
+        "A PNG grid of a clip's frames and labels: colour, depth, instance, semantic, normals, "
+        "flow");
+    sheetCommand->add_option("clip", sheet.clipDir, "Clip folder (with clip.json)")->required();
+    sheetCommand->add_option("--out", sheet.out, "Output PNG")->capture_default_str();
+    sheetCommand->add_option("--frames", sheet.frames, "Rows: frames sampled evenly")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000u));
+
     CLI11_PARSE(app, argc, argv);
 
     if (generateCommand->parsed()) {
@@ -119,6 +143,19 @@ int main(int argc, char** argv) {
         for (const auto& scene : silt::scenes::builtinTemplates()) {
             std::printf("%-16s %s\n", scene.name.c_str(), scene.description.c_str());
         }
+        return 0;
+    }
+    if (benchRenderCommand->parsed()) {
+        if (silt::Status status = silt::app::benchRender(renderBench, std::cout); !status) {
+            return fail(status.error());
+        }
+        return 0;
+    }
+    if (sheetCommand->parsed()) {
+        if (silt::Status status = silt::app::writeContactSheet(sheet); !status) {
+            return fail(status.error());
+        }
+        std::printf("silt: wrote %s\n", std::filesystem::absolute(sheet.out).c_str());
         return 0;
     }
     if (benchGenerateCommand->parsed()) {

@@ -6,9 +6,9 @@
 
 #include <array>
 #include <filesystem>
-#include <optional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +20,19 @@
 #include "silt/scenes/SceneTemplate.h"
 
 namespace silt::app {
+
+/// Semantic class ids written into the `semantic` label channel. Fixed ids for what every
+/// scene has or will have, then the asset library's categories in sorted name order from
+/// kFirstCategoryClass (so a library with the same categories gives the same ids; each
+/// clip.json records the table it used under labels.classes).
+inline constexpr uint32_t kBackgroundClass = 0;  ///< sky, nothing drawn
+inline constexpr uint32_t kGroundClass = 1;
+inline constexpr uint32_t kSandClass = 2;   ///< reserved for MPM sand bodies
+inline constexpr uint32_t kWaterClass = 3;  ///< reserved for MPM water bodies
+inline constexpr uint32_t kFirstCategoryClass = 16;
+
+/// Class name → id: "background", "ground", "sand", "water", then every category of `library`.
+std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& library);
 
 /// Seconds spent in each stage of one clip (wall clock, for benchmarks and progress only:
 /// never written into clip files).
@@ -33,8 +46,11 @@ public:
     [[nodiscard]] static Result<std::unique_ptr<ClipProducer>> create(
         const assets::AssetLibrary& library, uint32_t width, uint32_t height, int threads = 0);
 
-    /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`. On failure
-    /// nothing is left under the clip's final name.
+    /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`: the colour
+    /// video and every label channel of every frame (labels/, see ClipWriter.h). Physics runs
+    /// one frame ahead of rendering so that each frame's flow sees the next frame's poses
+    /// (the last frame's flow comes from one extra step). On failure nothing is left under
+    /// the clip's final name.
     [[nodiscard]] Status produce(const scenes::SceneTemplate& scene, uint64_t seed,
                                  uint64_t clipIndex, const scenes::PlanOverrides& overrides,
                                  const std::filesystem::path& datasetDir, StageTimes* times);
@@ -44,7 +60,10 @@ public:
 private:
     ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer,
                  int threads)
-        : mMeshes(library), mRenderer(std::move(renderer)), mThreads(threads) {}
+        : mMeshes(library),
+          mRenderer(std::move(renderer)),
+          mThreads(threads),
+          mClasses(semanticClasses(library)) {}
 
     Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
@@ -59,6 +78,7 @@ private:
     std::map<std::string, render::MeshId> mGpuMeshes;
     std::optional<render::MeshId> mGround;
     std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
+    std::map<std::string, uint32_t> mClasses;  ///< semanticClasses(library)
 };
 
 /// The clip folder name for a clip index ("clip_000042").

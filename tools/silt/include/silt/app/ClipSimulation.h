@@ -31,9 +31,6 @@ private:
     std::map<std::string, std::unique_ptr<TriangleMesh>> mMeshes;
 };
 
-/// Which kind of continuum a particle belongs to, for surfaces and labels.
-enum class ContinuumKind : uint8_t { Sand, Water };
-
 class ClipSimulation {
 public:
     /// Builds the world: loads every asset, computes mass properties (and distance fields
