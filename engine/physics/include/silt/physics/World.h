@@ -47,6 +47,9 @@ struct WorldBodyDesc {
     BodyDrive drive = BodyDrive::Dynamic;
     Vec3f kinematicVelocity = Vec3f::Zero();  ///< m/s, for Kinematic bodies
     float kinematicStart = 0.0f;              ///< s, when the scripted motion starts
+    /// m, extra thickness of the body as the continuum sees it (grid nodes closer than this
+    /// to the surface are constrained too); 0 = the mesh surface itself.
+    float continuumBand = 0.0f;
 };
 
 class World {
@@ -70,6 +73,16 @@ public:
     [[nodiscard]] size_t bodyCount() const;
     [[nodiscard]] BodyState bodyState(BodyId id) const;
     [[nodiscard]] double time() const;  ///< s simulated so far
+
+    /// N, mean force the continuum exerted on the body during the last advanceFrame()
+    /// (its reaction impulse / frame interval); zero for bodies without a distance field.
+    /// Measured for kinematic bodies too (Bullet ignores it for them).
+    [[nodiscard]] Vec3f continuumForce(BodyId id) const;
+    /// N·m, the matching mean torque about the body's centre of mass.
+    [[nodiscard]] Vec3f continuumTorque(BodyId id) const;
+    /// Coupled substeps taken so far (Bullet steps when there is no continuum).
+    [[nodiscard]] int64_t stepCount() const;
+    [[nodiscard]] const RigidWorld& rigid() const;
 
 private:
     struct Impl;
