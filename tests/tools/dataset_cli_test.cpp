@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "DatasetCompare.h"
 #include "silt/core/FileAtomics.h"
 #include "silt/core/Hash.h"
 #include "silt/exporters/Dataset.h"
@@ -27,8 +28,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+using silt::test::CommandResult;
+using silt::test::expectSameTree;
+
 fs::path root() {
-    return fs::path(SILT_BINARY_DIR) / "test-output" / ("dataset_cli_" + std::to_string(getpid()));
+    return silt::test::outputRoot("dataset_cli");
 }
 
 fs::path fresh(const std::string& name) {
@@ -37,22 +41,12 @@ fs::path fresh(const std::string& name) {
     return dir;
 }
 
-struct CommandResult {
-    int exitCode = -1;
-    std::string out, err;
-};
-
 CommandResult runCommand(const std::string& command) {
-    fs::create_directories(root());
-    const fs::path outFile = root() / "stdout.txt", errFile = root() / "stderr.txt";
-    int status = std::system(
-        fmt::format("{} >{} 2>{}", command, outFile.string(), errFile.string()).c_str());
-    return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : -1, *silt::readFile(outFile),
-                         *silt::readFile(errFile)};
+    return silt::test::runCommand(command, root());
 }
 
 std::string silt() {
-    return fmt::format("{}/bin/silt", SILT_BINARY_DIR);
+    return silt::test::siltBinary();
 }
 
 // Tiny clips keep the whole file under a minute on two shared cores.
@@ -64,32 +58,6 @@ CommandResult generate(const fs::path& out, const std::string& extra = "",
                        const std::string& env = "") {
     return runCommand(
         fmt::format("{} {} {} --out {} {}", env, silt(), kBatch, out.string(), extra));
-}
-
-/// Every file under `dir`: relative path → content hash.
-std::map<std::string, std::string> tree(const fs::path& dir) {
-    std::map<std::string, std::string> files;
-    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-        if (!entry.is_regular_file()) continue;
-        files[fs::relative(entry.path(), dir).generic_string()] =
-            silt::hashHex(*silt::readFile(entry.path()));
-    }
-    return files;
-}
-
-void expectSameTree(const fs::path& expected, const fs::path& actual) {
-    auto a = tree(expected), b = tree(actual);
-    for (const auto& [path, hash] : a) {
-        auto it = b.find(path);
-        if (it == b.end()) {
-            ADD_FAILURE() << actual << " lacks " << path;
-        } else {
-            EXPECT_EQ(hash, it->second)
-                << path << " differs between " << expected << " and " << actual;
-        }
-    }
-    for (const auto& [path, hash] : b)
-        if (!a.contains(path)) ADD_FAILURE() << actual << " has an extra " << path;
 }
 
 /// The uninterrupted one-machine, one-job run everything is compared against.
