@@ -426,6 +426,8 @@ private:
     }
 
     void checkShards() {
+        std::error_code ec;
+        if (!fs::exists(mDir / kShardFolder, ec)) return;  // made with --clips-per-tar 0
         auto index = readJson(mDir / kShardIndex);
         if (!index) return;
         const json& list = index->value("shardlist", json());

@@ -128,8 +128,14 @@ std::string shardFileName(uint32_t shardIndex) {
 
 Status writeWebDatasetShards(const fs::path& datasetDir, const std::vector<ClipEntry>& clips,
                              const ShardDesc& desc) {
-    SILT_CHECK(desc.clipsPerShard > 0);
     const fs::path shardDir = datasetDir / kShardFolder;
+    if (desc.clipsPerShard == 0) {
+        // No shards wanted: old ones would list clips that may have changed since.
+        std::error_code ec;
+        fs::remove_all(shardDir, ec);
+        if (ec) return Error{fmt::format("{}: cannot remove: {}", shardDir.string(), ec.message())};
+        return {};
+    }
     if (Status s = ensureWritableDirectory(shardDir); !s) return s;
 
     json previous;

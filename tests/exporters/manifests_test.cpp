@@ -203,6 +203,12 @@ TEST(Manifests, RepublishingIsByteIdenticalAndSkipsUnchangedShards) {
     EXPECT_FALSE(fs::exists(first / "shards" / "shard-000001.tar"));
     ValidationReport report = validateDataset(first);
     EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.problems.front());
+
+    // No tar shards wanted: the old ones go, and the dataset is still valid without them.
+    ASSERT_TRUE(publishDataset(first, json{{"seed", 1}}, ShardDesc{0}).ok());
+    EXPECT_FALSE(fs::exists(first / "shards"));
+    report = validateDataset(first);
+    EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.problems.front());
 }
 
 /// Damages a valid dataset one way and expects validate to name the damaged file.

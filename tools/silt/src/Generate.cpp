@@ -30,8 +30,6 @@ Status validateOptions(const GenerateOptions& options) {
         return Error{fmt::format("--clips {}: expected an integer >= 1", options.clips)};
     if (options.jobs < 1 || options.jobs > 256)
         return Error{fmt::format("--jobs {}: expected an integer from 1 to 256", options.jobs)};
-    if (options.webDataset.clipsPerShard < 1)
-        return Error{"--clips-per-tar: expected an integer >= 1"};
     return scenes::validateOverrides(
         scenes::PlanOverrides{options.frames, options.fps, options.width, options.height});
 }

@@ -75,9 +75,9 @@ int main(int argc, char** argv) {
                     "$SILT_SHARD_COUNT");
     generateCommand
         ->add_option("--clips-per-tar", generate.webDataset.clipsPerShard,
-                     "Clips per WebDataset tar shard")
+                     "Clips per WebDataset tar shard (0: no tar shards)")
         ->capture_default_str()
-        ->check(CLI::Range(1u, 100000000u));
+        ->check(CLI::Range(0u, 100000000u));
     generateCommand->add_flag("--quiet,-q", generate.quiet, "No progress lines");
 
     std::filesystem::path mergeOut;
@@ -90,9 +90,10 @@ int main(int argc, char** argv) {
         ->required()
         ->expected(1, -1);
     mergeCommand
-        ->add_option("--clips-per-tar", mergeTar.clipsPerShard, "Clips per WebDataset tar shard")
+        ->add_option("--clips-per-tar", mergeTar.clipsPerShard,
+                     "Clips per WebDataset tar shard (0: no tar shards)")
         ->capture_default_str()
-        ->check(CLI::Range(1u, 100000000u));
+        ->check(CLI::Range(0u, 100000000u));
 
     std::filesystem::path validateDir;
     CLI::App* validateCommand = app.add_subcommand(
@@ -106,9 +107,9 @@ int main(int argc, char** argv) {
     manifestsCommand->add_option("DIR", manifestsDir, "Dataset folder")->required();
     manifestsCommand
         ->add_option("--clips-per-tar", manifestsTar.clipsPerShard,
-                     "Clips per WebDataset tar shard")
+                     "Clips per WebDataset tar shard (0: no tar shards)")
         ->capture_default_str()
-        ->check(CLI::Range(1u, 100000000u));
+        ->check(CLI::Range(0u, 100000000u));
 
     app.add_subcommand("scenes", "List the builtin scene templates");
 

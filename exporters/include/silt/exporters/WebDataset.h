@@ -25,7 +25,9 @@ inline constexpr std::string_view kShardFolder = "shards";
 inline constexpr std::string_view kShardIndex = "shards/index.json";
 
 struct ShardDesc {
-    uint32_t clipsPerShard = 256;  ///< clips in every shard but the last
+    /// Clips in every shard but the last; 0 = no WebDataset shards (shards/ is removed; the
+    /// tars hold a second copy of every video).
+    uint32_t clipsPerShard = 256;
 };
 
 /// "shard-000042.tar"
@@ -33,6 +35,7 @@ struct ShardDesc {
 
 /// Writes the shards for `clips` (in their order; readCompleteClips sorts them), removes
 /// shards beyond the last one, then writes shards/index.json. Errors name the shard file.
+/// With desc.clipsPerShard == 0, removes shards/ instead.
 [[nodiscard]] Status writeWebDatasetShards(const std::filesystem::path& datasetDir,
                                            const std::vector<ClipEntry>& clips,
                                            const ShardDesc& desc = {});
