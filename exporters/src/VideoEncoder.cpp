@@ -1,12 +1,14 @@
 #include "silt/exporters/VideoEncoder.h"
 
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "FfmpegHandles.h"
 
 extern "C" {
+#include <libavutil/cpu.h>
 #include <libavutil/opt.h>
 }
 
@@ -20,6 +22,44 @@ namespace fs = std::filesystem;
 // make the bytes of a clip depend on the machine's core count. Parallelism comes from
 // encoding many clips at once instead; one 256x256 thread encodes hundreds of frames/s.
 constexpr int kEncoderThreads = 1;
+
+/// The x264 "asm" setting: every SIMD extension this CPU has except AVX-512, in x264's names.
+/// x264 164's AVX-512 macroblock-tree code reads uninitialised memory: the same frames then
+/// encode to different bytes from run to run (seen at 64x64, 320x240 and 720x480; never with
+/// AVX-512 off or without mbtree). Its SSE4.2 and AVX2 paths give identical bytes, so
+/// leaving AVX-512 out also keeps clips identical between AVX2 and AVX-512 machines.
+/// Empty (x264 detects the CPU itself) where FFmpeg reports no x86 extensions.
+std::string x264CpuFlagsWithoutAvx512() {
+    const int flags = av_get_cpu_flags();
+    std::string names;
+#if defined(__x86_64__) || defined(__i386__)
+    const std::pair<int, const char*> kNames[] = {
+        {AV_CPU_FLAG_MMXEXT, "MMX2"},
+        {AV_CPU_FLAG_SSE, "SSE"},
+        {AV_CPU_FLAG_SSE2, "SSE2"},
+        {AV_CPU_FLAG_SSE3, "SSE3"},
+        {AV_CPU_FLAG_SSSE3, "SSSE3"},
+        {AV_CPU_FLAG_SSE4, "SSE4.1"},
+        {AV_CPU_FLAG_SSE42, "SSE4.2"},
+        {AV_CPU_FLAG_AVX, "AVX"},
+        {AV_CPU_FLAG_XOP, "XOP"},
+        {AV_CPU_FLAG_FMA4, "FMA4"},
+        {AV_CPU_FLAG_FMA3, "FMA3"},
+        {AV_CPU_FLAG_BMI1, "BMI1"},
+        // Every CPU with BMI1 also has LZCNT, which FFmpeg does not report on its own.
+        {AV_CPU_FLAG_BMI1, "LZCNT"},
+        {AV_CPU_FLAG_BMI2, "BMI2"},
+        {AV_CPU_FLAG_AVX2, "AVX2"}};
+    for (const auto& [flag, name] : kNames) {
+        if ((flags & flag) == 0) continue;
+        if (!names.empty()) names += ',';
+        names += name;
+    }
+#else
+    (void)flags;
+#endif
+    return names;
+}
 
 class FfmpegVideoEncoder final : public VideoEncoder {
 public:
@@ -72,6 +112,12 @@ public:
         }
         if ((rc = av_opt_set_double(mCodec->priv_data, "crf", mDesc.crf, 0)) < 0) {
             return failAv(fmt::format("x264 rejected CRF {}", mDesc.crf), rc);
+        }
+        if (const std::string cpu = x264CpuFlagsWithoutAvx512(); !cpu.empty()) {
+            const std::string params = "asm=" + cpu;
+            if ((rc = av_opt_set(mCodec->priv_data, "x264-params", params.c_str(), 0)) < 0) {
+                return failAv(fmt::format("x264 rejected \"{}\"", params), rc);
+            }
         }
         if ((rc = avcodec_open2(mCodec.get(), codec, nullptr)) < 0) {
             return failAv("cannot open the libx264 encoder", rc);

@@ -2,8 +2,10 @@
 
 #include <tbb/global_control.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,16 +16,20 @@
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
 #include "silt/exporters/Dataset.h"
+#include "silt/exporters/Publish.h"
 
 namespace silt::app {
 namespace fs = std::filesystem;
 using nlohmann::json;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
 Status validateOptions(const GenerateOptions& options) {
     if (options.clips < 1)
         return Error{fmt::format("--clips {}: expected an integer >= 1", options.clips)};
+    if (options.jobs < 1 || options.jobs > 256)
+        return Error{fmt::format("--jobs {}: expected an integer from 1 to 256", options.jobs)};
     return scenes::validateOverrides(
         scenes::PlanOverrides{options.frames, options.fps, options.width, options.height});
 }
@@ -40,16 +46,67 @@ bool isUpToDate(const fs::path& clipDir, const json& expected) {
     return true;
 }
 
+std::string formatDuration(double seconds) {
+    if (!(seconds >= 0.0) || seconds > 1e8) return "?";
+    auto s = static_cast<uint64_t>(seconds + 0.5);
+    if (s >= 3600) return fmt::format("{}h{:02d}m", s / 3600, (s / 60) % 60);
+    if (s >= 60) return fmt::format("{}m{:02d}s", s / 60, s % 60);
+    return fmt::format("{}s", s);
+}
+
+/// The progress line: one line on stderr per finished clip (log files from Slurm or
+/// Kubernetes keep every line; nothing relies on a terminal).
+class Progress {
+public:
+    Progress(size_t total, size_t skipped, bool quiet)
+        : mTotal(total), mDone(skipped), mSkipped(skipped), mQuiet(quiet) {}
+
+    void clipDone(const std::string& name, uint32_t frames, double seconds) {
+        std::lock_guard lock(mMutex);
+        ++mDone;
+        ++mWritten;
+        if (mQuiet) return;
+        const double elapsed = std::chrono::duration<double>(Clock::now() - mStart).count();
+        const double rate = double(mWritten) / std::max(elapsed, 1e-9);
+        const double eta = double(mTotal - mDone) / std::max(rate, 1e-12);
+        log::info("{}/{} clips ({} skipped) | {:.3f} clips/s | ETA {} | {}: {} frames in {:.1f} s",
+                  mDone, mTotal, mSkipped, rate, formatDuration(eta), name, frames, seconds);
+    }
+
+private:
+    std::mutex mMutex;
+    const Clock::time_point mStart = Clock::now();
+    const size_t mTotal;
+    size_t mDone, mWritten = 0;
+    const size_t mSkipped;
+    const bool mQuiet;
+};
+
 }  // namespace
 
-void configureThreads(uint32_t threads) {
+void configureThreads(uint32_t threads, uint32_t jobs) {
     uint32_t count = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
     // Lavapipe reads this when its device is created; its rasterizer bins by tile, so the
-    // image does not depend on it (tested).
-    setenv("LP_NUM_THREADS", std::to_string(count).c_str(), /*overwrite=*/1);
+    // image does not depend on it (tested). Parallel jobs share the cores.
+    const uint32_t perDevice = std::max(1u, count / std::max(1u, jobs));
+    setenv("LP_NUM_THREADS", std::to_string(perDevice).c_str(), /*overwrite=*/1);
     static std::unique_ptr<tbb::global_control> control;
     control =
         std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, count);
+}
+
+json datasetCard(const scenes::SceneTemplate& scene, const GenerateOptions& options) {
+    json card = {{"silt_version", versionString()},
+                 {"template",
+                  {{"name", scene.name},
+                   {"description", scene.description},
+                   {"content_hash", templateHash(scene)},
+                   {"spec", scene.spec}}},
+                 {"seed", options.seed},
+                 {"clips_requested", options.clips}};
+    if (!options.shard.whole())
+        card["shard"] = {{"index", options.shard.index}, {"count", options.shard.count}};
+    return card;
 }
 
 Result<GenerateReport> generateDataset(const GenerateOptions& options) {
@@ -62,17 +119,20 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
     auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
     if (!library) return library.error();
 
-    configureThreads(options.threads);
+    configureThreads(options.threads, options.jobs);
     exporters::removeStaleStaging(options.out);
     scenes::PlanOverrides overrides{options.frames, options.fps, options.width, options.height};
 
+    // Which clips of this shard still need making.
     GenerateReport report;
-    std::unique_ptr<ClipProducer> producer;
     auto lookup = assetLookup(*library);
-    for (uint64_t clip = 0; clip < options.clips; ++clip) {
+    std::vector<std::pair<uint64_t, uint32_t>> todo;  // clip index, frames
+    std::optional<std::pair<uint32_t, uint32_t>> size;
+    for (uint64_t clip = options.shard.index; clip < options.clips; clip += options.shard.count) {
         auto plan = scenes::randomize(scene, lookup, options.seed, clip, overrides);
         if (!plan) return plan.error();
         const CameraIntrinsics& k = plan->camera.intrinsics;
+        if (!size) size = {k.width, k.height};
         json identity = {
             {"silt_version", versionString()},
             {"template", {{"name", scene.name}, {"content_hash", templateHash(scene)}}},
@@ -82,48 +142,76 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
             {"fps", plan->fps},
             {"width", k.width},
             {"height", k.height}};
-        fs::path clipDir = exporters::clipDirectory(options.out, clipName(clip));
-        if (isUpToDate(clipDir, identity)) {
+        if (isUpToDate(exporters::clipDirectory(options.out, clipName(clip)), identity)) {
             ++report.clipsSkipped;
-            continue;
-        }
-        if (!producer) {
-            auto created = ClipProducer::create(*library, k.width, k.height, int(options.threads));
-            if (!created) return created.error();
-            producer = std::move(*created);
-        }
-        auto start = std::chrono::steady_clock::now();
-        StageTimes times;
-        if (Status done =
-                producer->produce(scene, options.seed, clip, overrides, options.out, &times);
-            !done) {
-            return done.error().prefixed(clipName(clip));
-        }
-        double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        report.times.plan += times.plan;
-        report.times.physics += times.physics;
-        report.times.render += times.render;
-        report.times.encode += times.encode;
-        ++report.clipsWritten;
-        report.framesWritten += plan->frames;
-        if (!options.quiet) {
-            log::info("clip {}/{} {}: {} frames {}x{} in {:.1f} s ({:.1f} frames/s)", clip + 1,
-                      options.clips, clipName(clip), plan->frames, k.width, k.height, seconds,
-                      plan->frames / std::max(seconds, 1e-9));
+        } else {
+            todo.emplace_back(clip, plan->frames);
         }
     }
+    const size_t shardTotal = todo.size() + report.clipsSkipped;
+    if (!options.quiet && !options.shard.whole()) {
+        log::info("shard {}/{} (from {}): {} of the {} clips", options.shard.index,
+                  options.shard.count, options.shard.source, shardTotal, options.clips);
+    }
 
-    json card = {{"silt_version", versionString()},
-                 {"template",
-                  {{"name", scene.name},
-                   {"description", scene.description},
-                   {"content_hash", templateHash(scene)},
-                   {"spec", scene.spec}}},
-                 {"seed", options.seed},
-                 {"clips_requested", options.clips}};
-    if (Status written = exporters::writeDatasetCard(options.out, card); !written)
-        return written.error();
+    // Each job pulls the next clip index; clips are pure functions of (seed, index), so the
+    // order in which jobs finish does not matter.
+    Progress progress(shardTotal, report.clipsSkipped, options.quiet);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::optional<std::pair<uint64_t, Error>> firstError;  // lowest failing clip index
+    auto recordError = [&](uint64_t clip, Error error) {
+        std::lock_guard lock(mutex);
+        if (!firstError || clip < firstError->first) firstError.emplace(clip, std::move(error));
+        stop = true;
+    };
+    auto worker = [&]() {
+        std::unique_ptr<ClipProducer> producer;
+        for (size_t i; !stop && (i = next++) < todo.size();) {
+            const auto [clip, frames] = todo[i];
+            if (!producer) {
+                auto created = ClipProducer::create(*library, size->first, size->second,
+                                                    int(options.threads));
+                if (!created) return recordError(clip, created.error());
+                producer = std::move(*created);
+            }
+            auto start = Clock::now();
+            StageTimes times;
+            if (Status done =
+                    producer->produce(scene, options.seed, clip, overrides, options.out, &times);
+                !done) {
+                return recordError(clip, done.error().prefixed(clipName(clip)));
+            }
+            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            {
+                std::lock_guard lock(mutex);
+                report.times.plan += times.plan;
+                report.times.physics += times.physics;
+                report.times.render += times.render;
+                report.times.encode += times.encode;
+                ++report.clipsWritten;
+                report.framesWritten += frames;
+            }
+            progress.clipDone(clipName(clip), frames, seconds);
+        }
+    };
+    auto batchStart = Clock::now();
+    const size_t jobs = std::min<size_t>(options.jobs, todo.size());
+    if (jobs <= 1) {
+        worker();
+    } else {
+        std::vector<std::thread> threads;
+        for (size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
+        for (std::thread& thread : threads) thread.join();
+    }
+    report.wallSeconds = std::chrono::duration<double>(Clock::now() - batchStart).count();
+
+    // Publish whatever is complete, also after a failure, so committed clips stay usable.
+    Status published =
+        exporters::publishDataset(options.out, datasetCard(scene, options), options.webDataset);
+    if (firstError) return firstError->second;
+    if (!published) return published.error();
     return report;
 }
 

@@ -1,4 +1,5 @@
-// The `silt` command line: generate datasets, list templates, run benchmarks.
+// The `silt` command line: generate, merge and validate datasets, list templates, run
+// benchmarks.
 
 #include <CLI/CLI.hpp>
 
@@ -12,7 +13,11 @@
 #include "silt/app/ContactSheet.h"
 #include "silt/app/Generate.h"
 #include "silt/app/Simulate.h"
+#include "silt/app/Merge.h"
+#include "silt/core/FileAtomics.h"
 #include "silt/core/Version.h"
+#include "silt/exporters/Publish.h"
+#include "silt/exporters/Validate.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace {
@@ -57,6 +62,57 @@ int main(int argc, char** argv) {
         ->add_option("--threads", generate.threads,
                      "Worker threads for simulation and rendering (0 = all cores)")
         ->capture_default_str();
+    generateCommand
+        ->add_option("--jobs,-j", generate.jobs,
+                     "Clips generated in parallel, each with its own renderer (same output)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 256u));
+    std::string shardFlag;
+    std::optional<uint32_t> shardCount;
+    generateCommand->add_option(
+        "--shard", shardFlag,
+        "INDEX/COUNT: generate only clips i with i % COUNT == INDEX (default: from "
+        "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX, else all)");
+    addOptionalUint(generateCommand, "--shard-count", shardCount,
+                    "Shard count for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX); default "
+                    "$SILT_SHARD_COUNT");
+    generateCommand
+        ->add_option("--clips-per-tar", generate.webDataset.clipsPerShard,
+                     "Clips per WebDataset tar shard (0: no tar shards)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 100000000u));
+    generateCommand->add_flag("--quiet,-q", generate.quiet, "No progress lines");
+
+    std::filesystem::path mergeOut;
+    std::vector<std::filesystem::path> mergeInputs;
+    silt::exporters::ShardDesc mergeTar;
+    CLI::App* mergeCommand = app.add_subcommand(
+        "merge", "Combine the dataset folders of a sharded batch into one dataset");
+    mergeCommand->add_option("OUT", mergeOut, "Merged dataset folder")->required();
+    mergeCommand->add_option("SHARD_DIR", mergeInputs, "Dataset folders of the shards")
+        ->required()
+        ->expected(1, -1);
+    mergeCommand
+        ->add_option("--clips-per-tar", mergeTar.clipsPerShard,
+                     "Clips per WebDataset tar shard (0: no tar shards)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 100000000u));
+
+    std::filesystem::path validateDir;
+    CLI::App* validateCommand = app.add_subcommand(
+        "validate", "Decode every clip and check clip metadata, manifests and shards");
+    validateCommand->add_option("DIR", validateDir, "Dataset folder")->required();
+
+    std::filesystem::path manifestsDir;
+    silt::exporters::ShardDesc manifestsTar;
+    CLI::App* manifestsCommand = app.add_subcommand(
+        "manifests", "Rewrite the card, trainer manifests and tar shards from the complete clips");
+    manifestsCommand->add_option("DIR", manifestsDir, "Dataset folder")->required();
+    manifestsCommand
+        ->add_option("--clips-per-tar", manifestsTar.clipsPerShard,
+                     "Clips per WebDataset tar shard (0: no tar shards)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 100000000u));
 
     silt::app::SimulateOptions simulate;
     CLI::App* simulateCommand = app.add_subcommand(
@@ -125,6 +181,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     if (generateCommand->parsed()) {
+        auto shard = silt::app::resolveShard(shardFlag, shardCount, silt::app::processEnv);
+        if (!shard) return fail(shard.error());
+        generate.shard = *shard;
         auto report = silt::app::generateDataset(generate);
         if (!report) return fail(report.error());
         std::printf("silt: wrote %u clips (%u already complete) to %s\n", report->clipsWritten,
@@ -137,6 +196,40 @@ int main(int argc, char** argv) {
     if (simulateCommand->parsed()) {
         if (silt::Status status = silt::app::simulateClip(simulate); !status) return fail(status.error());
         std::printf("silt: wrote the simulation to %s\n", std::filesystem::absolute(simulate.out).c_str());
+        return 0;
+    }
+    if (mergeCommand->parsed()) {
+        auto report = silt::app::mergeDatasets(mergeOut, mergeInputs, mergeTar);
+        if (!report) return fail(report.error());
+        std::printf("silt: merged %zu folders into %s: %u clips added, %u already there\n",
+                    mergeInputs.size(), std::filesystem::absolute(mergeOut).c_str(),
+                    report->clipsAdded, report->clipsPresent);
+        return 0;
+    }
+    if (validateCommand->parsed()) {
+        silt::exporters::ValidationReport report = silt::exporters::validateDataset(validateDir);
+        for (const std::string& problem : report.problems)
+            std::fprintf(stderr, "silt: problem: %s\n", problem.c_str());
+        if (!report.ok()) {
+            std::fprintf(stderr, "silt: %s: %zu problems (%u clips decoded)\n", validateDir.c_str(),
+                         report.problems.size(), report.clipsChecked);
+            return 1;
+        }
+        std::printf("silt: %s: valid (%u clips decoded, manifests and shards consistent)\n",
+                    validateDir.c_str(), report.clipsChecked);
+        return 0;
+    }
+    if (manifestsCommand->parsed()) {
+        auto text = silt::readFile(manifestsDir / "dataset.json");
+        if (!text) return fail(text.error());
+        nlohmann::json card = nlohmann::json::parse(*text, nullptr, false);
+        if (!card.is_object())
+            return fail(
+                silt::Error{(manifestsDir / "dataset.json").string() + ": expected a JSON object"});
+        card.erase("clips");
+        if (silt::Status s = silt::exporters::publishDataset(manifestsDir, card, manifestsTar); !s)
+            return fail(s.error());
+        std::printf("silt: rewrote the card, manifests and shards of %s\n", manifestsDir.c_str());
         return 0;
     }
     if (app.got_subcommand("scenes")) {
