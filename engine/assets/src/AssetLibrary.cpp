@@ -69,6 +69,14 @@ Result<AssetInfo> readSidecar(const fs::path& sidecar) {
         if (!description) return description.error();
     }
 
+    if (doc.contains("collision")) {
+        Result<std::string> collision = requireString(doc, sidecar, "collision", false);
+        if (!collision) return collision.error();
+        Result<CollisionKind> kind = parseCollisionKind(*collision);
+        if (!kind) return fieldError(sidecar, "collision", kind.error().message);
+        info.collision = *kind;
+    }
+
     info.meshFile = fs::absolute(sidecar.parent_path() / (info.name + ".gltf"));
     std::error_code ec;
     if (!fs::is_regular_file(info.meshFile, ec)) {

@@ -40,6 +40,41 @@ Mat4f modelMatrix(const Pose& pose, float scale) {
     return m;
 }
 
+/// The physics event log in the scene's terms (body ids are plan object indices: bodies are
+/// added in plan order).
+std::vector<scenes::SceneEvent> sceneEvents(const std::vector<physics::RigidEvent>& events) {
+    using PK = physics::RigidEvent::Kind;
+    using SK = scenes::SceneEvent::Kind;
+    std::vector<scenes::SceneEvent> out;
+    for (const physics::RigidEvent& e : events) {
+        scenes::SceneEvent s;
+        s.time = e.time;
+        s.object = e.body;
+        s.other = e.other == physics::kGround ? 0 : e.other;
+        s.speed = e.speed;
+        switch (e.kind) {
+            case PK::GroundContact:
+                s.kind = SK::GroundContact;
+                break;
+            case PK::BodyContact:
+                s.kind = SK::ObjectContact;
+                break;
+            case PK::Bounce:
+                s.kind = SK::Bounce;
+                break;
+            case PK::Tumble:
+                s.kind = SK::Tumble;
+                break;
+            case PK::Rest:
+                s.kind = SK::Rest;
+                break;
+        }
+        s.restingPose = physics::restingPoseName(e.pose);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string clipName(uint64_t clipIndex) {
@@ -47,10 +82,18 @@ std::string clipName(uint64_t clipIndex) {
 }
 
 scenes::AssetLookup assetLookup(const assets::AssetLibrary& library) {
-    return [&library](const std::string& name) -> std::optional<scenes::AssetFacts> {
+    // Bounds need the mesh: import each asset once per lookup object, not once per clip.
+    auto bounds = std::make_shared<std::map<std::string, std::optional<Eigen::AlignedBox3f>>>();
+    return [&library, bounds](const std::string& name) -> std::optional<scenes::AssetFacts> {
         const assets::AssetInfo* info = library.find(name);
         if (!info) return std::nullopt;
-        return scenes::AssetFacts{info->category, info->density};
+        auto it = bounds->find(name);
+        if (it == bounds->end()) {
+            auto mesh = library.load(name);
+            // A mesh that cannot be loaded fails later with its own error; no bounds here.
+            it = bounds->emplace(name, mesh ? std::optional(mesh->bounds()) : std::nullopt).first;
+        }
+        return scenes::AssetFacts{info->category, info->density, it->second};
     };
 }
 
@@ -70,7 +113,11 @@ Result<const ClipProducer::LoadedAsset*> ClipProducer::loadAsset(const std::stri
     if (!mesh) return mesh.error().prefixed(fmt::format("asset '{}'", name));
     auto gpuMesh = mRenderer->addMesh(*mesh);
     if (!gpuMesh) return gpuMesh.error();
-    auto [it, inserted] = mAssets.emplace(name, LoadedAsset{std::move(*mesh), *gpuMesh});
+    const assets::AssetInfo* info = mLibrary.find(name);
+    auto shape = assets::collisionShapeFor(*mesh, info->collision);
+    if (!shape) return shape.error().prefixed(fmt::format("asset '{}'", name));
+    auto [it, inserted] =
+        mAssets.emplace(name, LoadedAsset{std::move(*mesh), *gpuMesh, std::move(*shape)});
     return &it->second;
 }
 
@@ -88,13 +135,16 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
                              const std::filesystem::path& datasetDir, StageTimes* times) {
     StageTimes local;
     auto start = Clock::now();
-    auto planned = scenes::randomize(scene, assetLookup(mLibrary), seed, clipIndex, overrides);
+    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides);
     if (!planned) return planned.error();
     const scenes::ScenePlan& plan = *planned;
 
     // Every asset is loaded before anything is written, so a bad asset leaves no trace.
-    physics::RigidWorld world(
-        physics::RigidWorldDesc{plan.gravity, plan.ground.friction, plan.ground.restitution});
+    physics::RigidWorldDesc worldDesc;
+    worldDesc.gravity = plan.gravity;
+    worldDesc.groundFriction = plan.ground.friction;
+    worldDesc.groundRestitution = plan.ground.restitution;
+    physics::RigidWorld world(worldDesc);
     std::vector<ObjectRecord> objects;
     for (const scenes::ObjectPlan& object : plan.objects) {
         auto asset = loadAsset(object.asset);
@@ -107,6 +157,10 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         }
         physics::RigidBodyDesc body;
         body.mesh = &collision;
+        body.scale = 1.0f;  // `collision` is already scaled
+        body.convexPieces = (*asset)->collision.pieces;
+        for (auto& piece : body.convexPieces)
+            for (Vec3f& p : piece) p *= object.scale;
         body.mass = mass.mass;
         body.centerOfMass = mass.centerOfMass;
         body.inertia = mass.inertia;
@@ -171,6 +225,11 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         local.encode += secondsSince(encodeStart);
         metadata.addFrame(frameDesc.camera, states);
     }
+
+    std::vector<SurfaceMaterial> materials;
+    for (const ObjectRecord& record : objects) materials.push_back(record.material);
+    const std::vector<scenes::SceneEvent> events = sceneEvents(world.events());
+    metadata.setOutcome(events, scenes::writeCaption(plan, materials, events));
 
     auto commitStart = Clock::now();
     if (Status committed = (*writer)->commit(metadata.build()); !committed) return committed;

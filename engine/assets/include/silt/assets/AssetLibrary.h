@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "silt/assets/CollisionShape.h"
 #include "silt/core/Result.h"
 #include "silt/core/TriangleMesh.h"
 
@@ -17,7 +18,8 @@ struct AssetInfo {
     /// kg/m³: the object's mass divided by the volume its mesh encloses. A mug modelled as its
     /// shell has the ceramic's density; a decked boat's closed hull counts the air inside.
     float density = 500.0f;
-    std::filesystem::path meshFile;  ///< preferred file (glTF), absolute
+    std::filesystem::path meshFile;                 ///< preferred file (glTF), absolute
+    CollisionKind collision = CollisionKind::Hull;  ///< sidecar "collision", default "hull"
 };
 
 class AssetLibrary {

@@ -24,6 +24,9 @@ struct StageTimes {
     double plan = 0, physics = 0, render = 0, encode = 0;
 };
 
+/// A lookup of asset facts for scenes::randomize, backed by the library.
+scenes::AssetLookup assetLookup(const assets::AssetLibrary& library);
+
 class ClipProducer {
 public:
     [[nodiscard]] static Result<std::unique_ptr<ClipProducer>> create(
@@ -39,11 +42,12 @@ public:
 
 private:
     ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer)
-        : mLibrary(library), mRenderer(std::move(renderer)) {}
+        : mLibrary(library), mRenderer(std::move(renderer)), mLookup(assetLookup(library)) {}
 
     struct LoadedAsset {
         TriangleMesh mesh;
         render::MeshId gpuMesh = 0;
+        assets::CollisionShape collision;  ///< asset frame, unscaled
     };
     Result<const LoadedAsset*> loadAsset(const std::string& name);
     Result<render::MeshId> groundMesh();
@@ -52,12 +56,10 @@ private:
     std::unique_ptr<render::Renderer> mRenderer;
     std::map<std::string, LoadedAsset> mAssets;
     std::optional<render::MeshId> mGround;
+    scenes::AssetLookup mLookup;  ///< caches asset bounds between clips
 };
 
 /// The clip folder name for a clip index ("clip_000042").
 std::string clipName(uint64_t clipIndex);
-
-/// A lookup of asset facts for scenes::randomize, backed by the library.
-scenes::AssetLookup assetLookup(const assets::AssetLibrary& library);
 
 }  // namespace silt::app
