@@ -259,6 +259,41 @@ Result<CollisionKind> parseCollisionKind(const std::string& text) {
     return Error{fmt::format("expected \"hull\" or \"decomposed\", found \"{}\"", text)};
 }
 
+TriangleMesh convexHullMesh(const std::vector<Vec3f>& points) {
+    TriangleMesh out;
+    if (points.size() < 4) return out;
+    HACD::ICHull hull;
+    std::vector<HACD::Vec3<HACD::Real>> input;
+    input.reserve(points.size());
+    for (const Vec3f& p : points) input.emplace_back(p.x(), p.y(), p.z());
+    hull.AddPoints(input.data(), input.size());
+    if (hull.Process() != HACD::ICHullErrorOK) return out;
+    HACD::TMMesh& mesh = hull.GetMesh();
+    std::vector<HACD::Vec3<HACD::Real>> vs(mesh.GetNVertices());
+    std::vector<HACD::Vec3<long>> ts(mesh.GetNTriangles());
+    mesh.GetIFS(vs.data(), ts.data());
+    for (const auto& p : vs)
+        out.positions.emplace_back(static_cast<float>(p.X()), static_cast<float>(p.Y()),
+                                   static_cast<float>(p.Z()));
+    double signedVolume = 0.0;
+    for (const auto& t : ts) {
+        const Vec3f& a = out.positions[static_cast<size_t>(t.X())];
+        const Vec3f& b = out.positions[static_cast<size_t>(t.Y())];
+        const Vec3f& c = out.positions[static_cast<size_t>(t.Z())];
+        signedVolume += static_cast<double>(a.dot(b.cross(c)));
+    }
+    for (const auto& t : ts) {
+        const auto a = static_cast<uint32_t>(t.X()), b = static_cast<uint32_t>(t.Y()),
+                   c = static_cast<uint32_t>(t.Z());
+        if (signedVolume >= 0.0)
+            out.indices.insert(out.indices.end(), {a, b, c});
+        else
+            out.indices.insert(out.indices.end(), {a, c, b});
+    }
+    out.normals.assign(out.positions.size(), Vec3f::UnitY());
+    return out;
+}
+
 CollisionShape convexHullShape(const TriangleMesh& mesh) {
     return CollisionShape{{mesh.positions}};
 }

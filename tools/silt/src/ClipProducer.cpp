@@ -150,7 +150,11 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         auto asset = loadAsset(object.asset);
         if (!asset) return asset.error().prefixed(scene.source);
         TriangleMesh collision = scaled((*asset)->mesh, object.scale);
-        assets::MassProperties mass = assets::computeMassProperties(collision, object.density);
+        // An open user mesh encloses no volume: its convex hull stands in (AssetInfo says so).
+        const assets::AssetInfo* info = mLibrary.find(object.asset);
+        assets::MassProperties mass = assets::computeMassProperties(
+            info->massFromHull ? assets::convexHullMesh(collision.positions) : collision,
+            object.density);
         if (!(mass.mass > 0.0f)) {
             return Error{fmt::format("{}: asset '{}' has no enclosed volume (is its mesh closed?)",
                                      scene.source, object.asset)};

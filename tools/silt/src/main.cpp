@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
                                 "Builtin template name or scene JSON file (default: the embedded "
                                 "default scene)");
     generateCommand->add_option("--out", generate.out, "Dataset folder")->capture_default_str();
+    generateCommand->add_option("--assets", generate.assets,
+                                "Folder of your own models (OBJ, glTF/GLB, FBX, PLY, STL), "
+                                "tagged by subfolder or <name>.json sidecar; see docs/assets.md");
     generateCommand->add_option("--clips", generate.clips, "Number of clips")
         ->capture_default_str()
         ->check(CLI::Range(1u, 100000000u));

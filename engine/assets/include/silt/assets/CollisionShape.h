@@ -50,6 +50,10 @@ struct DecompositionDesc {
     size_t maxPieces = 64;            ///< whole shape; beyond it the smallest pieces are merged
 };
 
+/// The convex hull of `points` as a closed, outward-oriented mesh (empty for fewer than four
+/// points or a flat set).
+[[nodiscard]] TriangleMesh convexHullMesh(const std::vector<Vec3f>& points);
+
 /// One piece: every vertex of the mesh.
 [[nodiscard]] CollisionShape convexHullShape(const TriangleMesh& mesh);
 
