@@ -67,7 +67,8 @@ TEST(CaptionsPipeline, UserAssetFallsBesideAChairAndTheCaptionSaysWhatHappened) 
 
     std::set<std::string> captions;
     for (int clip = 0; clip < 3; ++clip) {
-        auto text = readFile(dir / "out" / "clips" / fmt::format("clip_{:06d}", clip) / "clip.json");
+        auto text =
+            readFile(dir / "out" / "clips" / fmt::format("clip_{:06d}", clip) / "clip.json");
         ASSERT_TRUE(text.ok());
         const json meta = json::parse(*text);
         const std::string caption = meta.at("caption");

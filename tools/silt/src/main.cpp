@@ -10,6 +10,7 @@
 #include "silt/app/Bench.h"
 #include "silt/app/Generate.h"
 #include "silt/core/Version.h"
+#include "silt/scenes/Describe.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace {
@@ -58,7 +59,11 @@ int main(int argc, char** argv) {
                      "Worker threads for simulation and rendering (0 = all cores)")
         ->capture_default_str();
 
-    app.add_subcommand("scenes", "List the builtin scene templates");
+    CLI::App* scenesCommand = app.add_subcommand("scenes", "List the builtin scene templates");
+    std::string describe;
+    scenesCommand->add_option("--describe", describe,
+                              "Print a template's parameters and their ranges (builtin name or "
+                              "JSON file)");
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print JSON lines");
     bench->require_subcommand(1);
@@ -82,6 +87,12 @@ int main(int argc, char** argv) {
         std::printf("silt: clips are in %s, the card is %s\n",
                     std::filesystem::absolute(generate.out / "clips").c_str(),
                     std::filesystem::absolute(generate.out / "dataset.json").c_str());
+        return 0;
+    }
+    if (app.got_subcommand("scenes") && !describe.empty()) {
+        auto scene = silt::scenes::resolveScene(describe);
+        if (!scene) return fail(scene.error());
+        std::fputs(silt::scenes::describeTemplate(*scene).c_str(), stdout);
         return 0;
     }
     if (app.got_subcommand("scenes")) {
