@@ -10,7 +10,7 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers glslc glslang-tools vulkan-tools
   libassimp-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
   libeigen3-dev nlohmann-json3-dev libfmt-dev libcli11-dev libxxhash-dev
   libzip-dev libstb-dev libpng-dev libcpp-httplib-dev libarchive-dev
   slurm-wlm munge

@@ -11,6 +11,7 @@
 #include "JsonText.h"
 #include "Sampler.h"
 #include "SpecRules.h"
+#include "silt/scenes/Placement.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace silt::scenes {
@@ -90,15 +91,18 @@ Quatf rotationFromDegrees(const Vec3f& degrees) {
     return q.normalized();
 }
 
+void drawPose(const json& entry, const std::string& path, Sampler& sampler, Pose& pose) {
+    pose.position = sampler.vec3(entry, "position", Vec3f::Zero(), path);
+    pose.rotation = rotationFromDegrees(sampler.vec3(entry, "rotation_deg", Vec3f::Zero(), path));
+}
+
 ObjectPlan drawObject(const json& entry, const std::string& path,
                       const std::map<std::string, AssetFacts>& facts, Sampler& sampler) {
     ObjectPlan object;
     object.asset = sampler.text(entry, "asset", "", path);
     const AssetFacts& asset = facts.at(object.asset);
     object.category = asset.category;
-    object.pose.position = sampler.vec3(entry, "position", Vec3f::Zero(), path);
-    object.pose.rotation =
-        rotationFromDegrees(sampler.vec3(entry, "rotation_deg", Vec3f::Zero(), path));
+    drawPose(entry, path, sampler, object.pose);
     object.scale = toFloat(sampler.number(entry, "scale", object.scale, path));
     object.density = toFloat(sampler.number(entry, "density", asset.density, path));
     object.friction = toFloat(sampler.number(entry, "friction", object.friction, path));
@@ -117,8 +121,20 @@ ObjectPlan drawObject(const json& entry, const std::string& path,
     return object;
 }
 
-void drawObjects(const json& spec, const std::map<std::string, AssetFacts>& facts, Sampler& sampler,
-                 std::vector<ObjectPlan>& objects) {
+/// Whether `box` may join the boxes already placed.
+bool placeable(const OrientedBox& box, const std::vector<OrientedBox>& placed,
+               const CameraState& camera) {
+    constexpr float kGap = 0.01f;  // m between boxes, so contacts start as separate bodies
+    if (lowestPoint(box) < -1e-4f) return false;
+    for (const OrientedBox& other : placed)
+        if (boxesOverlap(box, other, kGap)) return false;
+    return inViewOrFallingIntoIt(box, camera);
+}
+
+Status drawObjects(const SceneTemplate& scene, const std::map<std::string, AssetFacts>& facts,
+                   Sampler& sampler, const CameraState& camera, std::vector<ObjectPlan>& objects) {
+    const json& spec = scene.spec;
+    std::vector<OrientedBox> placed;
     const json& entries = member(spec, "objects");
     uint32_t nextInstanceId = 1;
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -133,9 +149,27 @@ void drawObjects(const json& spec, const std::map<std::string, AssetFacts>& fact
             std::string path = indexed ? fmt::format("{}[{}]", base, k) : base;
             ObjectPlan object = drawObject(entry, path, facts, sampler);
             object.instanceId = nextInstanceId++;
+            const std::optional<Eigen::AlignedBox3f>& bounds = facts.at(object.asset).bounds;
+            if (bounds) {
+                OrientedBox box = orientedBox(*bounds, object.scale, object.pose);
+                int tries = 1;
+                for (; !placeable(box, placed, camera) && tries < kPlacementTries; ++tries) {
+                    drawPose(entry, path, sampler, object.pose);
+                    box = orientedBox(*bounds, object.scale, object.pose);
+                }
+                if (!placeable(box, placed, camera)) {
+                    return Error{fmt::format(
+                        "{}: {}: cannot place copy {} of '{}' after {} draws of its pose: it "
+                        "overlaps an earlier object, dips below the ground or is out of the "
+                        "camera's view every time (widen its position range or lower the count)",
+                        scene.source, base, k, object.asset, kPlacementTries)};
+                }
+                placed.push_back(box);
+            }
             objects.push_back(std::move(object));
         }
     }
+    return {};
 }
 
 void drawCamera(const json& spec, Sampler& sampler, CameraPlan& camera) {
@@ -270,16 +304,21 @@ Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& asset
     drawScene(spec, sceneSampler, plan);
     Sampler groundSampler(streamFor(seed, clipIndex, "ground"), &plan.sampled);
     drawGround(spec, groundSampler, plan.ground);
-    Sampler objectSampler(streamFor(seed, clipIndex, "objects"), &plan.sampled);
-    drawObjects(spec, *facts, objectSampler, plan.objects);
+    // The camera first: placement checks the view (each purpose has its own stream, so the
+    // order of purposes does not change any draw).
     Sampler cameraSampler(streamFor(seed, clipIndex, "camera"), &plan.sampled);
     drawCamera(spec, cameraSampler, plan.camera);
+    applyOverrides(overrides, plan);
+    Sampler objectSampler(streamFor(seed, clipIndex, "objects"), &plan.sampled);
+    if (Status placed =
+            drawObjects(scene, *facts, objectSampler, plan.camera.at(0.0f), plan.objects);
+        !placed)
+        return placed.error();
     Sampler lightingSampler(streamFor(seed, clipIndex, "lighting"), &plan.sampled);
     drawLighting(spec, lightingSampler, plan.lighting);
     Sampler continuumSampler(streamFor(seed, clipIndex, "continuum"), &plan.sampled);
     drawContinuum(spec, continuumSampler, plan);
 
-    applyOverrides(overrides, plan);
     return plan;
 }
 

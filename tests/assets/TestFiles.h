@@ -15,11 +15,11 @@ namespace silt::assets::testing {
 /// An empty folder unique to the running test; removed when the object goes away.
 class TempDir {
 public:
-    TempDir() {
+    explicit TempDir(const std::string& suffix = "") {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         mPath = std::filesystem::temp_directory_path() /
                 ("silt_assets_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-                 std::to_string(::getpid()));
+                 std::to_string(::getpid()) + suffix);
         std::filesystem::remove_all(mPath);
         std::filesystem::create_directories(mPath);
     }

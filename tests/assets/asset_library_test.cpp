@@ -95,6 +95,25 @@ TEST_F(BrokenSidecar, ErrorsNameTheField) {
                   .find("invalid JSON"),
               std::string::npos);
     EXPECT_NE(openError("[1, 2]").find("object"), std::string::npos);
+    EXPECT_NE(
+        openError(
+            R"({"name": "cup", "category": "container", "density": 2300, "collision": "vhacd"})")
+            .find("/collision: expected \"hull\" or \"decomposed\""),
+        std::string::npos);
+}
+
+TEST_F(BrokenSidecar, CollisionKindIsReadAndDefaultsToHull) {
+    writeText(mDir.path() / "cup.json",
+              R"({"name": "cup", "category": "container", "density": 2300})");
+    Result<AssetLibrary> plain = AssetLibrary::open(mDir.path());
+    ASSERT_TRUE(plain.ok()) << plain.error().message;
+    EXPECT_EQ(plain->assets()[0].collision, CollisionKind::Hull);
+    writeText(
+        mDir.path() / "cup.json",
+        R"({"name": "cup", "category": "container", "density": 2300, "collision": "decomposed"})");
+    Result<AssetLibrary> decomposed = AssetLibrary::open(mDir.path());
+    ASSERT_TRUE(decomposed.ok()) << decomposed.error().message;
+    EXPECT_EQ(decomposed->assets()[0].collision, CollisionKind::Decomposed);
 }
 
 TEST_F(BrokenSidecar, MissingMeshFileIsAnError) {

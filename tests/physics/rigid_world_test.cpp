@@ -127,7 +127,7 @@ TEST(RigidWorld, OffsetCentreOfMassIsHonoured) {
     // The asset frame is not at the centre of mass: the reported pose must still be the
     // asset frame's, so a body at rest reports the pose it was given.
     TriangleMesh cube = cubeMesh(0.4f);
-    RigidWorld world(RigidWorldDesc{Vec3f::Zero(), 0.6f, 0.2f});
+    RigidWorld world(RigidWorldDesc{Vec3f::Zero(), 0.6f, 0.2f, {}});
     RigidBodyDesc desc = cubeBody(cube, 0.4f, 3.0f);
     desc.pose.position = Vec3f(1, 2, 3);
     desc.pose.rotation = Quatf(Eigen::AngleAxisf(0.3f, Vec3f::UnitZ()));
@@ -173,9 +173,15 @@ TEST(RigidWorld, StackingIsBitReproducible) {
 namespace silt::physics {
 namespace {
 
+RigidWorldDesc zeroGravityWorld() {
+    RigidWorldDesc desc;
+    desc.gravity = Vec3f::Zero();
+    return desc;
+}
+
 TEST(RigidWorld, ImpulsesChangeMomentumAndSpinAsNewtonSays) {
     TriangleMesh cube = cubeMesh(0.2f);
-    RigidWorld world(RigidWorldDesc{Vec3f::Zero(), 0.6f, 0.2f});
+    RigidWorld world(zeroGravityWorld());
     RigidBodyDesc desc = cubeBody(cube, 0.2f, 2.0f);
     desc.pose.position = Vec3f(0, 5, 0);
     BodyId id = world.addBody(desc);

@@ -14,9 +14,9 @@ using json = nlohmann::json;
 
 std::optional<AssetFacts> fakeAssets(const std::string& name) {
     static const std::map<std::string, AssetFacts> kAssets = {
-        {"chair", {"furniture", 650.0f}},
-        {"cup", {"container", 900.0f}},
-        {"boat", {"vessel", 300.0f}},
+        {"chair", {"furniture", 650.0f, std::nullopt}},
+        {"cup", {"container", 900.0f, std::nullopt}},
+        {"boat", {"vessel", 300.0f, std::nullopt}},
     };
     auto it = kAssets.find(name);
     if (it == kAssets.end()) return std::nullopt;

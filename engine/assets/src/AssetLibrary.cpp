@@ -69,6 +69,14 @@ Result<AssetInfo> readSidecar(const fs::path& sidecar) {
         if (!description) return description.error();
     }
 
+    if (doc.contains("collision")) {
+        Result<std::string> collision = requireString(doc, sidecar, "collision", false);
+        if (!collision) return collision.error();
+        Result<CollisionKind> kind = parseCollisionKind(*collision);
+        if (!kind) return fieldError(sidecar, "collision", kind.error().message);
+        info.collision = *kind;
+    }
+
     info.meshFile = fs::absolute(sidecar.parent_path() / (info.name + ".gltf"));
     std::error_code ec;
     if (!fs::is_regular_file(info.meshFile, ec)) {
@@ -127,10 +135,79 @@ Result<TriangleMesh> AssetLibrary::load(const std::string& name) const {
         for (const AssetInfo& a : mAssets) known += (known.empty() ? "" : ", ") + a.name;
         return Error{fmt::format("unknown asset \"{}\" (known: {})", name, known)};
     }
+    if (info->user) return mUserMeshes.at(name);
     Result<TriangleMesh> mesh = importMesh(info->meshFile);
     if (!mesh) return mesh.error();
     mesh->name = info->name;
     return mesh;
+}
+
+Result<std::vector<std::string>> AssetLibrary::addUserFolder(const fs::path& dir,
+                                                             const UserAssetLimits& limits) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        return Error{fmt::format("{}: asset folder not found", dir.string())};
+    }
+    const auto& extensions = userModelExtensions();
+    std::vector<fs::path> models;
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file()) continue;
+        std::string ext = it->path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (std::find(extensions.begin(), extensions.end(), ext) != extensions.end())
+            models.push_back(it->path());
+    }
+    if (ec) return Error{fmt::format("{}: cannot list folder: {}", dir.string(), ec.message())};
+    std::sort(models.begin(), models.end());
+
+    std::vector<std::string> warnings;
+    for (const fs::path& model : models) {
+        const fs::path parent = fs::relative(model.parent_path(), dir, ec);
+        const std::string category =
+            (ec || parent.empty() || parent == ".") ? "user" : parent.filename().string();
+        UserAssetDesc desc;
+        desc.category = category;
+        const fs::path sidecar = model.parent_path() / (model.stem().string() + ".json");
+        if (fs::is_regular_file(sidecar, ec)) {
+            Result<UserAssetDesc> read = readUserSidecar(sidecar, category);
+            if (!read) {
+                warnings.push_back(
+                    fmt::format("skipped {}: {}", model.string(), read.error().message));
+                continue;
+            }
+            desc = *read;
+        }
+        const std::string name = model.stem().string();
+        if (find(name) != nullptr) {
+            warnings.push_back(
+                fmt::format("skipped {}: an asset named \"{}\" already exists (rename the file)",
+                            model.string(), name));
+            continue;
+        }
+        Result<ProcessedAsset> processed = processUserAssetCached(model, desc, limits);
+        if (!processed) {
+            warnings.push_back(fmt::format("skipped {}", processed.error().message));
+            continue;
+        }
+        for (const std::string& note : processed->notes)
+            warnings.push_back(fmt::format("note: {}: {}", model.string(), note));
+        AssetInfo info;
+        info.name = name;
+        info.category = desc.category;
+        info.density = desc.density;
+        info.meshFile = fs::absolute(model);
+        info.collision = desc.collision;
+        info.user = true;
+        info.massFromHull = processed->massFromHull;
+        mUserMeshes.emplace(name, processed->mesh);
+        auto at =
+            std::lower_bound(mAssets.begin(), mAssets.end(), name,
+                             [](const AssetInfo& a, const std::string& n) { return a.name < n; });
+        mAssets.insert(at, std::move(info));
+    }
+    return warnings;
 }
 
 fs::path bundledMeshDir() {

@@ -5,6 +5,9 @@
 
 #include <Eigen/Eigenvalues>
 
+#include <set>
+#include <utility>
+
 #include "silt/core/Check.h"
 
 namespace silt::physics {
@@ -30,7 +33,69 @@ constexpr int kMaxHullInputPoints = 4096;
 // Contacts farther apart than this (m) are not handed to the solver; see addBody.
 constexpr float kContactProcessingGap = 5e-4f;
 
+/// A convex hull of `points` (asset frame, scaled by `scale`) expressed in the body frame,
+/// reduced to its silhouette by btShapeHull.
+std::unique_ptr<btConvexHullShape> reducedHull(const std::vector<Vec3f>& points,
+                                               const Pose& assetInBody, float scale) {
+    btConvexHullShape raw;
+    size_t stride = std::max<size_t>(1, points.size() / kMaxHullInputPoints);
+    for (size_t i = 0; i < points.size(); i += stride) {
+        Vec3f p = assetInBody.apply(points[i] * scale);
+        raw.addPoint(toBt(p), false);
+    }
+    // btShapeHull samples the support function, which includes the margin (0.04 m by
+    // default): without zeroing it the hull would grow by 4 cm.
+    raw.setMargin(0.0f);
+    raw.recalcLocalAabb();
+    btShapeHull reducer(&raw);
+    reducer.buildHull(0.0f);
+    auto shape = std::make_unique<btConvexHullShape>(
+        reinterpret_cast<const btScalar*>(reducer.getVertexPointer()), reducer.numVertices(),
+        static_cast<int>(sizeof(btVector3)));
+    shape->setMargin(0.002f);
+    return shape;
+}
+
+/// What the event log remembers about a body between steps.
+struct BodyTrack {
+    bool touchedGround = false;
+    bool onGround = false;
+    bool tumbled = false;
+    bool rested = false;
+    float groundRotation = 0.0f;  // rad turned while touching the ground
+    double stillSince = -1.0;     // s; < 0 while moving
+    Vec3f velocityBefore = Vec3f::Zero();
+};
+
 }  // namespace
+
+const char* eventKindName(RigidEvent::Kind kind) {
+    switch (kind) {
+        case RigidEvent::Kind::GroundContact:
+            return "ground_contact";
+        case RigidEvent::Kind::BodyContact:
+            return "body_contact";
+        case RigidEvent::Kind::Bounce:
+            return "bounce";
+        case RigidEvent::Kind::Tumble:
+            return "tumble";
+        case RigidEvent::Kind::Rest:
+            return "rest";
+    }
+    return "unknown";
+}
+
+const char* restingPoseName(RestingPose pose) {
+    switch (pose) {
+        case RestingPose::Upright:
+            return "upright";
+        case RestingPose::OnSide:
+            return "on_side";
+        case RestingPose::UpsideDown:
+            return "upside_down";
+    }
+    return "unknown";
+}
 
 struct RigidWorld::Impl {
     btDefaultCollisionConfiguration configuration;
@@ -40,12 +105,21 @@ struct RigidWorld::Impl {
     btDiscreteDynamicsWorld world{&dispatcher, &broadphase, &solver, &configuration};
     btStaticPlaneShape groundShape{btVector3(0, 1, 0), 0};
     std::unique_ptr<btRigidBody> ground;
-    std::vector<std::unique_ptr<btConvexHullShape>> shapes;
+    // Every shape a body uses (compound children before their compound), owned here.
+    std::vector<std::unique_ptr<btCollisionShape>> shapes;
     std::vector<std::unique_ptr<btRigidBody>> bodies;
     // Asset frame relative to the body's principal frame, per body.
     std::vector<Pose> assetInBody;
     // Scripted velocities of kinematic bodies (linear, angular); unused for dynamic ones.
     std::vector<std::pair<btVector3, btVector3>> kinematicVelocity;
+    std::vector<size_t> pieceCounts;
+    RigidEventDesc eventDesc;
+    double time = 0.0;
+    std::vector<BodyTrack> tracks;
+    std::set<std::pair<BodyId, BodyId>> pairsSeen;
+    std::vector<RigidEvent> events;
+
+    void recordEvents(float dt);
 
     ~Impl() {
         for (auto& body : bodies) world.removeRigidBody(body.get());
@@ -54,6 +128,7 @@ struct RigidWorld::Impl {
 };
 
 RigidWorld::RigidWorld(const RigidWorldDesc& desc) : mImpl(std::make_unique<Impl>()) {
+    mImpl->eventDesc = desc.events;
     mImpl->world.setGravity(toBt(desc.gravity));
     // Resolve all penetration with split impulses (position-only), never with Baumgarte
     // velocity: the latter adds kinetic energy and makes bodies bounce above e² h.
@@ -70,8 +145,8 @@ RigidWorld::RigidWorld(const RigidWorldDesc& desc) : mImpl(std::make_unique<Impl
 RigidWorld::~RigidWorld() = default;
 
 BodyId RigidWorld::addBody(const RigidBodyDesc& desc) {
-    SILT_CHECK(desc.mesh != nullptr);
-    SILT_CHECK(!desc.mesh->positions.empty());
+    SILT_CHECK(!desc.convexPieces.empty() || desc.mesh != nullptr);
+    SILT_CHECK(!desc.convexPieces.empty() || !desc.mesh->positions.empty());
     SILT_CHECK_GE(desc.mass, 0.0f);
     SILT_CHECK_GT(desc.scale, 0.0f);
 
@@ -87,23 +162,28 @@ BodyId RigidWorld::addBody(const RigidBodyDesc& desc) {
     assetInBody.rotation = bodyInAsset.rotation.conjugate();
     assetInBody.position = -(assetInBody.rotation * bodyInAsset.position);
 
-    // Convex hull of the scaled mesh, expressed in the body frame.
-    btConvexHullShape raw;
-    size_t stride = std::max<size_t>(1, desc.mesh->positions.size() / kMaxHullInputPoints);
-    for (size_t i = 0; i < desc.mesh->positions.size(); i += stride) {
-        Vec3f p = assetInBody.apply(desc.mesh->positions[i] * desc.scale);
-        raw.addPoint(toBt(p), false);
+    btCollisionShape* shape = nullptr;
+    size_t pieces = 1;
+    if (desc.convexPieces.size() > 1) {
+        // Children in the body frame at identity transforms: the compound's frame is the
+        // body's principal frame, like a single hull's.
+        auto compound = std::make_unique<btCompoundShape>(true, int(desc.convexPieces.size()));
+        for (const std::vector<Vec3f>& piece : desc.convexPieces) {
+            SILT_CHECK(!piece.empty());
+            auto child = reducedHull(piece, assetInBody, desc.scale);
+            compound->addChildShape(btTransform::getIdentity(), child.get());
+            mImpl->shapes.push_back(std::move(child));
+        }
+        pieces = desc.convexPieces.size();
+        shape = compound.get();
+        mImpl->shapes.push_back(std::move(compound));
+    } else {
+        const std::vector<Vec3f>& points =
+            desc.convexPieces.empty() ? desc.mesh->positions : desc.convexPieces.front();
+        auto hull = reducedHull(points, assetInBody, desc.scale);
+        shape = hull.get();
+        mImpl->shapes.push_back(std::move(hull));
     }
-    // btShapeHull samples the support function, which includes the margin (0.04 m by
-    // default): without zeroing it the hull would grow by 4 cm.
-    raw.setMargin(0.0f);
-    raw.recalcLocalAabb();
-    btShapeHull reducer(&raw);
-    reducer.buildHull(0.0f);
-    auto shape = std::make_unique<btConvexHullShape>(
-        reinterpret_cast<const btScalar*>(reducer.getVertexPointer()), reducer.numVertices(),
-        static_cast<int>(sizeof(btVector3)));
-    shape->setMargin(0.002f);
 
     // World transform of the body frame = asset pose ∘ bodyInAsset.
     Pose bodyPose;
@@ -113,7 +193,7 @@ BodyId RigidWorld::addBody(const RigidBodyDesc& desc) {
 
     // Bullet wants kinematic bodies massless (its solver then treats them as immovable).
     const float mass = desc.kinematic ? 0.0f : desc.mass;
-    btRigidBody::btRigidBodyConstructionInfo info(mass, nullptr, shape.get(),
+    btRigidBody::btRigidBodyConstructionInfo info(mass, nullptr, shape,
                                                   toBt(principal * (mass > 0 ? 1.0f : 0.0f)));
     info.m_startWorldTransform = transform;
     info.m_friction = desc.friction;
@@ -134,13 +214,108 @@ BodyId RigidWorld::addBody(const RigidBodyDesc& desc) {
         // Set before addRigidBody: the broadphase filter group is chosen from the flags there.
         body->setCollisionFlags(body->getCollisionFlags() | btCollisionObject::CF_KINEMATIC_OBJECT);
     }
+    const BodyId id = mImpl->bodies.size();
+    body->setUserIndex(static_cast<int>(id));  // the ground keeps Bullet's default, -1
     mImpl->world.addRigidBody(body.get());
 
-    mImpl->shapes.push_back(std::move(shape));
     mImpl->bodies.push_back(std::move(body));
     mImpl->assetInBody.push_back(assetInBody);
     mImpl->kinematicVelocity.emplace_back(toBt(desc.linearVelocity), toBt(desc.angularVelocity));
-    return mImpl->bodies.size() - 1;
+    mImpl->pieceCounts.push_back(pieces);
+    mImpl->tracks.push_back(BodyTrack{});
+    mImpl->tracks.back().velocityBefore = desc.linearVelocity;
+    return id;
+}
+
+void RigidWorld::Impl::recordEvents(float dt) {
+    const double before = time;
+    time += dt;
+    const auto now = static_cast<float>(time);
+    std::vector<bool> touchesGround(bodies.size(), false), touchesAny(bodies.size(), false);
+    std::set<std::pair<BodyId, BodyId>> touching;
+    const int manifolds = dispatcher.getNumManifolds();
+    for (int m = 0; m < manifolds; ++m) {
+        const btPersistentManifold* manifold = dispatcher.getManifoldByIndexInternal(m);
+        bool close = false;
+        for (int c = 0; c < manifold->getNumContacts(); ++c) {
+            if (manifold->getContactPoint(c).getDistance() < eventDesc.contactDistance)
+                close = true;
+        }
+        if (!close) continue;
+        const int a = manifold->getBody0()->getUserIndex();
+        const int b = manifold->getBody1()->getUserIndex();
+        if (a < 0 && b < 0) continue;
+        if (a < 0 || b < 0) {
+            const auto id = static_cast<BodyId>(a < 0 ? b : a);
+            touchesGround[id] = touchesAny[id] = true;
+            continue;
+        }
+        const auto lo = static_cast<BodyId>(std::min(a, b)),
+                   hi = static_cast<BodyId>(std::max(a, b));
+        touching.emplace(lo, hi);
+        touchesAny[lo] = touchesAny[hi] = true;
+    }
+    // Pairs in id order, so the log does not depend on Bullet's manifold order.
+    for (const auto& pair : touching) {
+        if (!pairsSeen.insert(pair).second) continue;
+        RigidEvent e;
+        e.kind = RigidEvent::Kind::BodyContact;
+        e.time = now;
+        e.body = pair.first;
+        e.other = pair.second;
+        e.speed = (tracks[pair.first].velocityBefore - tracks[pair.second].velocityBefore).norm();
+        events.push_back(e);
+    }
+    for (BodyId id = 0; id < bodies.size(); ++id) {
+        const btRigidBody& body = *bodies[id];
+        BodyTrack& track = tracks[id];
+        const Vec3f velocity = fromBt(body.getLinearVelocity());
+        const Vec3f angular = fromBt(body.getAngularVelocity());
+        auto emit = [&](RigidEvent::Kind kind, float speed) {
+            RigidEvent e;
+            e.kind = kind;
+            e.time = now;
+            e.body = id;
+            e.speed = speed;
+            events.push_back(e);
+        };
+        if (body.getInvMass() == 0.0f) continue;
+        if (touchesGround[id] && !track.touchedGround) {
+            track.touchedGround = true;
+            emit(RigidEvent::Kind::GroundContact, track.velocityBefore.norm());
+        }
+        if (track.onGround && !touchesGround[id] && velocity.y() > eventDesc.bounceSpeed) {
+            emit(RigidEvent::Kind::Bounce, velocity.y());
+        }
+        track.onGround = touchesGround[id];
+        if (track.onGround) track.groundRotation += angular.norm() * dt;
+        if (!track.tumbled && track.groundRotation > eventDesc.tumbleAngle) {
+            track.tumbled = true;
+            emit(RigidEvent::Kind::Tumble, 0.0f);
+        }
+        const bool still = touchesAny[id] && velocity.norm() < eventDesc.restLinearSpeed &&
+                           angular.norm() < eventDesc.restAngularSpeed;
+        if (!still) {
+            track.stillSince = -1.0;
+        } else {
+            if (track.stillSince < 0.0) track.stillSince = before;
+            if (!track.rested && time - track.stillSince >= eventDesc.restDuration) {
+                track.rested = true;
+                RigidEvent e;
+                e.kind = RigidEvent::Kind::Rest;
+                e.time = static_cast<float>(track.stillSince);
+                e.body = id;
+                const Quatf rotation =
+                    fromBt(body.getWorldTransform().getRotation()) * assetInBody[id].rotation;
+                const float up = (rotation * Vec3f::UnitY()).y();
+                e.pose = up > 0.7071f    ? RestingPose::Upright
+                         : up < -0.7071f ? RestingPose::UpsideDown
+                                         : RestingPose::OnSide;
+                events.push_back(e);
+            }
+        }
+        track.velocityBefore = velocity;
+    }
 }
 
 void RigidWorld::step(float dt) {
@@ -159,6 +334,20 @@ void RigidWorld::step(float dt) {
     }
     // maxSubSteps = 0: exactly one step of dt, no accumulator carrying time between calls.
     mImpl->world.stepSimulation(dt, 0, dt);
+    mImpl->recordEvents(dt);
+}
+
+double RigidWorld::time() const {
+    return mImpl->time;
+}
+
+const std::vector<RigidEvent>& RigidWorld::events() const {
+    return mImpl->events;
+}
+
+size_t RigidWorld::pieceCount(BodyId id) const {
+    SILT_CHECK_LT(id, mImpl->pieceCounts.size());
+    return mImpl->pieceCounts[id];
 }
 
 size_t RigidWorld::bodyCount() const {

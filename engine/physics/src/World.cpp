@@ -241,4 +241,8 @@ const RigidWorld& World::rigid() const {
     return mImpl->rigid;
 }
 
+const std::vector<RigidEvent>& World::rigidEvents() const {
+    return mImpl->rigid.events();
+}
+
 }  // namespace silt::physics

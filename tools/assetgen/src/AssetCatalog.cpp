@@ -56,7 +56,7 @@ GeneratedAsset makeChair() {
     }
     b.placeOnGround();
     return {b.build("chair", material(0.42f, 0.26f, 0.14f, 0.6f)), "furniture", 600.0,
-            "A wooden dining chair with a slatted back."};
+            "A wooden dining chair with a slatted back.", "decomposed"};
 }
 
 /// A table: top, four legs and aprons under the top.
@@ -77,7 +77,7 @@ GeneratedAsset makeTable() {
     }
     b.placeOnGround();
     return {b.build("table", material(0.5f, 0.33f, 0.18f, 0.55f)), "furniture", 600.0,
-            "A small wooden table with four legs and aprons."};
+            "A small wooden table with four legs and aprons.", "decomposed"};
 }
 
 /// A mug: a hollow solid of revolution (rounded foot and lip, closed bottom) and a C-shaped
@@ -108,7 +108,8 @@ GeneratedAsset makeCup() {
     b.addTube(line, 0.005, 0.007, 16);
     b.placeOnGround();
     return {b.build("cup", material(0.86f, 0.84f, 0.78f, 0.25f)), "container", 2300.0,
-            "A ceramic mug with a handle; density is that of its glazed stoneware shell."};
+            "A ceramic mug with a handle; density is that of its glazed stoneware shell.",
+            "decomposed"};
 }
 
 /// A bowl: hollow solid of revolution on a foot ring.
@@ -138,7 +139,7 @@ GeneratedAsset makeBowl() {
     b.addRevolution(profile, 48);
     b.placeOnGround();
     return {b.build("bowl", material(0.3f, 0.45f, 0.62f, 0.3f)), "container", 2300.0,
-            "A glazed ceramic bowl on a foot ring; density is that of its shell."};
+            "A glazed ceramic bowl on a foot ring; density is that of its shell.", "decomposed"};
 }
 
 /// A glass bottle, modelled as its closed outer surface (corked).
@@ -240,7 +241,8 @@ GeneratedAsset makeBoat() {
     b.addBox({-0.03, 0.1545, 0.0}, {0.112, 0.0055, 0.072});
     b.placeOnGround();
     return {b.build("boat", material(0.62f, 0.18f, 0.12f, 0.5f)), "vessel", 350.0,
-            "A small decked wooden boat with a cabin; density counts the air in the hull."};
+            "A small decked wooden boat with a cabin; density counts the air in the hull.",
+            "decomposed"};
 }
 
 /// A rock: an icosphere displaced by seeded smooth noise, flattened, with faceted normals.
@@ -287,11 +289,138 @@ GeneratedAsset makeBall() {
             "An inflated rubber ball, 22 cm across; density counts the air inside."};
 }
 
+/// A plastic beach bucket: a tapered hollow solid of revolution with a rolled lip and a wire
+/// handle whose ends sit inside the wall.
+GeneratedAsset makeBucket() {
+    const double bottomR = 0.085, topR = 0.115, height = 0.2, wall = 0.006, bottom = 0.008;
+    const double foot = 0.004;
+    std::vector<ProfilePoint> profile;
+    profile.push_back({0.0, 0.0, false});
+    appendArc(profile, bottomR - foot, foot, foot, -kPiD / 2, 0.0, 3, true);
+    profile.push_back({topR, height - wall, false});
+    appendArc(profile, topR - wall / 2, height - wall / 2, wall / 2, 0.0, kPiD, 8, false);
+    const double innerBottomR = bottomR - wall;
+    profile.push_back({innerBottomR, bottom, true});
+    profile.push_back({0.0, bottom, false});
+    MeshBuilder b;
+    b.addRevolution(profile, 48);
+
+    // Handle: a semi-ellipse over the opening, in the x–y plane.
+    const double attachY = height - 0.02;
+    const double t = (attachY - foot) / (height - wall - foot);
+    const double midWall = bottomR + t * (topR - bottomR) - wall / 2;
+    std::vector<TubeSample> line;
+    const int steps = 32;
+    for (int i = 0; i <= steps; ++i) {
+        const double a = kPiD * static_cast<double>(i) / steps;
+        const Vec3d p(midWall * std::cos(a), attachY + 0.11 * std::sin(a), 0.0);
+        const Vec3d tangent = Vec3d(-midWall * std::sin(a), 0.11 * std::cos(a), 0.0).normalized();
+        line.push_back({p, Vec3d(-tangent.y(), tangent.x(), 0.0), Vec3d(0.0, 0.0, 1.0)});
+    }
+    b.addTube(line, 0.0025, 0.0025, 10);
+    b.placeOnGround();
+    return {b.build("bucket", material(0.9f, 0.72f, 0.08f, 0.45f)), "container", 950.0,
+            "A yellow plastic beach bucket with a wire handle; density is that of its shell.",
+            "decomposed"};
+}
+
+/// An open-top wooden crate: a floor board, corner posts and two slats on each side.
+GeneratedAsset makeCrate() {
+    const double hx = 0.2, hz = 0.15, height = 0.28, board = 0.012, post = 0.02;
+    MeshBuilder b;
+    b.addBox({0.0, board / 2, 0.0}, {hx, board / 2, hz});
+    for (double sx : {-1.0, 1.0}) {
+        for (double sz : {-1.0, 1.0}) {
+            b.addBox({sx * (hx - post / 2), board + (height - board) / 2, sz * (hz - post / 2)},
+                     {post / 2, (height - board) / 2, post / 2});
+        }
+    }
+    for (double y : {board + 0.06, height - 0.05}) {
+        for (double s : {-1.0, 1.0}) {
+            // Long sides (±z), between the posts, and short sides (±x).
+            b.addBox({0.0, y, s * (hz - board / 2)}, {hx - post, 0.04, board / 2});
+            b.addBox({s * (hx - board / 2), y, 0.0}, {board / 2, 0.04, hz - post});
+        }
+    }
+    b.placeOnGround();
+    return {b.build("crate", material(0.66f, 0.5f, 0.3f, 0.75f)), "container", 450.0,
+            "An open-top wooden crate of slats on corner posts.", "decomposed"};
+}
+
+/// A child's beach spade: a flat blade, a round shaft and a T grip, standing on the blade.
+GeneratedAsset makeSpade() {
+    const double bladeH = 0.16, bladeHalfW = 0.075, bladeHalfT = 0.005;
+    const double shaftR = 0.012, shaftTop = 0.46, gripHalfW = 0.06, gripR = 0.013;
+    MeshBuilder b;
+    b.addBox({0.0, bladeH / 2, 0.0}, {bladeHalfW, bladeH / 2, bladeHalfT});
+    // The shaft starts inside the blade so the two overlap.
+    b.addRevolution({{0.0, bladeH - 0.03, false},
+                     {shaftR, bladeH - 0.03, true},
+                     {shaftR, shaftTop, true},
+                     {0.0, shaftTop, false}},
+                    20);
+    std::vector<TubeSample> grip;
+    for (double x : {-gripHalfW, gripHalfW}) {
+        grip.push_back(
+            {Vec3d(x, shaftTop + gripR * 0.5, 0.0), Vec3d(0.0, 1.0, 0.0), Vec3d(0.0, 0.0, 1.0)});
+    }
+    b.addTube(grip, gripR, gripR, 16);
+    b.placeOnGround();
+    return {b.build("spade", material(0.8f, 0.12f, 0.1f, 0.4f)), "tool", 950.0,
+            "A red plastic beach spade with a T grip.", "decomposed"};
+}
+
+/// A toy car: a body, a cabin and four wheels on the ground.
+GeneratedAsset makeToyCar() {
+    const double wheelR = 0.022, wheelHalfW = 0.01, wheelX = 0.07, wheelZ = 0.05;
+    MeshBuilder b;
+    b.addBox({0.0, 0.045, 0.0}, {0.11, 0.025, 0.045});
+    b.addBox({-0.01, 0.085, 0.0}, {0.06, 0.02, 0.04});
+    for (double sx : {-1.0, 1.0}) {
+        for (double sz : {-1.0, 1.0}) {
+            const double z0 = sz * wheelZ - wheelHalfW, z1 = sz * wheelZ + wheelHalfW;
+            std::vector<TubeSample> axle = {
+                {Vec3d(sx * wheelX, wheelR, z0), Vec3d(1.0, 0.0, 0.0), Vec3d(0.0, 1.0, 0.0)},
+                {Vec3d(sx * wheelX, wheelR, z1), Vec3d(1.0, 0.0, 0.0), Vec3d(0.0, 1.0, 0.0)}};
+            b.addTube(axle, wheelR, wheelR, 20);
+        }
+    }
+    b.placeOnGround();
+    return {b.build("toy_car", material(0.1f, 0.3f, 0.75f, 0.35f, 0.3f)), "toy", 600.0,
+            "A blue toy car with four wheels; density counts the air in its plastic body.",
+            "decomposed"};
+}
+
+/// A sealed drink can: a closed cylinder with a rounded base and top rim.
+GeneratedAsset makeCan() {
+    const double r = 0.033, height = 0.122, round = 0.006;
+    std::vector<ProfilePoint> profile;
+    profile.push_back({0.0, 0.0, false});
+    appendArc(profile, r - round, round, round, -kPiD / 2, 0.0, 4, true);
+    appendArc(profile, r - round, height - round, round, 0.0, kPiD / 2, 4, true);
+    profile.push_back({0.0, height, false});
+    MeshBuilder b;
+    b.addRevolution(profile, 40);
+    b.placeOnGround();
+    return {b.build("can", material(0.8f, 0.8f, 0.82f, 0.25f, 1.0f)), "container", 1050.0,
+            "A full, sealed aluminium drink can."};
+}
+
+/// A wooden plank, the kind of debris a wave carries.
+GeneratedAsset makePlank() {
+    MeshBuilder b;
+    b.addBox({0.0, 0.0125, 0.0}, {0.35, 0.0125, 0.06});
+    b.placeOnGround();
+    return {b.build("plank", material(0.6f, 0.45f, 0.28f, 0.8f)), "debris", 500.0,
+            "A rough pine plank."};
+}
+
 }  // namespace
 
 std::vector<GeneratedAsset> generateAssets() {
-    std::vector<GeneratedAsset> assets = {makeBall(),  makeBoat(), makeBottle(), makeBowl(),
-                                          makeChair(), makeCup(),  makeRock(),   makeTable()};
+    std::vector<GeneratedAsset> assets = {
+        makeBall(),  makeBoat(), makeBottle(), makeBowl(), makeBucket(), makeCan(),   makeChair(),
+        makeCrate(), makeCup(),  makePlank(),  makeRock(), makeSpade(),  makeTable(), makeToyCar()};
     std::sort(assets.begin(), assets.end(),
               [](const auto& l, const auto& r) { return l.mesh.name < r.mesh.name; });
     return assets;

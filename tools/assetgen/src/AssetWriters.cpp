@@ -161,6 +161,7 @@ std::string sidecarText(const GeneratedAsset& asset) {
     sidecar["category"] = asset.category;
     sidecar["density"] = asset.density;
     sidecar["description"] = asset.description;
+    sidecar["collision"] = asset.collision;
     return sidecar.dump(2) + "\n";
 }
 

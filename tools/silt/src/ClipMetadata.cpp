@@ -74,6 +74,7 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
     json objectList = json::array();
     for (const ObjectRecord& record : objects) {
         const scenes::ObjectPlan& object = *record.plan;
+        mInstanceIds.push_back(object.instanceId);
         objectList.push_back({{"instance_id", object.instanceId},
                               {"asset", object.asset},
                               {"category", object.category},
@@ -168,6 +169,26 @@ void ClipMetadataBuilder::addFrame(const CameraState& camera,
     mFrames.push_back({{"index", mFrames.size()},
                        {"camera_to_world", rowMajor(camera.cameraToWorld.matrix())},
                        {"objects", objects}});
+}
+
+void ClipMetadataBuilder::setOutcome(const std::vector<scenes::SceneEvent>& events,
+                                     const scenes::Caption& caption) {
+    static constexpr const char* kKinds[] = {"ground_contact", "object_contact", "bounce", "tumble",
+                                             "rest"};
+    json list = json::array();
+    for (const scenes::SceneEvent& e : events) {
+        json entry = {{"kind", kKinds[static_cast<int>(e.kind)]},
+                      {"time_s", e.time},
+                      {"instance_id", mInstanceIds.at(e.object)}};
+        if (e.kind == scenes::SceneEvent::Kind::ObjectContact)
+            entry["other_instance_id"] = mInstanceIds.at(e.other);
+        if (e.kind != scenes::SceneEvent::Kind::Tumble && e.kind != scenes::SceneEvent::Kind::Rest)
+            entry["speed_m_s"] = e.speed;
+        if (e.kind == scenes::SceneEvent::Kind::Rest) entry["resting_pose"] = e.restingPose;
+        list.push_back(std::move(entry));
+    }
+    mMetadata["events"] = std::move(list);
+    mMetadata["caption"] = caption.text;
 }
 
 json ClipMetadataBuilder::build() const {

@@ -34,6 +34,41 @@ Mat4f modelMatrix(const Pose& pose, float scale) {
     return m;
 }
 
+/// The physics event log in the scene's terms (body ids are plan object indices: bodies are
+/// added in plan order).
+std::vector<scenes::SceneEvent> sceneEvents(const std::vector<physics::RigidEvent>& events) {
+    using PK = physics::RigidEvent::Kind;
+    using SK = scenes::SceneEvent::Kind;
+    std::vector<scenes::SceneEvent> out;
+    for (const physics::RigidEvent& e : events) {
+        scenes::SceneEvent s;
+        s.time = e.time;
+        s.object = e.body;
+        s.other = e.other == physics::kGround ? 0 : e.other;
+        s.speed = e.speed;
+        switch (e.kind) {
+            case PK::GroundContact:
+                s.kind = SK::GroundContact;
+                break;
+            case PK::BodyContact:
+                s.kind = SK::ObjectContact;
+                break;
+            case PK::Bounce:
+                s.kind = SK::Bounce;
+                break;
+            case PK::Tumble:
+                s.kind = SK::Tumble;
+                break;
+            case PK::Rest:
+                s.kind = SK::Rest;
+                break;
+        }
+        s.restingPose = physics::restingPoseName(e.pose);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& library) {
@@ -55,10 +90,18 @@ std::string clipName(uint64_t clipIndex) {
 }
 
 scenes::AssetLookup assetLookup(const assets::AssetLibrary& library) {
-    return [&library](const std::string& name) -> std::optional<scenes::AssetFacts> {
+    // Bounds need the mesh: import each asset once per lookup object, not once per clip.
+    auto bounds = std::make_shared<std::map<std::string, std::optional<Eigen::AlignedBox3f>>>();
+    return [&library, bounds](const std::string& name) -> std::optional<scenes::AssetFacts> {
         const assets::AssetInfo* info = library.find(name);
         if (!info) return std::nullopt;
-        return scenes::AssetFacts{info->category, info->density};
+        auto it = bounds->find(name);
+        if (it == bounds->end()) {
+            auto mesh = library.load(name);
+            // A mesh that cannot be loaded fails later with its own error; no bounds here.
+            it = bounds->emplace(name, mesh ? std::optional(mesh->bounds()) : std::nullopt).first;
+        }
+        return scenes::AssetFacts{info->category, info->density, it->second};
     };
 }
 
@@ -135,7 +178,7 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
                              const std::filesystem::path& datasetDir, StageTimes* times) {
     StageTimes local;
     auto start = Clock::now();
-    auto planned = scenes::randomize(scene, assetLookup(mMeshes.library()), seed, clipIndex, overrides);
+    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides);
     if (!planned) return planned.error();
 
     // Every asset is loaded and the world built before anything is written, so a bad asset
@@ -234,6 +277,11 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         metadata.addFrame(frameDesc.camera, states);
         states = std::move(nextStates);
     }
+
+    std::vector<SurfaceMaterial> materials;
+    for (const ObjectRecord& record : sim.objects()) materials.push_back(record.material);
+    const std::vector<scenes::SceneEvent> events = sceneEvents(sim.rigidEvents());
+    metadata.setOutcome(events, scenes::writeCaption(plan, materials, events));
 
     auto commitStart = Clock::now();
     if (Status committed = (*writer)->commit(metadata.build()); !committed) return committed;

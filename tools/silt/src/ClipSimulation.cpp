@@ -44,13 +44,28 @@ Result<const TriangleMesh*> MeshCache::get(const std::string& name) {
     return it->second.get();
 }
 
+Result<const assets::CollisionShape*> MeshCache::collision(const std::string& name) {
+    if (auto found = mShapes.find(name); found != mShapes.end()) return found->second.get();
+    auto mesh = get(name);
+    if (!mesh) return mesh.error();
+    const assets::AssetInfo* info = mLibrary.find(name);
+    if (!info) return Error{fmt::format("asset '{}' is not in the library", name)};
+    auto shape = assets::collisionShapeFor(**mesh, info->collision);
+    if (!shape) return shape.error().prefixed(fmt::format("asset '{}'", name));
+    auto [it, inserted] =
+        mShapes.emplace(name, std::make_unique<assets::CollisionShape>(std::move(*shape)));
+    return it->second.get();
+}
+
 Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::ScenePlan& plan,
                                                                MeshCache& meshes, int threads) {
     std::unique_ptr<ClipSimulation> sim(new ClipSimulation(plan));
     const scenes::ScenePlan& p = sim->mPlan;
 
     physics::WorldDesc worldDesc;
-    worldDesc.rigid = physics::RigidWorldDesc{p.gravity, p.ground.friction, p.ground.restitution};
+    worldDesc.rigid.gravity = p.gravity;
+    worldDesc.rigid.groundFriction = p.ground.friction;
+    worldDesc.rigid.groundRestitution = p.ground.restitution;
     worldDesc.rigidSubsteps = p.substeps;
     if (p.continuum) {
         physics::MpmSettings settings;
@@ -70,14 +85,23 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
     for (const scenes::ObjectPlan& object : p.objects) {
         auto mesh = meshes.get(object.asset);
         if (!mesh) return mesh.error();
+        auto shape = meshes.collision(object.asset);
+        if (!shape) return shape.error();
         TriangleMesh collision = scaled(**mesh, object.scale);
-        assets::MassProperties mass = assets::computeMassProperties(collision, object.density);
+        // An open user mesh encloses no volume: its convex hull stands in (AssetInfo says so).
+        const assets::AssetInfo* info = meshes.library().find(object.asset);
+        assets::MassProperties mass = assets::computeMassProperties(
+            info->massFromHull ? assets::convexHullMesh(collision.positions) : collision,
+            object.density);
         if (!(mass.mass > 0.0f)) {
             return Error{fmt::format("asset '{}' has no enclosed volume (is its mesh closed?)",
                                      object.asset)};
         }
         physics::WorldBodyDesc body;
         body.body.mesh = &collision;
+        body.body.convexPieces = (*shape)->pieces;
+        for (auto& piece : body.body.convexPieces)
+            for (Vec3f& point : piece) point *= object.scale;
         body.body.mass = mass.mass;
         body.body.centerOfMass = mass.centerOfMass;
         body.body.inertia = mass.inertia;

@@ -118,6 +118,13 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
     if (Status writable = ensureWritableDirectory(options.out); !writable) return writable.error();
     auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
     if (!library) return library.error();
+    if (!options.assets.empty()) {
+        // Unusable models are skipped with a warning; a template naming one then fails with
+        // "unknown asset" before any clip is written.
+        auto messages = library->addUserFolder(options.assets);
+        if (!messages) return messages.error().prefixed("--assets");
+        for (const std::string& message : *messages) log::warn("{}", message);
+    }
 
     configureThreads(options.threads, options.jobs);
     exporters::removeStaleStaging(options.out);

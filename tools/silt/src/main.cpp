@@ -18,6 +18,7 @@
 #include "silt/core/Version.h"
 #include "silt/exporters/Publish.h"
 #include "silt/exporters/Validate.h"
+#include "silt/scenes/Describe.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace {
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
                                 "Builtin template name or scene JSON file (default: the embedded "
                                 "default scene)");
     generateCommand->add_option("--out", generate.out, "Dataset folder")->capture_default_str();
+    generateCommand->add_option("--assets", generate.assets,
+                                "Folder of your own models (OBJ, glTF/GLB, FBX, PLY, STL), "
+                                "tagged by subfolder or <name>.json sidecar; see docs/assets.md");
     generateCommand->add_option("--clips", generate.clips, "Number of clips")
         ->capture_default_str()
         ->check(CLI::Range(1u, 100000000u));
@@ -127,7 +131,11 @@ int main(int argc, char** argv) {
     simulateCommand->add_option("--threads", simulate.threads, "Worker threads (0 = all cores)")
         ->capture_default_str();
 
-    app.add_subcommand("scenes", "List the builtin scene templates");
+    CLI::App* scenesCommand = app.add_subcommand("scenes", "List the builtin scene templates");
+    std::string describe;
+    scenesCommand->add_option("--describe", describe,
+                              "Print a template's parameters and their ranges (builtin name or "
+                              "JSON file)");
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print JSON lines");
     bench->require_subcommand(1);
@@ -230,6 +238,12 @@ int main(int argc, char** argv) {
         if (silt::Status s = silt::exporters::publishDataset(manifestsDir, card, manifestsTar); !s)
             return fail(s.error());
         std::printf("silt: rewrote the card, manifests and shards of %s\n", manifestsDir.c_str());
+        return 0;
+    }
+    if (app.got_subcommand("scenes") && !describe.empty()) {
+        auto scene = silt::scenes::resolveScene(describe);
+        if (!scene) return fail(scene.error());
+        std::fputs(silt::scenes::describeTemplate(*scene).c_str(), stdout);
         return 0;
     }
     if (app.got_subcommand("scenes")) {

@@ -26,18 +26,18 @@ struct MaterialOverrides {
 
 /// A rigid object: one bundled asset at a pose, dropped into the world.
 struct ObjectPlan {
-    std::string asset;                          ///< asset name in the library ("chair")
-    std::string category;                       ///< semantic class ("furniture")
-    uint32_t instanceId = 0;                    ///< label id, 1-based (0 = background)
-    Pose pose;                                  ///< initial pose of the asset's frame, m
-    float scale = 1.0f;                         ///< uniform scale applied to the asset mesh
-    float density = 500.0f;                     ///< kg/m³
-    float friction = 0.5f;                      ///< Coulomb coefficient, dimensionless
-    float restitution = 0.3f;                   ///< 0..1
-    Vec3f linearVelocity = Vec3f::Zero();       ///< m/s, initial
-    Vec3f angularVelocity = Vec3f::Zero();      ///< rad/s, initial, world frame
-    SurfaceMaterial material;                   ///< appearance
-    MaterialOverrides materialOverrides;        ///< which of `material` the template set
+    std::string asset;                      ///< asset name in the library ("chair")
+    std::string category;                   ///< semantic class ("furniture")
+    uint32_t instanceId = 0;                ///< label id, 1-based (0 = background)
+    Pose pose;                              ///< initial pose of the asset's frame, m
+    float scale = 1.0f;                     ///< uniform scale applied to the asset mesh
+    float density = 500.0f;                 ///< kg/m³
+    float friction = 0.5f;                  ///< Coulomb coefficient, dimensionless
+    float restitution = 0.3f;               ///< 0..1
+    Vec3f linearVelocity = Vec3f::Zero();   ///< m/s, initial
+    Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, initial, world frame
+    SurfaceMaterial material;               ///< appearance
+    MaterialOverrides materialOverrides;    ///< which of `material` the template set
 
     /// The asset mesh's own material with the template's overrides applied.
     [[nodiscard]] SurfaceMaterial resolvedMaterial(const SurfaceMaterial& assetMaterial) const {
@@ -51,9 +51,9 @@ struct ObjectPlan {
 
 /// The ground: an infinite plane at y = 0 (drawn as a square of `halfExtent`).
 struct GroundPlan {
-    float friction = 0.6f;      ///< Coulomb coefficient
-    float restitution = 0.2f;   ///< 0..1
-    float halfExtent = 10.0f;   ///< m, half side of the drawn square
+    float friction = 0.6f;     ///< Coulomb coefficient
+    float restitution = 0.2f;  ///< 0..1
+    float halfExtent = 10.0f;  ///< m, half side of the drawn square
     SurfaceMaterial material{Vec3f(0.55f, 0.5f, 0.42f), 0.0f, 0.9f};
 };
 
@@ -105,11 +105,11 @@ struct ContinuumPlan {
 
 struct ScenePlan {
     std::string templateName;
-    uint64_t seed = 0;        ///< dataset seed
+    uint64_t seed = 0;  ///< dataset seed
     uint64_t clipIndex = 0;
-    uint32_t frames = 48;     ///< output frames
-    uint32_t fps = 24;        ///< frames per second
-    uint32_t substeps = 8;    ///< physics steps per frame
+    uint32_t frames = 48;               ///< output frames
+    uint32_t fps = 24;                  ///< frames per second
+    uint32_t substeps = 8;              ///< physics steps per frame
     Vec3f gravity{0.0f, -9.81f, 0.0f};  ///< m/s²
     GroundPlan ground;
     std::vector<ObjectPlan> objects;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <Eigen/Geometry>
 #include <nlohmann/json.hpp>
 
 #include "silt/core/Result.h"
@@ -21,14 +22,14 @@ namespace silt::scenes {
 /// A parsed, validated template. The JSON is kept as written; randomize() reads it.
 struct SceneTemplate {
     std::string name;
-    std::string description;   ///< one line, shown by `silt scenes`
-    std::string source;        ///< file path, or "builtin:<name>"
-    nlohmann::json spec;       ///< validated spec
+    std::string description;  ///< one line, shown by `silt scenes`
+    std::string source;       ///< file path, or "builtin:<name>"
+    nlohmann::json spec;      ///< validated spec
 };
 
 /// Parses and validates spec text. `source` names it in error messages.
 [[nodiscard]] Result<SceneTemplate> parseSceneTemplate(std::string_view text,
-                                                        const std::string& source);
+                                                       const std::string& source);
 /// Reads and parses a template file.
 [[nodiscard]] Result<SceneTemplate> loadSceneTemplate(const std::filesystem::path& path);
 
@@ -50,15 +51,23 @@ struct PlanOverrides {
 
 /// What the randomizer needs to know about an asset (from assets::AssetLibrary).
 struct AssetFacts {
-    std::string category;   ///< semantic class
-    float density = 500.0f; ///< kg/m³, used when the template gives none
+    std::string category;    ///< semantic class
+    float density = 500.0f;  ///< kg/m³, used when the template gives none
+    /// Bounds of the mesh in the asset frame (unscaled), m. When known, the randomizer redraws
+    /// an object's pose until its box overlaps no earlier object, stays above the ground and
+    /// starts in (or falls into) the camera's view.
+    std::optional<Eigen::AlignedBox3f> bounds;
 };
 /// Looks an asset up by name; nullopt when there is no such asset.
 using AssetLookup = std::function<std::optional<AssetFacts>(const std::string& name)>;
 
 /// Draws every open value of `scene` from the clip's RNG streams
 /// (streamFor(seed, clipIndex, purpose)) and returns the clip's plan. Fails (naming the
-/// template's source and JSON path) only for an asset name the lookup does not know.
+/// template's source and JSON path) for an asset name the lookup does not know, or when an
+/// object cannot be placed (see AssetFacts::bounds) within kPlacementTries draws of its pose.
+/// Placement makes pose distributions conditional on the rejection rule (a truncation).
+inline constexpr int kPlacementTries = 200;
+
 [[nodiscard]] Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& assets,
                                           uint64_t seed, uint64_t clipIndex,
                                           const PlanOverrides& overrides = {});

@@ -3,9 +3,12 @@
 // assets/meshes/<name>.json (category, density, default size). Loaded through importMesh.
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "silt/assets/CollisionShape.h"
+#include "silt/assets/UserAssets.h"
 #include "silt/core/Result.h"
 #include "silt/core/TriangleMesh.h"
 
@@ -17,7 +20,10 @@ struct AssetInfo {
     /// kg/m³: the object's mass divided by the volume its mesh encloses. A mug modelled as its
     /// shell has the ceramic's density; a decked boat's closed hull counts the air inside.
     float density = 500.0f;
-    std::filesystem::path meshFile;  ///< preferred file (glTF), absolute
+    std::filesystem::path meshFile;                 ///< preferred file (glTF), absolute
+    CollisionKind collision = CollisionKind::Hull;  ///< sidecar "collision", default "hull"
+    bool user = false;          ///< added by addUserFolder (processed, held in memory)
+    bool massFromHull = false;  ///< open surface: mass and inertia from its convex hull
 };
 
 class AssetLibrary {
@@ -32,8 +38,17 @@ public:
     /// Imports the asset's mesh in its own frame: metres, +Y up, base at y = 0, centred in x, z.
     [[nodiscard]] Result<TriangleMesh> load(const std::string& name) const;
 
+    /// Adds a user's folder of models (UserAssets.h), searched recursively; an asset is named
+    /// by its file's stem. A model that cannot be used (corrupt, empty, too large, degenerate,
+    /// a bad sidecar, or a name already taken) is skipped: the returned list has one warning
+    /// per skipped file ("skipped <file>: <reason>") and one line per repair of a kept file
+    /// ("note: <file>: <what changed>"). Fails only when `dir` is not a folder.
+    [[nodiscard]] Result<std::vector<std::string>> addUserFolder(
+        const std::filesystem::path& dir, const UserAssetLimits& limits = {});
+
 private:
-    std::vector<AssetInfo> mAssets;  ///< sorted by name
+    std::vector<AssetInfo> mAssets;                   ///< sorted by name
+    std::map<std::string, TriangleMesh> mUserMeshes;  ///< processed user assets by name
 };
 
 /// The folder of bundled meshes: $SILT_ASSET_DIR if set, else the one compiled in.

@@ -8,10 +8,10 @@
 namespace silt::assets {
 
 struct MassProperties {
-    float volume = 0.0f;                ///< m³ (of the closed surface)
-    float mass = 0.0f;                  ///< kg
-    Vec3f centerOfMass = Vec3f::Zero(); ///< m, in the mesh's local frame
-    Mat3f inertia = Mat3f::Zero();      ///< kg·m², about the centre of mass, local axes
+    float volume = 0.0f;                 ///< m³ (of the closed surface)
+    float mass = 0.0f;                   ///< kg
+    Vec3f centerOfMass = Vec3f::Zero();  ///< m, in the mesh's local frame
+    Mat3f inertia = Mat3f::Zero();       ///< kg·m², about the centre of mass, local axes
 };
 
 /// Computes mass properties for `density` (kg/m³). The mesh should be closed and

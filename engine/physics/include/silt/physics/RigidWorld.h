@@ -19,20 +19,35 @@
 
 namespace silt::physics {
 
+/// Thresholds of the event log (see RigidEvent).
+struct RigidEventDesc {
+    float contactDistance = 1e-3f;  ///< m; closer than this counts as touching
+    float restLinearSpeed = 0.05f;  ///< m/s; slower counts as still
+    float restAngularSpeed = 0.3f;  ///< rad/s; slower counts as still
+    float restDuration = 0.25f;     ///< s of stillness before a body counts as at rest
+    float bounceSpeed = 0.3f;       ///< m/s upward when leaving the ground to count as a bounce
+    float tumbleAngle = 1.5708f;    ///< rad of rotation while touching the ground: a tumble
+};
+
 struct RigidWorldDesc {
     Vec3f gravity{0.0f, -9.81f, 0.0f};  ///< m/s²
     float groundFriction = 0.6f;        ///< Coulomb coefficient of the ground plane
     float groundRestitution = 0.2f;     ///< 0..1; Bullet multiplies the two bodies' values
+    RigidEventDesc events;
 };
 
 struct RigidBodyDesc {
-    const TriangleMesh* mesh = nullptr;  ///< collision geometry (convex hull of its vertices); not
-                                         ///< owned, read in addBody only
-    float scale = 1.0f;                  ///< uniform scale applied to the mesh
-    float mass = 1.0f;                   ///< kg; 0 makes a static body
-    Vec3f centerOfMass = Vec3f::Zero();  ///< m, in the scaled asset frame
-    Mat3f inertia = Mat3f::Identity();   ///< kg·m² about the centre of mass, asset axes
-    Pose pose;                           ///< initial pose of the asset frame
+    const TriangleMesh* mesh = nullptr;  ///< collision geometry when `convexPieces` is empty (the
+                                         ///< convex hull of its vertices); not owned, read in
+                                         ///< addBody only
+    /// Collision geometry as convex pieces (each the hull of its points, unscaled asset frame,
+    /// m), e.g. assets::CollisionShape::pieces; a compound of them when not empty.
+    std::vector<std::vector<Vec3f>> convexPieces;
+    float scale = 1.0f;                     ///< uniform scale applied to the mesh
+    float mass = 1.0f;                      ///< kg; 0 makes a static body
+    Vec3f centerOfMass = Vec3f::Zero();     ///< m, in the scaled asset frame
+    Mat3f inertia = Mat3f::Identity();      ///< kg·m² about the centre of mass, asset axes
+    Pose pose;                              ///< initial pose of the asset frame
     Vec3f linearVelocity = Vec3f::Zero();   ///< m/s of the centre of mass
     Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, world frame
     float friction = 0.5f;                  ///< Coulomb coefficient
@@ -50,6 +65,37 @@ struct BodyState {
 };
 
 using BodyId = size_t;
+inline constexpr BodyId kGround = static_cast<BodyId>(-1);
+
+/// How a body lies when it comes to rest: where its asset frame's +Y axis points.
+enum class RestingPose {
+    Upright,     ///< +Y within 45° of up
+    OnSide,      ///< +Y between 45° and 135° from up
+    UpsideDown,  ///< +Y within 45° of down
+};
+
+/// Something that happened in the world, for labels and captions. Each kind is reported at
+/// most once per body (BodyContact once per pair), except Bounce, which is reported each time.
+struct RigidEvent {
+    enum class Kind {
+        GroundContact,  ///< first touch of the ground; `speed` = impact speed, m/s
+        BodyContact,    ///< first touch of `body` and `other` (body < other); `speed` = relative
+        Bounce,         ///< left the ground moving up at `speed` m/s after touching it
+        Tumble,         ///< turned by more than RigidEventDesc::tumbleAngle while on the ground
+        Rest,           ///< came to rest (still for restDuration); `time` = when it became still
+    };
+    Kind kind = Kind::GroundContact;
+    float time = 0.0f;  ///< s since the world was created
+    BodyId body = 0;
+    BodyId other = kGround;                   ///< BodyContact only
+    float speed = 0.0f;                       ///< m/s, see Kind
+    RestingPose pose = RestingPose::Upright;  ///< Rest only
+};
+
+/// "ground_contact", "body_contact", "bounce", "tumble", "rest"
+[[nodiscard]] const char* eventKindName(RigidEvent::Kind kind);
+/// "upright", "on_side", "upside_down"
+[[nodiscard]] const char* restingPoseName(RestingPose pose);
 
 class RigidWorld {
 public:
@@ -77,6 +123,12 @@ public:
     [[nodiscard]] bool isKinematic(BodyId id) const;
     /// Total kinetic energy of all dynamic (not kinematic) bodies, J.
     [[nodiscard]] double kineticEnergy() const;
+    /// Seconds simulated so far.
+    [[nodiscard]] double time() const;
+    /// Events so far, in the order they happened (ties by body id).
+    [[nodiscard]] const std::vector<RigidEvent>& events() const;
+    /// Number of convex pieces of a body's collision shape.
+    [[nodiscard]] size_t pieceCount(BodyId id) const;
 
 private:
     struct Impl;

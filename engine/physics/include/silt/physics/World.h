@@ -73,6 +73,8 @@ public:
     [[nodiscard]] size_t bodyCount() const;
     [[nodiscard]] BodyState bodyState(BodyId id) const;
     [[nodiscard]] double time() const;  ///< s simulated so far
+    /// The rigid bodies' event log (contacts, bounces, tumbles, rest), in time order.
+    [[nodiscard]] const std::vector<RigidEvent>& rigidEvents() const;
 
     /// N, mean force the continuum exerted on the body during the last advanceFrame()
     /// (its reaction impulse / frame interval); zero for bodies without a distance field.

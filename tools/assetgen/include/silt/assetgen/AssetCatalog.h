@@ -15,6 +15,8 @@ struct GeneratedAsset {
     std::string category;     ///< "furniture", "container", "vessel" …
     double density = 500.0;   ///< kg/m³, mass divided by the mesh's enclosed volume
     std::string description;  ///< one sentence for people and captions
+    /// Collision shape for rigid bodies: "hull" (convex hull) or "decomposed" (convex pieces).
+    std::string collision = "hull";
 };
 
 /// Every bundled asset, sorted by name.

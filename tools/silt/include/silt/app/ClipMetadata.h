@@ -12,6 +12,7 @@
 #include "silt/core/Camera.h"
 #include "silt/physics/RigidWorld.h"
 #include "silt/render/Renderer.h"
+#include "silt/scenes/Caption.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace silt::app {
@@ -43,12 +44,17 @@ public:
     /// Records the camera and every object's state at the next frame.
     void addFrame(const CameraState& camera, const std::vector<physics::BodyState>& states);
 
+    /// Records what the simulation reported and the caption written from it ("events",
+    /// "caption").
+    void setOutcome(const std::vector<scenes::SceneEvent>& events, const scenes::Caption& caption);
+
     /// The finished metadata (ClipWriter adds frame_hashes and files).
     [[nodiscard]] nlohmann::json build() const;
 
 private:
     nlohmann::json mMetadata;
     nlohmann::json mFrames = nlohmann::json::array();
+    std::vector<uint32_t> mInstanceIds;  ///< per plan object
 };
 
 /// A stable identity of a template's content: changes whenever the spec changes.

@@ -40,6 +40,9 @@ struct StageTimes {
     double plan = 0, physics = 0, render = 0, encode = 0;
 };
 
+/// A lookup of asset facts for scenes::randomize, backed by the library.
+scenes::AssetLookup assetLookup(const assets::AssetLibrary& library);
+
 class ClipProducer {
 public:
     /// `threads` is handed to the continuum solver (0 = all cores; results do not depend on it).
@@ -63,7 +66,8 @@ private:
         : mMeshes(library),
           mRenderer(std::move(renderer)),
           mThreads(threads),
-          mClasses(semanticClasses(library)) {}
+          mClasses(semanticClasses(library)),
+          mLookup(assetLookup(library)) {}
 
     Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
@@ -79,12 +83,10 @@ private:
     std::optional<render::MeshId> mGround;
     std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
     std::map<std::string, uint32_t> mClasses;  ///< semanticClasses(library)
+    scenes::AssetLookup mLookup;  ///< caches asset bounds between clips
 };
 
 /// The clip folder name for a clip index ("clip_000042").
 std::string clipName(uint64_t clipIndex);
-
-/// A lookup of asset facts for scenes::randomize, backed by the library.
-scenes::AssetLookup assetLookup(const assets::AssetLibrary& library);
 
 }  // namespace silt::app

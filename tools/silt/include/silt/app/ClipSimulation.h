@@ -11,6 +11,7 @@
 
 #include "silt/app/ClipMetadata.h"
 #include "silt/assets/AssetLibrary.h"
+#include "silt/assets/CollisionShape.h"
 #include "silt/assets/SignedDistanceField.h"
 #include "silt/core/Result.h"
 #include "silt/physics/World.h"
@@ -24,11 +25,14 @@ public:
     explicit MeshCache(const assets::AssetLibrary& library) : mLibrary(library) {}
     /// The asset's mesh (its own frame, unscaled); the error names the asset.
     [[nodiscard]] Result<const TriangleMesh*> get(const std::string& name);
+    /// The asset's collision shape (its own frame, unscaled), as its sidecar asks.
+    [[nodiscard]] Result<const assets::CollisionShape*> collision(const std::string& name);
     [[nodiscard]] const assets::AssetLibrary& library() const { return mLibrary; }
 
 private:
     const assets::AssetLibrary& mLibrary;
     std::map<std::string, std::unique_ptr<TriangleMesh>> mMeshes;
+    std::map<std::string, std::unique_ptr<assets::CollisionShape>> mShapes;
 };
 
 class ClipSimulation {
@@ -42,6 +46,10 @@ public:
     [[nodiscard]] Status advanceFrame();
 
     [[nodiscard]] std::vector<physics::BodyState> bodyStates() const;
+    /// What the rigid bodies did so far (contacts, bounces, rest), body ids = object indices.
+    [[nodiscard]] const std::vector<physics::RigidEvent>& rigidEvents() const {
+        return mWorld->rigidEvents();
+    }
     [[nodiscard]] const std::vector<ObjectRecord>& objects() const { return mObjects; }
     /// The asset mesh of object i (unscaled).
     [[nodiscard]] const TriangleMesh& objectMesh(size_t i) const { return *mObjectMeshes[i]; }

@@ -16,6 +16,7 @@ namespace silt::app {
 struct GenerateOptions {
     std::string scene;  ///< builtin name or JSON file; empty = default template
     std::filesystem::path out = "out/demo";
+    std::filesystem::path assets;  ///< a user's folder of models to add (empty: bundled only)
     uint32_t clips = 2;
     uint64_t seed = 0;
     std::optional<uint32_t> frames, fps, width, height;  ///< override the template

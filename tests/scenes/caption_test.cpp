@@ -1,0 +1,139 @@
+// Captions name what the plan holds and what the simulation reported, nothing else, and
+// vary with the seed.
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <set>
+
+#include "silt/scenes/Caption.h"
+
+namespace silt::scenes {
+namespace {
+
+using Kind = SceneEvent::Kind;
+
+ScenePlan threeObjects(uint64_t seed) {
+    ScenePlan plan;
+    plan.seed = seed;
+    plan.frames = 48;
+    plan.fps = 24;
+    for (const char* asset : {"chair", "cup", "ball"}) {
+        ObjectPlan object;
+        object.asset = asset;
+        plan.objects.push_back(object);
+    }
+    return plan;
+}
+
+const std::vector<SurfaceMaterial> kMaterials = {
+    {Vec3f(0.42f, 0.26f, 0.14f), 0.0f, 0.6f},  // brown wood
+    {Vec3f(0.86f, 0.84f, 0.78f), 0.0f, 0.3f},  // white glaze
+    {Vec3f(0.8f, 0.05f, 0.04f), 0.0f, 0.5f},   // red rubber
+};
+
+std::vector<SceneEvent> someEvents() {
+    std::vector<SceneEvent> events;
+    events.push_back({Kind::GroundContact, 0.4f, 2, 0, 3.0f, "upright"});
+    events.push_back({Kind::Bounce, 0.45f, 2, 0, 2.0f, "upright"});
+    events.push_back({Kind::Bounce, 0.8f, 2, 0, 1.0f, "upright"});
+    events.push_back({Kind::GroundContact, 0.5f, 0, 0, 4.0f, "upright"});
+    events.push_back({Kind::ObjectContact, 0.6f, 0, 1, 1.5f, "upright"});
+    events.push_back({Kind::Tumble, 0.7f, 0, 0, 0.0f, "upright"});
+    events.push_back({Kind::Rest, 1.2f, 0, 0, 0.0f, "upside_down"});
+    events.push_back({Kind::Rest, 1.5f, 1, 0, 0.0f, "on_side"});
+    return events;
+}
+
+/// Phrases each kind of event is told with, to check captions against the events.
+bool mentionsBounce(const std::string& t) {
+    return t.find("bounce") != std::string::npos || t.find("rebound") != std::string::npos;
+}
+bool mentionsTumble(const std::string& t) {
+    return t.find("tumbles") != std::string::npos || t.find("rolls over") != std::string::npos ||
+           t.find("turns over") != std::string::npos;
+}
+bool mentionsContact(const std::string& t) {
+    return t.find(" hits ") != std::string::npos || t.find(" strikes ") != std::string::npos ||
+           t.find(" knocks against ") != std::string::npos;
+}
+
+TEST(Caption, NamesEveryObjectWithItsColour) {
+    for (uint64_t seed = 0; seed < 50; ++seed) {
+        const Caption caption = writeCaption(threeObjects(seed), kMaterials, someEvents());
+        for (const char* phrase : {"brown chair", "white mug", "red ball"})
+            EXPECT_NE(caption.text.find(phrase), std::string::npos) << caption.text;
+    }
+}
+
+TEST(Caption, TellsOnlyEventsThatHappened) {
+    const std::vector<SceneEvent> events = someEvents();
+    for (uint64_t seed = 0; seed < 200; ++seed) {
+        const Caption caption = writeCaption(threeObjects(seed), kMaterials, events);
+        std::string t = caption.text;
+        for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ASSERT_FALSE(caption.mentioned.empty()) << t;
+        std::set<Kind> told;
+        for (size_t i : caption.mentioned) {
+            ASSERT_LT(i, events.size());
+            told.insert(events[i].kind);
+        }
+        EXPECT_EQ(mentionsBounce(t), told.contains(Kind::Bounce)) << t;
+        EXPECT_EQ(mentionsTumble(t), told.contains(Kind::Tumble)) << t;
+        EXPECT_EQ(mentionsContact(t), told.contains(Kind::ObjectContact)) << t;
+        if (told.contains(Kind::Bounce)) {
+            EXPECT_NE(t.find("twice"), std::string::npos) << t;
+        }
+        if (t.find("upside down") != std::string::npos) {
+            EXPECT_NE(t.find("the chair"), std::string::npos) << t;
+        }
+        if (t.find("on its side") != std::string::npos) {
+            EXPECT_NE(t.find("the mug"), std::string::npos) << t;
+        }
+    }
+    // Without those events, none of them is told.
+    std::vector<SceneEvent> quiet = {{Kind::GroundContact, 0.5f, 0, 0, 3.0f, "upright"},
+                                     {Kind::Rest, 0.9f, 0, 0, 0.0f, "upright"}};
+    for (uint64_t seed = 0; seed < 100; ++seed) {
+        const std::string t = writeCaption(threeObjects(seed), kMaterials, quiet).text;
+        EXPECT_FALSE(mentionsBounce(t) || mentionsTumble(t) || mentionsContact(t)) << t;
+        EXPECT_EQ(t.find("upside down"), std::string::npos) << t;
+        EXPECT_NE(t.find("upright"), std::string::npos) << t;
+    }
+    // Nothing landed: say so.
+    const std::string inAir = writeCaption(threeObjects(1), kMaterials, {}).text;
+    EXPECT_NE(inAir.find("still in the air"), std::string::npos) << inAir;
+}
+
+TEST(Caption, DeterministicAndVariedAcrossSeeds) {
+    std::set<std::string> distinct;
+    for (uint64_t seed = 0; seed < 30; ++seed) {
+        const std::string a = writeCaption(threeObjects(seed), kMaterials, someEvents()).text;
+        EXPECT_EQ(a, writeCaption(threeObjects(seed), kMaterials, someEvents()).text);
+        distinct.insert(a);
+    }
+    EXPECT_GE(distinct.size(), 15u);
+}
+
+TEST(Caption, GroupsRepeatedObjects) {
+    ScenePlan plan = threeObjects(3);
+    plan.objects[1].asset = "chair";
+    std::vector<SurfaceMaterial> materials = {kMaterials[0], kMaterials[0], kMaterials[2]};
+    const std::string t = writeCaption(plan, materials, {}).text;
+    EXPECT_NE(t.find("wo brown chairs"), std::string::npos) << t;  // "Two" or "two"
+}
+
+TEST(Caption, ColourNames) {
+    EXPECT_EQ(colourName({1, 0, 0}), "red");
+    EXPECT_EQ(colourName({0.1f, 0.3f, 0.75f}), "blue");
+    EXPECT_EQ(colourName({0.9f, 0.9f, 0.9f}), "white");
+    EXPECT_EQ(colourName({0.02f, 0.02f, 0.02f}), "black");
+    EXPECT_EQ(colourName({0.42f, 0.26f, 0.14f}), "brown");
+    EXPECT_EQ(colourName({0.12f, 0.38f, 0.18f}), "green");
+    EXPECT_EQ(colourName({0.9f, 0.72f, 0.08f}), "yellow");
+    EXPECT_EQ(assetNoun("toy_car"), "toy car");
+    EXPECT_EQ(assetNoun("cup"), "mug");
+}
+
+}  // namespace
+}  // namespace silt::scenes
