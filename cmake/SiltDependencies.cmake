@@ -10,12 +10,17 @@ find_package(TBB REQUIRED)
 find_package(assimp REQUIRED)
 find_package(Bullet REQUIRED)
 find_package(Vulkan REQUIRED)
+# Debian ships OpenVDB's FindOpenVDB.cmake module (needs libboost-iostreams-dev), not a config.
+list(APPEND CMAKE_MODULE_PATH /usr/lib/x86_64-linux-gnu/cmake/OpenVDB)
+find_package(OpenVDB REQUIRED)
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavcodec libavformat libavutil libswscale)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
 
 find_program(GLSLC glslc REQUIRED)
+
 
 # Bullet's Debian config exports variables, not targets: wrap them in one.
 if(NOT TARGET silt_bullet)

@@ -12,7 +12,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
   libgtest-dev libgmock-dev libbenchmark-dev
   libeigen3-dev nlohmann-json3-dev libfmt-dev libcli11-dev libxxhash-dev
-  libzip-dev libstb-dev libcpp-httplib-dev libarchive-dev
+  libzip-dev libstb-dev libpng-dev libcpp-httplib-dev libarchive-dev
   slurm-wlm munge
   libtorch-dev
   libglfw3-dev libimgui-dev xvfb

@@ -163,6 +163,61 @@ void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
         toFloat(sampler.number(l, "ambient", lighting.ambientIntensity, path));
 }
 
+void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
+    const json& c = member(spec, "continuum");
+    if (c.is_null()) return;
+    ContinuumPlan continuum;
+    const std::string path = "/continuum";
+    continuum.cellSize = toFloat(sampler.number(c, "cell_size", continuum.cellSize, path));
+    continuum.particlesPerCellPerAxis = static_cast<int>(
+        sampler.integer(c, "particles_per_cell", continuum.particlesPerCellPerAxis, path));
+    continuum.floorFriction =
+        toFloat(sampler.number(c, "floor_friction", continuum.floorFriction, path));
+    continuum.wallFriction =
+        toFloat(sampler.number(c, "wall_friction", continuum.wallFriction, path));
+    const json& domain = member(c, "domain");
+    continuum.domainMin = sampler.vec3(domain, "min", continuum.domainMin, path + "/domain");
+    continuum.domainMax = sampler.vec3(domain, "max", continuum.domainMax, path + "/domain");
+    const json& sand = member(c, "sand");
+    for (size_t i = 0; sand.is_array() && i < sand.size(); ++i) {
+        const std::string blockPath = detail::childPath(path + "/sand", i);
+        SandBlockPlan block;
+        block.min = sampler.vec3(sand[i], "min", block.min, blockPath);
+        block.max = sampler.vec3(sand[i], "max", block.max, blockPath);
+        if (sand[i].contains("friction_angle_deg"))
+            block.frictionAngleDeg =
+                toFloat(sampler.number(sand[i], "friction_angle_deg", 35.0, blockPath));
+        block.density = toFloat(sampler.number(sand[i], "density", block.density, blockPath));
+        block.youngsModulus =
+            toFloat(sampler.number(sand[i], "youngs_modulus", block.youngsModulus, blockPath));
+        block.poissonRatio =
+            toFloat(sampler.number(sand[i], "poisson_ratio", block.poissonRatio, blockPath));
+        block.material.baseColor =
+            sampler.vec3(sand[i], "color", block.material.baseColor, blockPath);
+        block.material.roughness =
+            toFloat(sampler.number(sand[i], "roughness", block.material.roughness, blockPath));
+        continuum.sand.push_back(block);
+    }
+    const json& water = member(c, "water");
+    for (size_t i = 0; water.is_array() && i < water.size(); ++i) {
+        const std::string blockPath = detail::childPath(path + "/water", i);
+        WaterBlockPlan block;
+        block.min = sampler.vec3(water[i], "min", block.min, blockPath);
+        block.max = sampler.vec3(water[i], "max", block.max, blockPath);
+        block.density = toFloat(sampler.number(water[i], "density", block.density, blockPath));
+        block.maxFlowSpeed =
+            toFloat(sampler.number(water[i], "max_flow_speed", block.maxFlowSpeed, blockPath));
+        block.viscosity =
+            toFloat(sampler.number(water[i], "viscosity", block.viscosity, blockPath));
+        block.material.baseColor =
+            sampler.vec3(water[i], "color", block.material.baseColor, blockPath);
+        block.material.roughness =
+            toFloat(sampler.number(water[i], "roughness", block.material.roughness, blockPath));
+        continuum.water.push_back(block);
+    }
+    plan.continuum = std::move(continuum);
+}
+
 void applyOverrides(const PlanOverrides& overrides, ScenePlan& plan) {
     // The CLI validates these; reaching here with a bad one is a bug.
     auto apply = [&](const std::optional<uint32_t>& value, const detail::NumberRule& rule,
@@ -221,6 +276,8 @@ Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& asset
     drawCamera(spec, cameraSampler, plan.camera);
     Sampler lightingSampler(streamFor(seed, clipIndex, "lighting"), &plan.sampled);
     drawLighting(spec, lightingSampler, plan.lighting);
+    Sampler continuumSampler(streamFor(seed, clipIndex, "continuum"), &plan.sampled);
+    drawContinuum(spec, continuumSampler, plan);
 
     applyOverrides(overrides, plan);
     return plan;

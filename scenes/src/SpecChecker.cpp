@@ -19,9 +19,17 @@ using json = nlohmann::json;
         if (Status siltStatus_ = (expr); !siltStatus_.ok()) return siltStatus_; \
     } while (false)
 
-constexpr std::array<std::string_view, 11> kRootKeys = {
-    "silt_scene", "name",   "description", "frames", "fps",     "image",
-    "physics",    "ground", "objects",     "camera", "lighting"};
+constexpr std::array<std::string_view, 12> kRootKeys = {
+    "silt_scene", "name",   "description", "frames", "fps",      "image",
+    "physics",    "ground", "objects",     "camera", "lighting", "continuum"};
+constexpr std::array<std::string_view, 7> kContinuumKeys = {
+    "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water"};
+constexpr std::array<std::string_view, 2> kBoxKeys = {"min", "max"};
+constexpr std::array<std::string_view, 8> kSandKeys = {
+    "min", "max", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio", "color",
+    "roughness"};
+constexpr std::array<std::string_view, 7> kWaterKeys = {
+    "min", "max", "density", "max_flow_speed", "viscosity", "color", "roughness"};
 constexpr std::array<std::string_view, 2> kImageKeys = {"width", "height"};
 constexpr std::array<std::string_view, 2> kPhysicsKeys = {"substeps", "gravity"};
 constexpr std::array<std::string_view, 6> kGroundKeys = {"friction", "restitution", "half_extent",
@@ -450,6 +458,66 @@ Status SpecChecker::lighting(const json& spec) const {
     return number(lighting, "ambient", "/lighting", kIntensity);
 }
 
+Status SpecChecker::orderedBox(const json& box, const std::string& path) const {
+    if (!box.contains("min")) return missing(childPath(path, "min"), kPosition.what);
+    if (!box.contains("max")) return missing(childPath(path, "max"), kPosition.what);
+    SILT_TRY_STATUS(vec3(box, "min", path, kPosition));
+    SILT_TRY_STATUS(vec3(box, "max", path, kPosition));
+    for (size_t axis = 0; axis < 3; ++axis) {
+        Interval lo = supportOf(box["min"][axis]);
+        Interval hi = supportOf(box["max"][axis]);
+        if (!(hi.lo > lo.hi)) {
+            return expectedGot(childPath(path, "max"),
+                               "a box whose max exceeds its min on every axis for every draw",
+                               fmt::format("axis {} ranges that can cross", "xyz"[axis]));
+        }
+    }
+    return {};
+}
+
+Status SpecChecker::continuumBlock(const json& block, const std::string& path, bool sand) const {
+    SILT_TRY_STATUS(knownFields(block, path, sand ? Keys(kSandKeys) : Keys(kWaterKeys),
+                                "an object with \"min\" and \"max\" corners (m)"));
+    SILT_TRY_STATUS(orderedBox(block, path));
+    SILT_TRY_STATUS(number(block, "density", path, kDensity));
+    SILT_TRY_STATUS(vec3(block, "color", path, kColor));
+    SILT_TRY_STATUS(number(block, "roughness", path, kUnitInterval));
+    if (sand) {
+        SILT_TRY_STATUS(number(block, "friction_angle_deg", path, kFrictionAngle));
+        SILT_TRY_STATUS(number(block, "youngs_modulus", path, kYoungsModulus));
+        return number(block, "poisson_ratio", path, kPoissonRatio);
+    }
+    SILT_TRY_STATUS(number(block, "max_flow_speed", path, kFlowSpeed));
+    return number(block, "viscosity", path, kViscosity);
+}
+
+Status SpecChecker::continuum(const json& spec) const {
+    SILT_TRY_STATUS(section(spec, "continuum", kContinuumKeys, "an object (sand and water)"));
+    if (!spec.contains("continuum")) return {};
+    const json& c = spec["continuum"];
+    const std::string path = "/continuum";
+    SILT_TRY_STATUS(number(c, "cell_size", path, kCellSize));
+    SILT_TRY_STATUS(number(c, "particles_per_cell", path, kParticlesPerCell));
+    SILT_TRY_STATUS(number(c, "floor_friction", path, kFriction));
+    SILT_TRY_STATUS(number(c, "wall_friction", path, kFriction));
+    if (c.contains("domain")) {
+        const std::string domainPath = childPath(path, "domain");
+        SILT_TRY_STATUS(knownFields(c["domain"], domainPath, kBoxKeys,
+                                    "an object {\"min\", \"max\"} (m)"));
+        SILT_TRY_STATUS(orderedBox(c["domain"], domainPath));
+    }
+    for (const char* kind : {"sand", "water"}) {
+        if (!c.contains(kind)) continue;
+        const std::string kindPath = childPath(path, kind);
+        if (!c[kind].is_array()) return expected(kindPath, "an array of boxes", c[kind]);
+        for (size_t i = 0; i < c[kind].size(); ++i) {
+            SILT_TRY_STATUS(continuumBlock(c[kind][i], childPath(kindPath, i),
+                                           std::string_view(kind) == "sand"));
+        }
+    }
+    return {};
+}
+
 Status SpecChecker::check(const json& spec) const {
     if (!spec.is_object()) return expected("", "an object (a scene spec)", spec);
     // The version first: a newer format's fields would otherwise read as unknown ones.
@@ -464,7 +532,8 @@ Status SpecChecker::check(const json& spec) const {
     SILT_TRY_STATUS(ground(spec));
     SILT_TRY_STATUS(objects(spec));
     SILT_TRY_STATUS(camera(spec));
-    return lighting(spec);
+    SILT_TRY_STATUS(lighting(spec));
+    return continuum(spec);
 }
 
 }  // namespace silt::scenes::detail

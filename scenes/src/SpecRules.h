@@ -53,6 +53,14 @@ inline constexpr NumberRule kFov{"a number of degrees between 0 and 180, exclusi
 inline constexpr NumberRule kOrbitRate{"a number (degrees per second)"};
 inline constexpr NumberRule kIntensity{"a number ≥ 0 (intensity multiplier)", 0};
 
+inline constexpr NumberRule kCellSize{"a number of metres in 0.002..0.5 (grid spacing)", 0.002, 0.5};
+inline constexpr NumberRule kParticlesPerCell{"an integer 1..4 (particles per cell along each axis)", 1, 4, false, false, true};
+inline constexpr NumberRule kFrictionAngle{"a number of degrees in 0..60, exclusive (friction angle)", 0, 60, true, true};
+inline constexpr NumberRule kYoungsModulus{"a positive number (Pa)", 0, kInf, true};
+inline constexpr NumberRule kPoissonRatio{"a number in 0..0.5, 0.5 excluded (Poisson ratio)", 0, 0.5, false, true};
+inline constexpr NumberRule kFlowSpeed{"a positive number (m/s)", 0, kInf, true};
+inline constexpr NumberRule kViscosity{"a number ≥ 0 (Pa·s)", 0};
+
 inline constexpr Vec3Rule kGravity{"an array of 3 numbers [x, y, z] (m/s²)", {"a number (m/s²)"}};
 inline constexpr Vec3Rule kPosition{"an array of 3 numbers [x, y, z] (m)", {"a number (m)"}};
 inline constexpr Vec3Rule kRotation{"an array of 3 angles [x, y, z] (degrees)", {"a number (degrees)"}};

@@ -169,3 +169,24 @@ TEST(RigidWorld, StackingIsBitReproducible) {
 
 }  // namespace
 }  // namespace silt::physics
+
+namespace silt::physics {
+namespace {
+
+TEST(RigidWorld, ImpulsesChangeMomentumAndSpinAsNewtonSays) {
+    TriangleMesh cube = cubeMesh(0.2f);
+    RigidWorld world(RigidWorldDesc{Vec3f::Zero(), 0.6f, 0.2f});
+    RigidBodyDesc desc = cubeBody(cube, 0.2f, 2.0f);
+    desc.pose.position = Vec3f(0, 5, 0);
+    BodyId id = world.addBody(desc);
+    EXPECT_LT((world.centerOfMass(id) - Vec3f(0, 5.1f, 0)).norm(), 1e-6f);
+    world.applyImpulse(id, Vec3f(4, 0, 0), Vec3f(0, 0.02f, 0));
+    world.step(0.01f);
+    BodyState s = world.bodyState(id);
+    EXPECT_NEAR(s.linearVelocity.x(), 2.0f, 1e-5f);  // Δv = J / m
+    const float inertia = 2.0f * 0.04f / 6.0f;
+    EXPECT_NEAR(s.angularVelocity.y(), 0.02f / inertia, 1e-3f);  // Δω = L / I
+}
+
+}  // namespace
+}  // namespace silt::physics

@@ -463,3 +463,39 @@ TEST_F(RendererTest, ThroughputTenMeshesOfTwoThousandTriangles) {
 
 }  // namespace
 }  // namespace silt::render
+
+namespace silt::render {
+namespace {
+
+// Surfaces of sand and water are rebuilt every frame: replacing a mesh's geometry must draw
+// the new one under the same id, exactly as a freshly added mesh would.
+TEST(RendererReplaceMesh, ReplacedMeshDrawsLikeANewlyAddedOne) {
+    auto created = Renderer::create(RendererDesc{});
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    Renderer& renderer = **created;
+    const MeshId ground = renderer.addMesh(test::makeGround(5.0f)).value();
+    const MeshId dynamic = renderer.addMesh(test::makeSphere(0.5f, 48, 24)).value();
+    const MeshId reference = renderer.addMesh(test::makeCube(0.3f)).value();
+    auto frameWith = [&](MeshId mesh) {
+        FrameDesc frame;
+        frame.camera = test::makeCamera(kSize, kSize, Vec3f(0.0f, 1.6f, 4.0f), Vec3f(0.0f, 0.4f, 0.0f));
+        DrawItem g;
+        g.mesh = ground;
+        DrawItem o;
+        o.mesh = mesh;
+        o.modelToWorld.topRightCorner<3, 1>() = Vec3f(0, 0.5f, 0);
+        o.material.baseColor = Vec3f(0.8f, 0.3f, 0.2f);
+        frame.items = {g, o};
+        return renderer.render(frame).value();
+    };
+    ImageRGBA8 sphere = frameWith(dynamic);
+    ASSERT_TRUE(renderer.replaceMesh(dynamic, test::makeCube(0.3f)).ok());
+    ImageRGBA8 replaced = frameWith(dynamic);
+    EXPECT_NE(replaced.pixels, sphere.pixels);
+    EXPECT_EQ(replaced.pixels, frameWith(reference).pixels);
+    EXPECT_FALSE(renderer.replaceMesh(99, test::makeCube(0.3f)).ok());
+    EXPECT_FALSE(renderer.replaceMesh(dynamic, TriangleMesh{}).ok());
+}
+
+}  // namespace
+}  // namespace silt::render

@@ -75,9 +75,12 @@ TEST(ResolveScene, LoadsAFilePathAndNamesItAsTheSource) {
 TEST(ResolveScene, UnknownNameListsTheBuiltins) {
     auto resolved = resolveScene("defualt");
     ASSERT_FALSE(resolved.ok());
+    // The list is every builtin's name, so it is built from builtinTemplates() here too.
+    std::string names;
+    for (const SceneTemplate& scene : builtinTemplates()) names += (names.empty() ? "" : ", ") + scene.name;
+    EXPECT_NE(names.find("sand-drop"), std::string::npos);
     EXPECT_EQ(resolved.error().message,
-              "unknown scene 'defualt': not a builtin template (default, tumble-orbit) and no "
-              "such file");
+              "unknown scene 'defualt': not a builtin template (" + names + ") and no such file");
 }
 
 TEST(LoadSceneTemplate, MissingFileErrorNamesTheFile) {

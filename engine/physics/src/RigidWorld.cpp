@@ -44,6 +44,8 @@ struct RigidWorld::Impl {
     std::vector<std::unique_ptr<btRigidBody>> bodies;
     // Asset frame relative to the body's principal frame, per body.
     std::vector<Pose> assetInBody;
+    // Scripted velocities of kinematic bodies (linear, angular); unused for dynamic ones.
+    std::vector<std::pair<btVector3, btVector3>> kinematicVelocity;
 
     ~Impl() {
         for (auto& body : bodies) world.removeRigidBody(body.get());
@@ -109,8 +111,10 @@ BodyId RigidWorld::addBody(const RigidBodyDesc& desc) {
     bodyPose.position = desc.pose.apply(bodyInAsset.position);
     btTransform transform(toBt(bodyPose.rotation), toBt(bodyPose.position));
 
-    btRigidBody::btRigidBodyConstructionInfo info(desc.mass, nullptr, shape.get(),
-                                                  toBt(principal * (desc.mass > 0 ? 1.0f : 0.0f)));
+    // Bullet wants kinematic bodies massless (its solver then treats them as immovable).
+    const float mass = desc.kinematic ? 0.0f : desc.mass;
+    btRigidBody::btRigidBodyConstructionInfo info(mass, nullptr, shape.get(),
+                                                  toBt(principal * (mass > 0 ? 1.0f : 0.0f)));
     info.m_startWorldTransform = transform;
     info.m_friction = desc.friction;
     info.m_restitution = desc.restitution;
@@ -126,16 +130,33 @@ BodyId RigidWorld::addBody(const RigidBodyDesc& desc) {
     // only (nearly) touching contacts give the e² bounce-height ratio PHYSICS.md asks for.
     // A small positive gap keeps resting contacts alive from step to step (no jitter).
     body->setContactProcessingThreshold(kContactProcessingGap);
+    if (desc.kinematic) {
+        // Set before addRigidBody: the broadphase filter group is chosen from the flags there.
+        body->setCollisionFlags(body->getCollisionFlags() | btCollisionObject::CF_KINEMATIC_OBJECT);
+    }
     mImpl->world.addRigidBody(body.get());
 
     mImpl->shapes.push_back(std::move(shape));
     mImpl->bodies.push_back(std::move(body));
     mImpl->assetInBody.push_back(assetInBody);
+    mImpl->kinematicVelocity.emplace_back(toBt(desc.linearVelocity), toBt(desc.angularVelocity));
     return mImpl->bodies.size() - 1;
 }
 
 void RigidWorld::step(float dt) {
     SILT_CHECK_GT(dt, 0.0f);
+    // Kinematic bodies are moved to their end-of-step pose first: Bullet derives their
+    // velocity for the contact solver from the transform change over the step
+    // (btRigidBody::saveKinematicState).
+    for (size_t i = 0; i < mImpl->bodies.size(); ++i) {
+        btRigidBody& body = *mImpl->bodies[i];
+        if (!body.isKinematicObject()) continue;
+        btTransform next;
+        btTransformUtil::integrateTransform(body.getWorldTransform(),
+                                            mImpl->kinematicVelocity[i].first,
+                                            mImpl->kinematicVelocity[i].second, dt, next);
+        body.setWorldTransform(next);
+    }
     // maxSubSteps = 0: exactly one step of dt, no accumulator carrying time between calls.
     mImpl->world.stepSimulation(dt, 0, dt);
 }
@@ -158,6 +179,30 @@ BodyState RigidWorld::bodyState(BodyId id) const {
     state.linearVelocity = fromBt(body.getLinearVelocity());
     state.angularVelocity = fromBt(body.getAngularVelocity());
     return state;
+}
+
+Vec3f RigidWorld::centerOfMass(BodyId id) const {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    return fromBt(mImpl->bodies[id]->getCenterOfMassPosition());
+}
+
+void RigidWorld::applyImpulse(BodyId id, const Vec3f& linear, const Vec3f& angular) {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    btRigidBody& body = *mImpl->bodies[id];
+    if (body.getInvMass() == 0.0f) return;
+    body.applyCentralImpulse(toBt(linear));
+    body.applyTorqueImpulse(toBt(angular));
+}
+
+void RigidWorld::setKinematicVelocity(BodyId id, const Vec3f& linear, const Vec3f& angular) {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    SILT_CHECK(mImpl->bodies[id]->isKinematicObject());
+    mImpl->kinematicVelocity[id] = {toBt(linear), toBt(angular)};
+}
+
+bool RigidWorld::isKinematic(BodyId id) const {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    return mImpl->bodies[id]->isKinematicObject();
 }
 
 double RigidWorld::kineticEnergy() const {

@@ -12,13 +12,27 @@ layout(set = 0, binding = 0, std140) uniform FrameUniforms {
     vec4 sky;             // rgb: sky colour (linear), w: ambient intensity
     vec4 shadowParams;    // x: 1 / shadow map size, y: normal offset (m) at normal incidence, z, w: unused
     vec4 intrinsics;      // fx, fy, cx, cy in pixels
+    vec4 imageSize;       // xy: width, height in pixels
+    mat4 worldToCamera;   // world -> camera frame (label pass: depth, normals)
+    mat4 nextViewProj;    // world -> Vulkan clip of the next frame's camera (flow)
 } frame;
 
+#ifdef SILT_LABEL_PASS
+// The label pass needs no material but the next frame's pose; 128 bytes, the most every
+// device guarantees. modelToWorld comes first and as a mat4, exactly as in the colour pass,
+// so both passes compute bit-identical vertex positions.
+layout(push_constant, std430) uniform LabelDrawConstants {
+    mat4 modelToWorld;
+    layout(row_major) mat4x3 nextModelToWorld;  // affine: 3 rows of 4
+    uvec4 ids;                                  // x: instance id, y: semantic class
+} draw;
+#else
 layout(push_constant, std430) uniform DrawConstants {
     mat4 modelToWorld;
     vec4 baseColorMetallic;  // rgb: base colour (linear), a: metallic
     vec4 roughness;          // x: perceptual roughness
 } draw;
+#endif
 
 // ACES filmic fit (Narkowicz 2015): maps linear radiance to display-referred 0..1.
 vec3 toneMap(vec3 x) {

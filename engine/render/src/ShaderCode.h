@@ -12,5 +12,7 @@ extern const std::span<const uint32_t> kSceneFrag;
 extern const std::span<const uint32_t> kShadowVert;
 extern const std::span<const uint32_t> kSkyVert;
 extern const std::span<const uint32_t> kSkyFrag;
+extern const std::span<const uint32_t> kLabelVert;
+extern const std::span<const uint32_t> kLabelFrag;
 
 }  // namespace silt::render::spirv

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 
 #include "ShaderCode.h"
@@ -17,6 +18,32 @@ namespace {
 constexpr VkFormat kColorFormat = VK_FORMAT_R8G8B8A8_SRGB;
 constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
 constexpr uint32_t kVertexStride = 6 * sizeof(float);  // position, normal
+// The label pass's attachments, in label.frag's output order.
+constexpr std::array<VkFormat, 4> kLabelFormats{
+    VK_FORMAT_R32_SFLOAT,           // linear depth, m
+    VK_FORMAT_R32G32_UINT,          // instance id, semantic class
+    VK_FORMAT_R32G32B32A32_SFLOAT,  // camera-space normal (w unused)
+    VK_FORMAT_R32G32_SFLOAT,        // flow, px
+};
+constexpr std::array<uint32_t, 4> kLabelTexelBytes{4, 8, 16, 8};
+constexpr uint32_t kPushConstantBytes = 128;  // the most every Vulkan device guarantees
+
+// mReadback holds the colour image, then each label image, tightly packed.
+constexpr uint32_t readbackBytesPerPixel() {
+    uint32_t bytes = 4;
+    for (uint32_t b : kLabelTexelBytes) bytes += b;
+    return bytes;
+}
+VkDeviceSize labelOffset(size_t label, uint32_t w, uint32_t h) {
+    VkDeviceSize bytesPerPixel = 4;
+    for (size_t i = 0; i < label; ++i) bytesPerPixel += kLabelTexelBytes[i];
+    return VkDeviceSize(w) * h * bytesPerPixel;
+}
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // Mirrors FrameUniforms in shaders/common.glsl (std140: column-major mat4, vec4s).
 struct FrameUniforms {
@@ -29,8 +56,11 @@ struct FrameUniforms {
     float sky[4];
     float shadowParams[4];
     float intrinsics[4];
+    float imageSize[4];
+    float worldToCamera[16];
+    float nextViewProj[16];
 };
-static_assert(sizeof(FrameUniforms) == 3 * 64 + 6 * 16);
+static_assert(sizeof(FrameUniforms) == 5 * 64 + 7 * 16);
 
 // Mirrors DrawConstants in shaders/common.glsl; 96 bytes, inside the 128 every device has.
 struct DrawConstants {
@@ -40,8 +70,21 @@ struct DrawConstants {
 };
 static_assert(sizeof(DrawConstants) == 96);
 
+// Mirrors LabelDrawConstants in shaders/common.glsl (std430; the next pose as 3 rows of 4).
+struct LabelDrawConstants {
+    float modelToWorld[16];
+    float nextModelToWorldRows[12];
+    uint32_t ids[4];
+};
+static_assert(sizeof(LabelDrawConstants) == kPushConstantBytes);
+
 void copyMatrix(const Mat4f& m, float* out) {
     std::memcpy(out, m.data(), 16 * sizeof(float));
+}
+void copyRows3x4(const Mat4f& m, float* out) {
+    for (int r = 0; r < 3; ++r) {
+        for (int c = 0; c < 4; ++c) out[r * 4 + c] = m(r, c);
+    }
 }
 void copyVec(const Vec3f& v, float w, float* out) {
     out[0] = v.x();
@@ -228,8 +271,10 @@ Status VulkanRenderer::pickDevice() {
             why = "no graphics queue";
         else if (!(samples & wantedSamples))
             why = fmt::format("no {}x MSAA", mDesc.msaaSamples);
-        else if (props.limits.maxPushConstantsSize < sizeof(DrawConstants))
+        else if (props.limits.maxPushConstantsSize < kPushConstantBytes)
             why = "push constants too small";
+        else if (props.limits.maxColorAttachments < kLabelFormats.size())
+            why = "fewer than 4 colour attachments";
         if (!why.empty()) {
             rejected.push_back(fmt::format("{} ({})", props.deviceName, why));
             continue;
@@ -277,6 +322,22 @@ Status VulkanRenderer::pickDevice() {
     SILT_VK(vkCreateDevice(mPhysicalDevice, &deviceInfo, nullptr, &device));
     mDevice = device;
     vkGetDeviceQueue(mDevice, mQueueFamily, 0, &mQueue);
+
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(mPhysicalDevice, &props);
+    uint32_t familyCount = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(mPhysicalDevice, &familyCount, nullptr);
+    std::vector<VkQueueFamilyProperties> families(familyCount);
+    vkGetPhysicalDeviceQueueFamilyProperties(mPhysicalDevice, &familyCount, families.data());
+    if (families[mQueueFamily].timestampValidBits > 0 && props.limits.timestampPeriod > 0.0f) {
+        auto queryInfo = vkStruct<VkQueryPoolCreateInfo>(VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO);
+        queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
+        queryInfo.queryCount = 3;
+        VkQueryPool pool = VK_NULL_HANDLE;
+        SILT_VK(vkCreateQueryPool(mDevice, &queryInfo, nullptr, &pool));
+        mTimestamps = pool;
+        mTimestampPeriodNs = double(props.limits.timestampPeriod);
+    }
     return {};
 }
 
@@ -422,12 +483,25 @@ Status VulkanRenderer::createTargets() {
                     VK_IMAGE_ASPECT_DEPTH_BIT);
     if (!shadow) return shadow.error();
     mShadowMap = *shadow;
+    for (size_t i = 0; i < kLabelFormats.size(); ++i) {
+        Result<Image> label =
+            createImage(w, h, kLabelFormats[i], VK_SAMPLE_COUNT_1_BIT,
+                        VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                        VK_IMAGE_ASPECT_COLOR_BIT);
+        if (!label) return label.error();
+        mLabelTargets[i] = *label;
+    }
+    Result<Image> labelDepth =
+        createImage(w, h, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
+                    VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
+    if (!labelDepth) return labelDepth.error();
+    mLabelDepth = *labelDepth;
 
     const VkMemoryPropertyFlags hostCoherent =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    Result<Buffer> readback =
-        createBuffer(VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, hostCoherent,
-                     VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+    Result<Buffer> readback = createBuffer(VkDeviceSize(w) * h * readbackBytesPerPixel(),
+                                           VK_BUFFER_USAGE_TRANSFER_DST_BIT, hostCoherent,
+                                           VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
     if (!readback) return readback.error();
     mReadback = *readback;
     Result<Buffer> uniforms =
@@ -500,7 +574,7 @@ Status VulkanRenderer::createDescriptors() {
     vkUpdateDescriptorSets(mDevice, uint32_t(writes.size()), writes.data(), 0, nullptr);
 
     VkPushConstantRange pushRange{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
-                                  sizeof(DrawConstants)};
+                                  kPushConstantBytes};
     auto pipelineLayoutInfo =
         vkStruct<VkPipelineLayoutCreateInfo>(VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO);
     pipelineLayoutInfo.setLayoutCount = 1;
@@ -529,9 +603,10 @@ Status VulkanRenderer::createPipelines() {
             for (VkShaderModule m : list) vkDestroyShaderModule(device, m, nullptr);
         }
     } modules{mDevice, {}};
-    std::array<VkShaderModule, 5> m{};
-    const std::array<std::span<const uint32_t>, 5> code{
-        spirv::kSceneVert, spirv::kSceneFrag, spirv::kShadowVert, spirv::kSkyVert, spirv::kSkyFrag};
+    std::array<VkShaderModule, 7> m{};
+    const std::array<std::span<const uint32_t>, 7> code{
+        spirv::kSceneVert, spirv::kSceneFrag, spirv::kShadowVert, spirv::kSkyVert,
+        spirv::kSkyFrag,   spirv::kLabelVert, spirv::kLabelFrag};
     for (size_t i = 0; i < code.size(); ++i) {
         Result<VkShaderModule> module = createShaderModule(code[i]);
         if (!module) return module.error();
@@ -539,7 +614,7 @@ Status VulkanRenderer::createPipelines() {
         modules.list.push_back(*module);
     }
     const VkShaderModule sceneVert = m[0], sceneFrag = m[1], shadowVert = m[2], skyVert = m[3],
-                         skyFrag = m[4];
+                         skyFrag = m[4], labelVert = m[5], labelFrag = m[6];
 
     auto stage = [](VkShaderStageFlagBits s, VkShaderModule module) {
         auto info = vkStruct<VkPipelineShaderStageCreateInfo>(
@@ -564,7 +639,7 @@ Status VulkanRenderer::createPipelines() {
         VkCompareOp depthCompare = VK_COMPARE_OP_GREATER;
         VkCullModeFlags cull = VK_CULL_MODE_NONE;
         bool depthBias = false;
-        bool colorOutput = true;
+        std::vector<VkFormat> colorFormats{kColorFormat};
     };
     auto build = [&](const PipelineSpec& spec, VkPipeline* out) -> Status {
         auto vertexInput = vkStruct<VkPipelineVertexInputStateCreateInfo>(
@@ -606,10 +681,12 @@ Status VulkanRenderer::createPipelines() {
         VkPipelineColorBlendAttachmentState blendAttachment{};
         blendAttachment.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
                                          VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+        const std::vector<VkPipelineColorBlendAttachmentState> blendAttachments(
+            spec.colorFormats.size(), blendAttachment);
         auto blend = vkStruct<VkPipelineColorBlendStateCreateInfo>(
             VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO);
-        blend.attachmentCount = spec.colorOutput ? 1 : 0;
-        blend.pAttachments = &blendAttachment;
+        blend.attachmentCount = uint32_t(blendAttachments.size());
+        blend.pAttachments = blendAttachments.data();
         const std::array<VkDynamicState, 2> dynamicStates{VK_DYNAMIC_STATE_VIEWPORT,
                                                           VK_DYNAMIC_STATE_SCISSOR};
         auto dynamic = vkStruct<VkPipelineDynamicStateCreateInfo>(
@@ -618,8 +695,8 @@ Status VulkanRenderer::createPipelines() {
         dynamic.pDynamicStates = dynamicStates.data();
         auto rendering = vkStruct<VkPipelineRenderingCreateInfo>(
             VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO);
-        rendering.colorAttachmentCount = spec.colorOutput ? 1 : 0;
-        rendering.pColorAttachmentFormats = &kColorFormat;
+        rendering.colorAttachmentCount = uint32_t(spec.colorFormats.size());
+        rendering.pColorAttachmentFormats = spec.colorFormats.data();
         rendering.depthAttachmentFormat = kDepthFormat;
 
         auto info =
@@ -645,7 +722,7 @@ Status VulkanRenderer::createPipelines() {
     shadow.attributeCount = 1;
     shadow.depthCompare = VK_COMPARE_OP_LESS_OR_EQUAL;
     shadow.depthBias = true;
-    shadow.colorOutput = false;  // both faces cast: open meshes (a ground quad) shadow too
+    shadow.colorFormats = {};  // both faces cast: open meshes (a ground quad) shadow too
     if (Status s = build(shadow, &mShadowPipeline); !s) return s;
 
     PipelineSpec sky;
@@ -663,6 +740,13 @@ Status VulkanRenderer::createPipelines() {
     scene.depthCompare = VK_COMPARE_OP_GREATER;  // reversed Z
     scene.cull = VK_CULL_MODE_BACK_BIT;
     if (Status s = build(scene, &mScenePipeline); !s) return s;
+
+    PipelineSpec label = scene;  // same rasterization, single-sampled, label attachments
+    label.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, labelVert),
+                    stage(VK_SHADER_STAGE_FRAGMENT_BIT, labelFrag)};
+    label.samples = VK_SAMPLE_COUNT_1_BIT;
+    label.colorFormats.assign(kLabelFormats.begin(), kLabelFormats.end());
+    if (Status s = build(label, &mLabelPipeline); !s) return s;
     return {};
 }
 
@@ -691,7 +775,8 @@ VulkanRenderer::~VulkanRenderer() {
         }
         if (mFence) vkDestroyFence(mDevice, mFence, nullptr);
         if (mCommandPool) vkDestroyCommandPool(mDevice, mCommandPool, nullptr);
-        for (VkPipeline p : {mShadowPipeline, mSkyPipeline, mScenePipeline}) {
+        if (mTimestamps) vkDestroyQueryPool(mDevice, mTimestamps, nullptr);
+        for (VkPipeline p : {mShadowPipeline, mSkyPipeline, mScenePipeline, mLabelPipeline}) {
             if (p) vkDestroyPipeline(mDevice, p, nullptr);
         }
         if (mPipelineLayout) vkDestroyPipelineLayout(mDevice, mPipelineLayout, nullptr);
@@ -701,6 +786,8 @@ VulkanRenderer::~VulkanRenderer() {
         destroyBuffer(mUniforms);
         destroyBuffer(mReadback);
         destroyImage(mShadowMap);
+        for (Image& label : mLabelTargets) destroyImage(label);
+        destroyImage(mLabelDepth);
         destroyImage(mDepth);
         destroyImage(mColorResolved);
         destroyImage(mColorMsaa);
@@ -713,6 +800,27 @@ VulkanRenderer::~VulkanRenderer() {
 // Meshes
 
 Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
+    Result<GpuMesh> gpu = uploadMesh(mesh);
+    if (!gpu) return gpu.error();
+    mMeshes.push_back(*gpu);
+    return MeshId(mMeshes.size() - 1);
+}
+
+Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
+    if (id >= mMeshes.size()) {
+        return Error{fmt::format("mesh id {} is unknown (the renderer holds {} meshes)", id,
+                                 mMeshes.size())};
+    }
+    Result<GpuMesh> gpu = uploadMesh(mesh);
+    if (!gpu) return gpu.error();
+    // render() waits for its frame to finish, so no submitted work still reads the old buffers.
+    destroyBuffer(mMeshes[id].vertices);
+    destroyBuffer(mMeshes[id].indices);
+    mMeshes[id] = *gpu;
+    return {};
+}
+
+Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& mesh) {
     const std::string where = fmt::format("mesh '{}'", mesh.name);
     if (mesh.positions.empty() || mesh.indices.empty()) {
         return Error{
@@ -766,14 +874,14 @@ Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
     gpu.indices = *ib;
     std::memcpy(gpu.vertices.mapped, vertices.data(), vertices.size() * sizeof(float));
     std::memcpy(gpu.indices.mapped, mesh.indices.data(), mesh.indices.size() * sizeof(uint32_t));
-    mMeshes.push_back(gpu);
-    return MeshId(mMeshes.size() - 1);
+    return gpu;
 }
 
 // ---------------------------------------------------------------------------------------
 // Frames
 
-Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
+Status VulkanRenderer::renderFrame(const FrameDesc& frame, bool withLabels) {
+    const auto recordStart = Clock::now();
     const CameraIntrinsics& k = frame.camera.intrinsics;
     if (k.width != mDesc.width || k.height != mDesc.height) {
         return Error{
@@ -787,6 +895,13 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
             fmt::format("FrameDesc.camera.intrinsics: expected 0 < near < far and a "
                         "field of view in (0, pi), got near {} far {} fov {}",
                         k.nearPlane, k.farPlane, k.verticalFov)};
+    }
+    const CameraState& next = frame.nextCamera ? *frame.nextCamera : frame.camera;
+    if (next.intrinsics.width != k.width || next.intrinsics.height != k.height) {
+        return Error{
+            fmt::format("FrameDesc.nextCamera.intrinsics: expected {}x{} pixels (the "
+                        "camera's size), got {}x{}",
+                        k.width, k.height, next.intrinsics.width, next.intrinsics.height)};
     }
     for (size_t i = 0; i < frame.items.size(); ++i) {
         if (frame.items[i].mesh >= mMeshes.size()) {
@@ -831,6 +946,10 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
     u.intrinsics[1] = k.fy();
     u.intrinsics[2] = k.cx();
     u.intrinsics[3] = k.cy();
+    u.imageSize[0] = float(k.width);
+    u.imageSize[1] = float(k.height);
+    copyMatrix(frame.camera.worldToCamera(), u.worldToCamera);
+    copyMatrix(viewProjection(next), u.nextViewProj);
     // The previous frame's fence wait guarantees the GPU no longer reads the buffer.
     std::memcpy(mUniforms.mapped, &u, sizeof(u));
 
@@ -838,8 +957,11 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
     auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     SILT_VK(vkBeginCommandBuffer(mCommandBuffer, &begin));
-    recordFrame(frame);
+    recordFrame(frame, withLabels);
     SILT_VK(vkEndCommandBuffer(mCommandBuffer));
+    mTimings = RenderTimings{};
+    mTimings.recordSeconds = secondsSince(recordStart);
+    const auto submitStart = Clock::now();
 
     auto commandInfo =
         vkStruct<VkCommandBufferSubmitInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO);
@@ -850,13 +972,59 @@ Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
     SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, mFence));
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
     SILT_VK(vkResetFences(mDevice, 1, &mFence));
+    mTimings.waitSeconds = secondsSince(submitStart);
+    if (mTimestamps) {
+        std::array<uint64_t, 3> ticks{};
+        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps, 0, 3, sizeof(ticks), ticks.data(),
+                                      sizeof(uint64_t),
+                                      VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
+        mTimings.gpuDrawSeconds = double(ticks[1] - ticks[0]) * mTimestampPeriodNs * 1e-9;
+        mTimings.gpuCopySeconds = double(ticks[2] - ticks[1]) * mTimestampPeriodNs * 1e-9;
+    }
+    return {};
+}
 
+Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
+    if (Status s = renderFrame(frame, false); !s) return s.error();
+    const auto unpackStart = Clock::now();
     ImageRGBA8 image(mDesc.width, mDesc.height);
     std::memcpy(image.pixels.data(), mReadback.mapped, image.pixels.size());
+    mTimings.unpackSeconds = secondsSince(unpackStart);
     return image;
 }
 
-void VulkanRenderer::recordFrame(const FrameDesc& frame) {
+Result<FrameImages> VulkanRenderer::renderWithLabels(const FrameDesc& frame) {
+    if (Status s = renderFrame(frame, true); !s) return s.error();
+    const auto unpackStart = Clock::now();
+    const uint32_t w = mDesc.width;
+    const uint32_t h = mDesc.height;
+    const size_t n = size_t{w} * h;
+    const auto* base = static_cast<const uint8_t*>(mReadback.mapped);
+    FrameImages out;
+    out.color = ImageRGBA8(w, h);
+    std::memcpy(out.color.pixels.data(), base, out.color.pixels.size());
+    LabelImages& labels = out.labels;
+    labels.depth = ImageF32(w, h);
+    std::memcpy(labels.depth.values.data(), base + labelOffset(0, w, h), n * sizeof(float));
+    labels.instance = ImageU32(w, h);
+    labels.semantic = ImageU32(w, h);
+    const auto* ids = reinterpret_cast<const uint32_t*>(base + labelOffset(1, w, h));
+    for (size_t i = 0; i < n; ++i) {
+        labels.instance.values[i] = ids[2 * i];
+        labels.semantic.values[i] = ids[2 * i + 1];
+    }
+    labels.normals = ImageVec3f(w, h);
+    const auto* normals = reinterpret_cast<const float*>(base + labelOffset(2, w, h));
+    for (size_t i = 0; i < n; ++i) {
+        std::memcpy(&labels.normals.values[3 * i], &normals[4 * i], 3 * sizeof(float));
+    }
+    labels.flow = ImageVec2f(w, h);
+    std::memcpy(labels.flow.values.data(), base + labelOffset(3, w, h), n * 2 * sizeof(float));
+    mTimings.unpackSeconds = secondsSince(unpackStart);
+    return out;
+}
+
+void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     VkCommandBuffer cmd = mCommandBuffer;
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
@@ -888,6 +1056,11 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame) {
             vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
         }
     };
+
+    if (mTimestamps) {
+        vkCmdResetQueryPool(cmd, mTimestamps, 0, 3);
+        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, 0);
+    }
 
     // Every target starts UNDEFINED: each frame clears them, nothing carries over.
     {
@@ -983,20 +1156,109 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame) {
     drawItems(true);
     vkCmdEndRendering(cmd);
 
-    // Read back: resolved image → host buffer, top row first (Vulkan's row 0 is the top).
+    // Pass 3 (labels): the same items, single-sampled, into the label targets. Cleared to 0:
+    // pixels no item covers read as background in every channel.
+    if (withLabels) {
+        std::vector<VkImageMemoryBarrier2> barriers{imageBarrier(
+            mLabelDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests, depthAccess, fragmentTests,
+            depthAccess, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL)};
+        for (const Image& target : mLabelTargets) {
+            barriers.push_back(imageBarrier(
+                target.image, VK_IMAGE_ASPECT_COLOR_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                VK_ACCESS_2_MEMORY_READ_BIT, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+        }
+        pipelineBarrier(cmd, barriers);
+
+        std::array<VkRenderingAttachmentInfo, kLabelFormats.size()> labelColors{};
+        for (size_t i = 0; i < labelColors.size(); ++i) {
+            auto& a = labelColors[i];
+            a = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+            a.imageView = mLabelTargets[i].view;
+            a.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+            a.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+            a.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+            a.clearValue.color = {{0.0f, 0.0f, 0.0f, 0.0f}};  // same bits as uint 0
+        }
+        auto labelDepth =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        labelDepth.imageView = mLabelDepth.view;
+        labelDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        labelDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+        labelDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+        labelDepth.clearValue.depthStencil = {0.0f, 0};
+        auto labelPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+        labelPass.renderArea = {{0, 0}, {w, h}};
+        labelPass.layerCount = 1;
+        labelPass.colorAttachmentCount = uint32_t(labelColors.size());
+        labelPass.pColorAttachments = labelColors.data();
+        labelPass.pDepthAttachment = &labelDepth;
+        vkCmdBeginRendering(cmd, &labelPass);
+        setViewport(cmd, w, h);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mLabelPipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                                &mDescriptorSet, 0, nullptr);
+        MeshId bound = MeshId(-1);
+        for (const DrawItem& item : frame.items) {
+            const GpuMesh& mesh = mMeshes[item.mesh];
+            if (item.mesh != bound) {
+                const VkDeviceSize offset = 0;
+                vkCmdBindVertexBuffers(cmd, 0, 1, &mesh.vertices.buffer, &offset);
+                vkCmdBindIndexBuffer(cmd, mesh.indices.buffer, 0, VK_INDEX_TYPE_UINT32);
+                bound = item.mesh;
+            }
+            LabelDrawConstants constants{};
+            copyMatrix(item.modelToWorld, constants.modelToWorld);
+            copyRows3x4(item.nextModelToWorld, constants.nextModelToWorldRows);
+            constants.ids[0] = item.instanceId;
+            constants.ids[1] = item.semanticClass;
+            vkCmdPushConstants(cmd, mPipelineLayout,
+                               VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                               sizeof(constants), &constants);
+            vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+        }
+        vkCmdEndRendering(cmd);
+    }
+
+    // Read back: every target → one host buffer, top row first (Vulkan's row 0 is the top).
     {
-        const std::array<VkImageMemoryBarrier2, 1> barriers{imageBarrier(
+        std::vector<VkImageMemoryBarrier2> barriers{imageBarrier(
             mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
             VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
             VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
             VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL)};
+        if (withLabels) {
+            for (const Image& target : mLabelTargets) {
+                barriers.push_back(imageBarrier(
+                    target.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                    VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                    VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_COPY_BIT,
+                    VK_ACCESS_2_TRANSFER_READ_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                    VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL));
+            }
+        }
         pipelineBarrier(cmd, barriers);
+    }
+    if (mTimestamps) {
+        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps, 1);
     }
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {w, h, 1};
     vkCmdCopyImageToBuffer(cmd, mColorResolved.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                            mReadback.buffer, 1, &region);
+    if (withLabels) {
+        for (size_t i = 0; i < mLabelTargets.size(); ++i) {
+            region.bufferOffset = labelOffset(i, w, h);
+            vkCmdCopyImageToBuffer(cmd, mLabelTargets[i].image,
+                                   VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mReadback.buffer, 1,
+                                   &region);
+        }
+    }
+    if (mTimestamps) {
+        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps, 2);
+    }
     auto toHost = vkStruct<VkBufferMemoryBarrier2>(VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER_2);
     toHost.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
     toHost.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;

@@ -5,13 +5,14 @@
 //
 // Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds),
 // then the main pass draws the sky and the meshes into an MSAA sRGB target that resolves
-// into a single-sample image, which is copied to a host-visible buffer and read back.
-// A second colour attachment (instance ids) can join the main pass: the pipelines use
-// dynamic rendering, so only their VkPipelineRenderingCreateInfo and the attachment list
-// change.
+// into a single-sample image. With labels, a single-sample label pass follows with the same
+// vertex transform and four colour attachments (linear depth, instance + semantic ids,
+// normals, flow) and its own depth buffer. Every image is copied into one host-visible
+// buffer and read back; timestamps around the passes and copies feed lastTimings().
 
 #include <vulkan/vulkan.h>
 
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -30,7 +31,10 @@ public:
     VulkanRenderer& operator=(const VulkanRenderer&) = delete;
 
     [[nodiscard]] Result<MeshId> addMesh(const TriangleMesh& mesh) override;
+    [[nodiscard]] Status replaceMesh(MeshId id, const TriangleMesh& mesh) override;
     [[nodiscard]] Result<ImageRGBA8> render(const FrameDesc& frame) override;
+    [[nodiscard]] Result<FrameImages> renderWithLabels(const FrameDesc& frame) override;
+    [[nodiscard]] RenderTimings lastTimings() const override { return mTimings; }
     [[nodiscard]] std::string deviceName() const override { return mDeviceName; }
 
 private:
@@ -53,6 +57,8 @@ private:
     };
 
     explicit VulkanRenderer(const RendererDesc& desc) : mDesc(desc) {}
+    /// Checks a mesh and copies it into new vertex and index buffers.
+    [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh);
 
     Status createDevice();
     Status pickDevice();
@@ -60,7 +66,9 @@ private:
     Status createDescriptors();
     Status createPipelines();
     Status createCommands();
-    void recordFrame(const FrameDesc& frame);
+    /// Validates, records, submits and waits for one frame; the result is in mReadback.
+    Status renderFrame(const FrameDesc& frame, bool withLabels);
+    void recordFrame(const FrameDesc& frame, bool withLabels);
 
     Result<uint32_t> findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
                                     VkMemoryPropertyFlags preferred) const;
@@ -89,7 +97,9 @@ private:
     Image mColorResolved;  ///< what is read back
     Image mDepth;
     Image mShadowMap;
-    Buffer mReadback;
+    std::array<Image, 4> mLabelTargets;  ///< depth, ids, normals, flow (kLabelFormats order)
+    Image mLabelDepth;                   ///< the label pass's own single-sample depth buffer
+    Buffer mReadback;  ///< colour, then each label target, tightly packed (labelOffset())
     Buffer mUniforms;
 
     VkSampler mShadowSampler = VK_NULL_HANDLE;
@@ -100,6 +110,10 @@ private:
     VkPipeline mShadowPipeline = VK_NULL_HANDLE;
     VkPipeline mSkyPipeline = VK_NULL_HANDLE;
     VkPipeline mScenePipeline = VK_NULL_HANDLE;
+    VkPipeline mLabelPipeline = VK_NULL_HANDLE;
+    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< 3 queries; null without timestamp support
+    double mTimestampPeriodNs = 0.0;
+    RenderTimings mTimings;
 
     VkCommandPool mCommandPool = VK_NULL_HANDLE;
     VkCommandBuffer mCommandBuffer = VK_NULL_HANDLE;

@@ -25,6 +25,41 @@ json materialJson(const SurfaceMaterial& material) {
             {"metallic", material.metallic},
             {"roughness", material.roughness}};
 }
+json continuumJson(const scenes::ContinuumPlan& c) {
+    json sand = json::array(), water = json::array();
+    for (const scenes::SandBlockPlan& b : c.sand) {
+        json block = {{"min_m", toJson(b.min)},
+                      {"max_m", toJson(b.max)},
+                      {"density_kg_m3", b.density},
+                      {"youngs_modulus_pa", b.youngsModulus},
+                      {"poisson_ratio", b.poissonRatio},
+                      {"material", materialJson(b.material)}};
+        if (b.frictionAngleDeg) {
+            block["friction_angle_deg"] = *b.frictionAngleDeg;
+        } else {
+            block["friction_angle"] = "hardening (PHYSICS.md: h0=35, h1=9, h2=0.2, h3=10 degrees)";
+        }
+        sand.push_back(block);
+    }
+    for (const scenes::WaterBlockPlan& b : c.water) {
+        water.push_back({{"min_m", toJson(b.min)},
+                         {"max_m", toJson(b.max)},
+                         {"density_kg_m3", b.density},
+                         {"max_flow_speed_m_s", b.maxFlowSpeed},
+                         {"viscosity_pa_s", b.viscosity},
+                         {"material", materialJson(b.material)}});
+    }
+    return {{"method", "MLS-MPM (sand: Drucker-Prager; water: weakly compressible), two-way coupled"},
+            {"cell_size_m", c.cellSize},
+            {"particles_per_cell_per_axis", c.particlesPerCellPerAxis},
+            {"domain_min_m", toJson(c.domainMin)},
+            {"domain_max_m", toJson(c.domainMax)},
+            {"floor_friction", c.floorFriction},
+            {"wall_friction", c.wallFriction},
+            {"sand", sand},
+            {"water", water}};
+}
+
 }  // namespace
 
 std::string templateHash(const scenes::SceneTemplate& scene) {
@@ -33,7 +68,8 @@ std::string templateHash(const scenes::SceneTemplate& scene) {
 
 ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                                          const scenes::ScenePlan& plan,
-                                         const std::vector<ObjectRecord>& objects) {
+                                         const std::vector<ObjectRecord>& objects,
+                                         const std::map<std::string, uint32_t>& classes) {
     const CameraIntrinsics& k = plan.camera.intrinsics;
     json objectList = json::array();
     for (const ObjectRecord& record : objects) {
@@ -48,7 +84,36 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                               {"restitution", object.restitution},
                               {"material", materialJson(record.material)}});
     }
+    // Label id tables: what each value of the instance and semantic channels stands for.
+    json classTable = json::object();
+    for (const auto& [name, id] : classes) classTable[std::to_string(id)] = name;
+    json instanceTable = json::object();
+    instanceTable["0"] = {{"object", "background"}, {"class", "background"}};
+    for (const ObjectRecord& record : objects) {
+        const scenes::ObjectPlan& object = *record.plan;
+        instanceTable[std::to_string(object.instanceId)] = {
+            {"object", object.asset},
+            {"class", object.category},
+            {"semantic_class", classes.at(object.category)}};
+    }
+    if (plan.continuum) {
+        if (!plan.continuum->sand.empty()) {
+            instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Sand))] = {
+                {"object", "sand"}, {"class", "sand"}, {"semantic_class", classes.at("sand")}};
+        }
+        if (!plan.continuum->water.empty()) {
+            instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Water))] = {
+                {"object", "water"}, {"class", "water"}, {"semantic_class", classes.at("water")}};
+        }
+    }
     mMetadata = {
+        {"labels",
+         {{"classes", classTable},
+          {"instances", instanceTable},
+          {"note",
+           "instance 0 is everything that is not an object (sky, ground); the ground has "
+           "semantic class 1. Each label pixel describes the one surface seen through the "
+           "pixel centre (no anti-aliasing); the colour is anti-aliased."}}},
         {"silt_version", versionString()},
         {"template", {{"name", scene.name}, {"content_hash", templateHash(scene)}}},
         {"seed", plan.seed},
@@ -88,6 +153,7 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
             {"near_m", k.nearPlane},
             {"far_m", k.farPlane}}}}},
     };
+    if (plan.continuum) mMetadata["continuum"] = continuumJson(*plan.continuum);
 }
 
 void ClipMetadataBuilder::addFrame(const CameraState& camera,

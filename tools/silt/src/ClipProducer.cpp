@@ -1,15 +1,15 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "silt/app/ClipMetadata.h"
-#include "silt/assets/MassProperties.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
-#include "silt/physics/RigidWorld.h"
+#include "silt/volume/Surfacer.h"
 
 namespace silt::app {
 namespace {
@@ -28,12 +28,6 @@ TriangleMesh unitGroundQuad() {
     return quad;
 }
 
-TriangleMesh scaled(const TriangleMesh& mesh, float scale) {
-    TriangleMesh copy = mesh;
-    for (Vec3f& p : copy.positions) p *= scale;
-    return copy;
-}
-
 Mat4f modelMatrix(const Pose& pose, float scale) {
     Mat4f m = pose.matrix();
     m.topLeftCorner<3, 3>() *= scale;
@@ -41,6 +35,20 @@ Mat4f modelMatrix(const Pose& pose, float scale) {
 }
 
 }  // namespace
+
+std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& library) {
+    std::map<std::string, uint32_t> classes{{"background", kBackgroundClass},
+                                            {"ground", kGroundClass},
+                                            {"sand", kSandClass},
+                                            {"water", kWaterClass}};
+    std::set<std::string> categories;
+    for (const assets::AssetInfo& asset : library.assets()) categories.insert(asset.category);
+    uint32_t next = kFirstCategoryClass;
+    for (const std::string& category : categories) {
+        if (!classes.count(category)) classes[category] = next++;
+    }
+    return classes;
+}
 
 std::string clipName(uint64_t clipIndex) {
     return fmt::format("clip_{:06d}", clipIndex);
@@ -55,23 +63,62 @@ scenes::AssetLookup assetLookup(const assets::AssetLibrary& library) {
 }
 
 Result<std::unique_ptr<ClipProducer>> ClipProducer::create(const assets::AssetLibrary& library,
-                                                           uint32_t width, uint32_t height) {
+                                                           uint32_t width, uint32_t height,
+                                                           int threads) {
     render::RendererDesc desc;
     desc.width = width;
     desc.height = height;
     auto renderer = render::Renderer::create(desc);
     if (!renderer) return renderer.error();
-    return std::unique_ptr<ClipProducer>(new ClipProducer(library, std::move(*renderer)));
+    return std::unique_ptr<ClipProducer>(new ClipProducer(library, std::move(*renderer), threads));
 }
 
-Result<const ClipProducer::LoadedAsset*> ClipProducer::loadAsset(const std::string& name) {
-    if (auto found = mAssets.find(name); found != mAssets.end()) return &found->second;
-    auto mesh = mLibrary.load(name);
-    if (!mesh) return mesh.error().prefixed(fmt::format("asset '{}'", name));
-    auto gpuMesh = mRenderer->addMesh(*mesh);
-    if (!gpuMesh) return gpuMesh.error();
-    auto [it, inserted] = mAssets.emplace(name, LoadedAsset{std::move(*mesh), *gpuMesh});
-    return &it->second;
+Result<render::MeshId> ClipProducer::gpuMesh(const std::string& asset, const TriangleMesh& mesh) {
+    if (auto found = mGpuMeshes.find(asset); found != mGpuMeshes.end()) return found->second;
+    auto id = mRenderer->addMesh(mesh);
+    if (!id) return id.error().prefixed(fmt::format("asset '{}'", asset));
+    mGpuMeshes.emplace(asset, *id);
+    return *id;
+}
+
+Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSimulation& sim,
+                                                                    ContinuumKind kind) {
+    const physics::MpmParticles& particles = sim.continuum()->particles();
+    std::vector<uint8_t> mask(particles.size());
+    bool any = false;
+    for (size_t i = 0; i < particles.size(); ++i) {
+        mask[i] = sim.materialKinds()[particles.material[i]] == kind ? 1 : 0;
+        any = any || mask[i] != 0;
+    }
+    if (!any) return std::optional<render::DrawItem>();
+    const scenes::ContinuumPlan& continuum = *sim.plan().continuum;
+    const float spacing = continuum.cellSize / float(continuum.particlesPerCellPerAxis);
+    volume::SurfacerDesc desc;
+    desc.voxelSize = spacing;
+    desc.particleRadius = 0.75f * spacing;  // the material boundary (see Surfacer.h)
+    desc.searchRadiusScale = 3.0f;
+    desc.smoothingIterations = kind == ContinuumKind::Water ? 2 : 1;
+    auto surface = volume::surfaceParticles(volume::ParticleView{particles.position, {}, mask}, desc);
+    if (!surface) return surface.error();
+    if (surface->indices.empty()) return std::optional<render::DrawItem>();
+    surface->name = kind == ContinuumKind::Sand ? "sand surface" : "water surface";
+    auto& slot = mSurfaceMeshes[size_t(kind)];
+    if (slot) {
+        if (Status replaced = mRenderer->replaceMesh(*slot, *surface); !replaced) return replaced.error();
+    } else {
+        auto id = mRenderer->addMesh(*surface);
+        if (!id) return id.error();
+        slot = *id;
+    }
+    render::DrawItem item;
+    item.mesh = *slot;
+    item.material = sim.kindMaterials().at(kind);
+    item.semanticClass = kind == ContinuumKind::Sand ? kSandClass : kWaterClass;
+    item.instanceId = continuumInstanceId(sim.objects().size(), kind);
+    // The surface is rebuilt each frame; its flow would come from particle velocities,
+    // which the rigid next-transform cannot express, so it is recorded as static here.
+    item.nextModelToWorld = item.modelToWorld;
+    return std::optional<render::DrawItem>(item);
 }
 
 Result<render::MeshId> ClipProducer::groundMesh() {
@@ -88,37 +135,26 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
                              const std::filesystem::path& datasetDir, StageTimes* times) {
     StageTimes local;
     auto start = Clock::now();
-    auto planned = scenes::randomize(scene, assetLookup(mLibrary), seed, clipIndex, overrides);
+    auto planned = scenes::randomize(scene, assetLookup(mMeshes.library()), seed, clipIndex, overrides);
     if (!planned) return planned.error();
-    const scenes::ScenePlan& plan = *planned;
 
-    // Every asset is loaded before anything is written, so a bad asset leaves no trace.
-    physics::RigidWorld world(
-        physics::RigidWorldDesc{plan.gravity, plan.ground.friction, plan.ground.restitution});
-    std::vector<ObjectRecord> objects;
-    for (const scenes::ObjectPlan& object : plan.objects) {
-        auto asset = loadAsset(object.asset);
-        if (!asset) return asset.error().prefixed(scene.source);
-        TriangleMesh collision = scaled((*asset)->mesh, object.scale);
-        assets::MassProperties mass = assets::computeMassProperties(collision, object.density);
-        if (!(mass.mass > 0.0f)) {
-            return Error{fmt::format("{}: asset '{}' has no enclosed volume (is its mesh closed?)",
-                                     scene.source, object.asset)};
+    // Every asset is loaded and the world built before anything is written, so a bad asset
+    // leaves no trace.
+    auto simulation = ClipSimulation::create(*planned, mMeshes, mThreads);
+    if (!simulation) return simulation.error().prefixed(scene.source);
+    ClipSimulation& sim = **simulation;
+    const scenes::ScenePlan& plan = sim.plan();
+    std::vector<render::MeshId> objectMeshes;
+    for (size_t i = 0; i < sim.objects().size(); ++i) {
+        const scenes::ObjectPlan& object = *sim.objects()[i].plan;
+        if (!mClasses.count(object.category)) {
+            return Error{fmt::format("{}: object '{}' has category '{}', which no asset of the "
+                                     "library has (no semantic class id)",
+                                     scene.source, object.asset, object.category)};
         }
-        physics::RigidBodyDesc body;
-        body.mesh = &collision;
-        body.mass = mass.mass;
-        body.centerOfMass = mass.centerOfMass;
-        body.inertia = mass.inertia;
-        body.pose = object.pose;
-        body.linearVelocity = object.linearVelocity;
-        body.angularVelocity = object.angularVelocity;
-        body.friction = object.friction;
-        body.restitution = object.restitution;
-        world.addBody(body);
-        objects.push_back(ObjectRecord{&object, mass.mass,
-                                       object.resolvedMaterial((*asset)->mesh.material),
-                                       (*asset)->gpuMesh});
+        auto id = gpuMesh(object.asset, sim.objectMesh(i));
+        if (!id) return id.error();
+        objectMeshes.push_back(*id);
     }
     auto ground = groundMesh();
     if (!ground) return ground.error();
@@ -131,45 +167,72 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     auto writer = exporters::ClipWriter::open(datasetDir, clipName(clipIndex), video);
     if (!writer) return writer.error();
 
-    ClipMetadataBuilder metadata(scene, plan, objects);
-    const float substepDt = 1.0f / float(plan.fps * plan.substeps);
-    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
-        auto physicsStart = Clock::now();
-        // Frame 0 shows the initial state; frame k the state after k frame intervals.
-        if (frame > 0) {
-            for (uint32_t s = 0; s < plan.substeps; ++s) world.step(substepDt);
+    ClipMetadataBuilder metadata(scene, plan, sim.objects(), mClasses);
+    auto rigidItems = [&](const std::vector<physics::BodyState>& states) {
+        std::vector<render::DrawItem> items;
+        render::DrawItem groundItem;
+        groundItem.mesh = *ground;
+        groundItem.modelToWorld = modelMatrix(Pose{}, plan.ground.halfExtent);
+        groundItem.nextModelToWorld = groundItem.modelToWorld;
+        groundItem.material = plan.ground.material;
+        groundItem.semanticClass = kGroundClass;
+        items.push_back(groundItem);
+        for (size_t i = 0; i < sim.objects().size(); ++i) {
+            const ObjectRecord& object = sim.objects()[i];
+            render::DrawItem item;
+            item.mesh = objectMeshes[i];
+            item.modelToWorld = modelMatrix(states[i].pose, object.plan->scale);
+            item.material = object.material;
+            item.instanceId = object.plan->instanceId;
+            item.semanticClass = mClasses.at(object.plan->category);
+            items.push_back(item);
         }
-        std::vector<physics::BodyState> states;
-        for (physics::BodyId id = 0; id < world.bodyCount(); ++id)
-            states.push_back(world.bodyState(id));
+        return items;
+    };
+
+    // Frame 0 shows the initial state; frame k the state after k frame intervals. Physics
+    // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow),
+    // so the continuum's surfaces are built before it advances.
+    std::vector<physics::BodyState> states = sim.bodyStates();
+    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
+        auto surfaceStart = Clock::now();
+        std::vector<render::DrawItem> surfaces;
+        if (sim.continuum()) {
+            for (ContinuumKind kind : {ContinuumKind::Sand, ContinuumKind::Water}) {
+                auto item = continuumItem(sim, kind);
+                if (!item) return item.error().prefixed(fmt::format("surfacing frame {}", frame));
+                if (*item) surfaces.push_back(**item);
+            }
+        }
+        local.render += secondsSince(surfaceStart);
+
+        auto physicsStart = Clock::now();
+        if (Status advanced = sim.advanceFrame(); !advanced) {
+            return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
+        }
+        std::vector<physics::BodyState> nextStates = sim.bodyStates();
         local.physics += secondsSince(physicsStart);
 
         auto renderStart = Clock::now();
         render::FrameDesc frameDesc;
         frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
+        frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
         frameDesc.lighting = plan.lighting;
-        render::DrawItem groundItem;
-        groundItem.mesh = *ground;
-        groundItem.modelToWorld = modelMatrix(Pose{}, plan.ground.halfExtent);
-        groundItem.material = plan.ground.material;
-        frameDesc.items.push_back(groundItem);
-        for (size_t i = 0; i < objects.size(); ++i) {
-            const scenes::ObjectPlan& object = *objects[i].plan;
-            render::DrawItem item;
-            item.mesh = objects[i].gpuMesh;
-            item.modelToWorld = modelMatrix(states[i].pose, object.scale);
-            item.material = objects[i].material;
-            item.instanceId = object.instanceId;
-            frameDesc.items.push_back(item);
-        }
-        auto image = mRenderer->render(frameDesc);
-        if (!image) return image.error().prefixed(fmt::format("rendering frame {}", frame));
+        frameDesc.items = rigidItems(states);
+        const std::vector<render::DrawItem> nextItems = rigidItems(nextStates);
+        for (size_t i = 0; i < frameDesc.items.size(); ++i)
+            frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
+        frameDesc.items.insert(frameDesc.items.end(), surfaces.begin(), surfaces.end());
+        auto images = mRenderer->renderWithLabels(frameDesc);
+        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
         local.render += secondsSince(renderStart);
 
         auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(*image); !added) return added;
+        if (Status added = (*writer)->addFrame(images->color); !added) return added;
+        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
         local.encode += secondsSince(encodeStart);
         metadata.addFrame(frameDesc.camera, states);
+        states = std::move(nextStates);
     }
 
     auto commitStart = Clock::now();

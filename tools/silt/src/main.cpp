@@ -8,9 +8,12 @@
 
 #include <fmt/format.h>
 
+#include "PhysicsBench.h"
 #include "silt/app/Bench.h"
+#include "silt/app/ContactSheet.h"
 #include "silt/app/Generate.h"
 #include "silt/app/Merge.h"
+#include "silt/app/Simulate.h"
 #include "silt/core/FileAtomics.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/Publish.h"
@@ -111,6 +114,21 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0u, 100000000u));
 
+    silt::app::SimulateOptions simulate;
+    CLI::App* simulateCommand = app.add_subcommand(
+        "simulate", "Physics only: particle states (PLY) and rigid bodies (JSON) per frame");
+    simulateCommand->add_option("--scene", simulate.scene,
+                                "Builtin template name or scene JSON file");
+    simulateCommand->add_option("--out", simulate.out, "Output folder")->capture_default_str();
+    simulateCommand->add_option("--seed", simulate.seed, "Dataset seed")->capture_default_str();
+    simulateCommand->add_option("--clip", simulate.clip, "Clip index (same physics as that clip)")
+        ->capture_default_str();
+    addOptionalUint(simulateCommand, "--frames", simulate.frames, "Frames (overrides the scene)");
+    addOptionalUint(simulateCommand, "--fps", simulate.fps,
+                    "Frames per second (overrides the scene)");
+    simulateCommand->add_option("--threads", simulate.threads, "Worker threads (0 = all cores)")
+        ->capture_default_str();
+
     app.add_subcommand("scenes", "List the builtin scene templates");
 
     CLI::App* bench = app.add_subcommand("bench", "Benchmarks that print JSON lines");
@@ -124,6 +142,45 @@ int main(int argc, char** argv) {
     benchGenerateCommand->add_option("--width", benchOptions.width)->capture_default_str();
     benchGenerateCommand->add_option("--height", benchOptions.height)->capture_default_str();
     benchGenerateCommand->add_option("--threads", benchOptions.threads)->capture_default_str();
+
+    silt::bench::PhysicsBenchOptions physicsBenchOptions;
+    CLI::App* benchPhysicsCommand = bench->add_subcommand(
+        "physics", "MPM particle-steps per second for sand and water (JSON lines)");
+    benchPhysicsCommand
+        ->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
+        ->capture_default_str();
+    benchPhysicsCommand
+        ->add_option("--particles", physicsBenchOptions.particles, "Approximate particle counts")
+        ->capture_default_str();
+    benchPhysicsCommand->add_option("--threads", physicsBenchOptions.threads, "Thread counts")
+        ->capture_default_str();
+    benchPhysicsCommand
+        ->add_option("--steps", physicsBenchOptions.steps,
+                     "Timed substeps per configuration (0 = about 4 M particle-steps)")
+        ->capture_default_str();
+
+    silt::app::RenderBenchOptions renderBench;
+    CLI::App* benchRenderCommand = bench->add_subcommand(
+        "render", "Frames per second with colour and every label channel at 256², 512², 1024²");
+    benchRenderCommand->add_option("--sizes", renderBench.sizes, "Square image sides, pixels")
+        ->capture_default_str();
+    benchRenderCommand->add_option("--frames", renderBench.frames, "Timed frames per size")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 100000u));
+    benchRenderCommand->add_option("--triangles", renderBench.triangles, "Approximate scene size")
+        ->capture_default_str();
+    benchRenderCommand->add_option("--threads", renderBench.threads)->capture_default_str();
+
+    silt::app::ContactSheetOptions sheet;
+    CLI::App* sheetCommand = app.add_subcommand(
+        "contact-sheet",
+        "A PNG grid of a clip's frames and labels: colour, depth, instance, semantic, normals, "
+        "flow");
+    sheetCommand->add_option("clip", sheet.clipDir, "Clip folder (with clip.json)")->required();
+    sheetCommand->add_option("--out", sheet.out, "Output PNG")->capture_default_str();
+    sheetCommand->add_option("--frames", sheet.frames, "Rows: frames sampled evenly")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000u));
 
     CLI11_PARSE(app, argc, argv);
 
@@ -174,10 +231,30 @@ int main(int argc, char** argv) {
         std::printf("silt: rewrote the card, manifests and shards of %s\n", manifestsDir.c_str());
         return 0;
     }
+    if (simulateCommand->parsed()) {
+        if (silt::Status status = silt::app::simulateClip(simulate); !status)
+            return fail(status.error());
+        std::printf("silt: wrote the simulation to %s\n",
+                    std::filesystem::absolute(simulate.out).c_str());
+        return 0;
+    }
     if (app.got_subcommand("scenes")) {
         for (const auto& scene : silt::scenes::builtinTemplates()) {
             std::printf("%-16s %s\n", scene.name.c_str(), scene.description.c_str());
         }
+        return 0;
+    }
+    if (benchRenderCommand->parsed()) {
+        if (silt::Status status = silt::app::benchRender(renderBench, std::cout); !status) {
+            return fail(status.error());
+        }
+        return 0;
+    }
+    if (sheetCommand->parsed()) {
+        if (silt::Status status = silt::app::writeContactSheet(sheet); !status) {
+            return fail(status.error());
+        }
+        std::printf("silt: wrote %s\n", std::filesystem::absolute(sheet.out).c_str());
         return 0;
     }
     if (benchGenerateCommand->parsed()) {
@@ -186,5 +263,7 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
+    if (benchPhysicsCommand->parsed())
+        return silt::bench::runPhysicsBench(physicsBenchOptions, std::cout);
     return 0;
 }

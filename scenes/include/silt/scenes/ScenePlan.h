@@ -4,6 +4,7 @@
 // scenes::randomize() from a SceneTemplate, the dataset seed and the clip index.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,40 @@ struct CameraPlan {
     [[nodiscard]] CameraState at(float t) const;
 };
 
+/// A box of dry sand (Drucker–Prager), filled with particles at the start.
+struct SandBlockPlan {
+    Vec3f min = Vec3f::Zero();            ///< m, lower corner
+    Vec3f max = Vec3f::Zero();            ///< m, upper corner
+    /// degrees; set: a fixed friction angle; unset: the hardening law of PHYSICS.md (35° + …)
+    std::optional<float> frictionAngleDeg;
+    float density = 1600.0f;              ///< kg/m³, bulk density of the sand
+    float youngsModulus = 3.537e5f;       ///< Pa
+    float poissonRatio = 0.3f;            ///< dimensionless, [0, 0.5)
+    SurfaceMaterial material{Vec3f(0.76f, 0.62f, 0.42f), 0.0f, 0.95f};
+};
+
+/// A box of water, filled with particles at the start.
+struct WaterBlockPlan {
+    Vec3f min = Vec3f::Zero();   ///< m
+    Vec3f max = Vec3f::Zero();   ///< m
+    float density = 1000.0f;     ///< kg/m³
+    float maxFlowSpeed = 2.0f;   ///< m/s, sets the weakly compressible sound speed (10×)
+    float viscosity = 0.0f;      ///< Pa·s, dynamic
+    SurfaceMaterial material{Vec3f(0.08f, 0.28f, 0.45f), 0.0f, 0.05f};
+};
+
+/// Sand and water simulated with MPM in a walled box whose floor is the ground (y = min.y).
+struct ContinuumPlan {
+    float cellSize = 0.02f;                   ///< m, grid spacing
+    int particlesPerCellPerAxis = 2;          ///< particles per cell = this³
+    Vec3f domainMin{-0.5f, 0.0f, -0.5f};      ///< m
+    Vec3f domainMax{0.5f, 1.0f, 0.5f};        ///< m
+    float floorFriction = 0.5f;               ///< Coulomb coefficient of the floor
+    float wallFriction = 0.0f;                ///< Coulomb coefficient of the walls
+    std::vector<SandBlockPlan> sand;
+    std::vector<WaterBlockPlan> water;
+};
+
 struct ScenePlan {
     std::string templateName;
     uint64_t seed = 0;        ///< dataset seed
@@ -80,6 +115,7 @@ struct ScenePlan {
     std::vector<ObjectPlan> objects;
     CameraPlan camera;
     LightingDesc lighting;
+    std::optional<ContinuumPlan> continuum;  ///< sand and water; none = rigid bodies only
     /// Every value drawn from a distribution, keyed by its JSON path in the template
     /// ("/objects/0/position/1": 1.23). Recorded in the clip metadata.
     nlohmann::json sampled = nlohmann::json::object();

@@ -37,6 +37,10 @@ struct RigidBodyDesc {
     Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, world frame
     float friction = 0.5f;                  ///< Coulomb coefficient
     float restitution = 0.3f;               ///< 0..1
+    /// Kinematic: moved only by its scripted velocity (setKinematicVelocity, initially the
+    /// velocities above), never by gravity, contacts or impulses; dynamic bodies collide
+    /// with it as with an infinitely heavy one.
+    bool kinematic = false;
 };
 
 struct BodyState {
@@ -62,7 +66,16 @@ public:
 
     [[nodiscard]] size_t bodyCount() const;
     [[nodiscard]] BodyState bodyState(BodyId id) const;
-    /// Total kinetic energy of all dynamic bodies, J.
+    /// m, world position of the body's centre of mass.
+    [[nodiscard]] Vec3f centerOfMass(BodyId id) const;
+    /// Adds an impulse (N·s) at the centre of mass and an angular impulse (N·m·s) about it,
+    /// e.g. the reaction of sand or water on the body; takes effect at the next step.
+    void applyImpulse(BodyId id, const Vec3f& linear, const Vec3f& angular);
+    /// Sets the velocity (m/s of the centre of mass; rad/s, world frame) a kinematic body
+    /// moves with from the next step on. The body must have been added with kinematic = true.
+    void setKinematicVelocity(BodyId id, const Vec3f& linear, const Vec3f& angular);
+    [[nodiscard]] bool isKinematic(BodyId id) const;
+    /// Total kinetic energy of all dynamic (not kinematic) bodies, J.
     [[nodiscard]] double kineticEnergy() const;
 
 private:

@@ -12,9 +12,20 @@
 // to the frame's items each frame; hemispherical ambient light from the sky; ACES tone mapping
 // into sRGB. Geometry follows Camera.h exactly: a world point that CameraState::project() maps
 // to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
+//
+// Labels (renderWithLabels): linear depth, instance id, semantic class, camera-space normals
+// and forward optical flow, rendered by one label pass with five colour attachments, right
+// after the colour pass of the same frame and with the same vertex transform (gl_Position is
+// `invariant` in both). The colour image is anti-aliased (MSAA, resolved by averaging);
+// label pixels must describe exactly one surface, so the label pass renders single-sampled:
+// each label pixel holds the surface seen through the pixel's centre — the point Camera.h
+// calls pixel (x + ½, y + ½) — evaluated at that centre, never a blend of two surfaces. At
+// silhouettes the colour pixel mixes the surfaces that share it; the label names the one
+// at its centre.
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,15 +50,38 @@ using MeshId = uint32_t;
 struct DrawItem {
     MeshId mesh = 0;
     Mat4f modelToWorld = Mat4f::Identity();
-    SurfaceMaterial material;  ///< overrides the mesh's own material
-    uint32_t instanceId = 0;   ///< label id (0 = background); used by label passes
+    SurfaceMaterial material;    ///< overrides the mesh's own material
+    uint32_t instanceId = 0;     ///< label id (0 = background); used by label passes
+    uint32_t semanticClass = 0;  ///< label class (0 = background); used by label passes
+    /// Where the item will be one frame later, for forward optical flow. Identity by default:
+    /// set it (usually to the next frame's modelToWorld) whenever flow labels matter.
+    Mat4f nextModelToWorld = Mat4f::Identity();
 };
 
 /// Everything that changes from frame to frame.
 struct FrameDesc {
     CameraState camera;  ///< intrinsics' width/height must match RendererDesc
+    /// The camera one frame later, for flow labels; unset = `camera` (a static camera). Its
+    /// image size must equal `camera`'s.
+    std::optional<CameraState> nextCamera;
     LightingDesc lighting;
     std::vector<DrawItem> items;
+};
+
+/// One frame's colour and its ground-truth labels, all of the same instant and pixel grid.
+struct FrameImages {
+    ImageRGBA8 color;    ///< sRGB RGBA8, anti-aliased, what render() returns
+    LabelImages labels;  ///< exact per-pixel labels (silt/core/Image.h documents each channel)
+};
+
+/// Where the last frame's time went (wall clock, for benchmarks; never written into clips).
+struct RenderTimings {
+    double recordSeconds = 0;    ///< CPU: uniforms and command recording
+    double gpuDrawSeconds = -1;  ///< GPU timestamps: shadow, colour and label passes (−1: the
+                                 ///< device has no timestamps)
+    double gpuCopySeconds = -1;  ///< GPU timestamps: image → host-visible buffer copies
+    double waitSeconds = 0;      ///< wall: submit until the fence signalled (draw + copy)
+    double unpackSeconds = 0;    ///< CPU: mapped buffer → the returned host images
 };
 
 class Renderer {
@@ -60,8 +94,19 @@ public:
     /// Uploads a mesh once; its id stays valid for the Renderer's lifetime.
     [[nodiscard]] virtual Result<MeshId> addMesh(const TriangleMesh& mesh) = 0;
 
+    /// Replaces an uploaded mesh's geometry (e.g. a sand or water surface rebuilt every
+    /// frame); the id stays the same.
+    [[nodiscard]] virtual Status replaceMesh(MeshId id, const TriangleMesh& mesh) = 0;
+
     /// Renders one frame and returns the colour image (sRGB RGBA8, top row first).
     [[nodiscard]] virtual Result<ImageRGBA8> render(const FrameDesc& frame) = 0;
+
+    /// Renders one frame with every label channel. The colour equals what render() returns
+    /// for the same frame, byte for byte.
+    [[nodiscard]] virtual Result<FrameImages> renderWithLabels(const FrameDesc& frame) = 0;
+
+    /// Timings of the last render() or renderWithLabels() call.
+    [[nodiscard]] virtual RenderTimings lastTimings() const = 0;
 
     /// "lavapipe", "NVIDIA H100 …": the physical device in use, for logs and the dataset card.
     [[nodiscard]] virtual std::string deviceName() const = 0;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "silt/core/Result.h"
 
@@ -18,6 +19,21 @@ struct GenerateBenchOptions {
     uint32_t height = 256;
     uint32_t threads = 0;  ///< 0 = all cores
 };
+
+struct RenderBenchOptions {
+    std::vector<uint32_t> sizes{256, 512, 1024};  ///< square image sides, pixels
+    uint32_t frames = 20;                         ///< timed frames per size (after 2 warm-up)
+    uint32_t triangles = 100000;                  ///< approximate scene size
+    uint32_t threads = 0;                         ///< 0 = all cores (lavapipe threads)
+};
+
+/// Renders a scene of moving spheres over a ground (about `triangles` triangles, 4x MSAA,
+/// sun shadows) with colour and every label channel at each size, and prints one line per
+/// size: {"bench":"render", "frames_per_s" (colour + labels, readback included),
+/// "colour_only_frames_per_s", "ms_per_frame": {record, gpu_draw, gpu_copy, wait, unpack}}.
+/// gpu_* come from GPU timestamps (−1 without them); wait is submit → fence. Surfacing of
+/// sand and water is not part of it yet.
+[[nodiscard]] Status benchRender(const RenderBenchOptions& options, std::ostream& out);
 
 /// Generates clips into a temporary folder (removed afterwards) and prints
 /// {"bench":"generate", "cpu_s_per_frame", "wall_s_per_frame", "peak_rss_mb", stage times …}.

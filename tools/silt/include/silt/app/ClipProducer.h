@@ -4,19 +4,35 @@
 // (imported meshes, uploaded GPU meshes), so a batch pays for them once.
 // Thread-safety: one thread per ClipProducer.
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "silt/app/ClipSimulation.h"
 #include "silt/assets/AssetLibrary.h"
 #include "silt/core/Result.h"
 #include "silt/render/Renderer.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace silt::app {
+
+/// Semantic class ids written into the `semantic` label channel. Fixed ids for what every
+/// scene has or will have, then the asset library's categories in sorted name order from
+/// kFirstCategoryClass (so a library with the same categories gives the same ids; each
+/// clip.json records the table it used under labels.classes).
+inline constexpr uint32_t kBackgroundClass = 0;  ///< sky, nothing drawn
+inline constexpr uint32_t kGroundClass = 1;
+inline constexpr uint32_t kSandClass = 2;   ///< reserved for MPM sand bodies
+inline constexpr uint32_t kWaterClass = 3;  ///< reserved for MPM water bodies
+inline constexpr uint32_t kFirstCategoryClass = 16;
+
+/// Class name → id: "background", "ground", "sand", "water", then every category of `library`.
+std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& library);
 
 /// Seconds spent in each stage of one clip (wall clock, for benchmarks and progress only:
 /// never written into clip files).
@@ -26,11 +42,15 @@ struct StageTimes {
 
 class ClipProducer {
 public:
+    /// `threads` is handed to the continuum solver (0 = all cores; results do not depend on it).
     [[nodiscard]] static Result<std::unique_ptr<ClipProducer>> create(
-        const assets::AssetLibrary& library, uint32_t width, uint32_t height);
+        const assets::AssetLibrary& library, uint32_t width, uint32_t height, int threads = 0);
 
-    /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`. On failure
-    /// nothing is left under the clip's final name.
+    /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`: the colour
+    /// video and every label channel of every frame (labels/, see ClipWriter.h). Physics runs
+    /// one frame ahead of rendering so that each frame's flow sees the next frame's poses
+    /// (the last frame's flow comes from one extra step). On failure nothing is left under
+    /// the clip's final name.
     [[nodiscard]] Status produce(const scenes::SceneTemplate& scene, uint64_t seed,
                                  uint64_t clipIndex, const scenes::PlanOverrides& overrides,
                                  const std::filesystem::path& datasetDir, StageTimes* times);
@@ -38,20 +58,27 @@ public:
     [[nodiscard]] std::string deviceName() const { return mRenderer->deviceName(); }
 
 private:
-    ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer)
-        : mLibrary(library), mRenderer(std::move(renderer)) {}
+    ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer,
+                 int threads)
+        : mMeshes(library),
+          mRenderer(std::move(renderer)),
+          mThreads(threads),
+          mClasses(semanticClasses(library)) {}
 
-    struct LoadedAsset {
-        TriangleMesh mesh;
-        render::MeshId gpuMesh = 0;
-    };
-    Result<const LoadedAsset*> loadAsset(const std::string& name);
+    Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
+    /// The surface of one continuum kind this frame (rebuilt from the particles), or none
+    /// when no particle of that kind exists.
+    Result<std::optional<render::DrawItem>> continuumItem(const ClipSimulation& sim,
+                                                          ContinuumKind kind);
 
-    const assets::AssetLibrary& mLibrary;
+    MeshCache mMeshes;
     std::unique_ptr<render::Renderer> mRenderer;
-    std::map<std::string, LoadedAsset> mAssets;
+    int mThreads = 0;
+    std::map<std::string, render::MeshId> mGpuMeshes;
     std::optional<render::MeshId> mGround;
+    std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
+    std::map<std::string, uint32_t> mClasses;  ///< semanticClasses(library)
 };
 
 /// The clip folder name for a clip index ("clip_000042").

@@ -1,0 +1,244 @@
+#include "silt/physics/World.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "RigidBodyCollider.h"
+#include "silt/core/Check.h"
+
+namespace silt::physics {
+namespace {
+
+bool finite(const BodyState& s) {
+    return s.pose.position.allFinite() && s.pose.rotation.coeffs().allFinite() &&
+           s.linearVelocity.allFinite() && s.angularVelocity.allFinite();
+}
+
+}  // namespace
+
+struct World::Impl {
+    struct Body {
+        WorldBodyDesc desc;
+        BodyId id = 0;
+        std::unique_ptr<RigidBodyCollider> collider;  ///< null: not coupled
+        Eigen::Vector3d frameImpulse = Eigen::Vector3d::Zero();
+        Eigen::Vector3d frameAngularImpulse = Eigen::Vector3d::Zero();
+        double frameDt = 0.0;
+        Vec3f scriptedVelocity = Vec3f::Zero();  ///< kinematic: velocity of the current step
+    };
+
+    WorldDesc desc;
+    RigidWorld rigid;
+    std::unique_ptr<MpmSolver> continuum;
+    std::vector<Body> bodies;
+    double time = 0.0;
+    int64_t steps = 0;
+    Status failure;
+
+    explicit Impl(const WorldDesc& d) : desc(d), rigid(d.rigid) {}
+
+    /// Sets the scripted velocities of the kinematic bodies for a step of dt starting now.
+    /// The motion starts with the step whose midpoint is past kinematicStart, so summed
+    /// float steps that land a hair before it do not delay the start by a step.
+    void driveKinematic(double dt) {
+        for (Body& b : bodies) {
+            if (b.desc.drive != BodyDrive::Kinematic) continue;
+            const bool moving = time + 0.5 * dt > static_cast<double>(b.desc.kinematicStart);
+            b.scriptedVelocity = moving ? b.desc.kinematicVelocity : Vec3f::Zero();
+            rigid.setKinematicVelocity(b.id, b.scriptedVelocity, Vec3f::Zero());
+        }
+    }
+
+    /// The velocity the continuum must see for a body: Bullet's for dynamic bodies, the
+    /// scripted one for kinematic bodies (Bullet only knows it after its next step).
+    [[nodiscard]] static Vec3f colliderVelocity(const Body& b, const BodyState& s) {
+        return b.desc.drive == BodyDrive::Kinematic ? b.scriptedVelocity : s.linearVelocity;
+    }
+
+    Status checkBodies() const {
+        for (const Body& b : bodies) {
+            const BodyState s = rigid.bodyState(b.id);
+            if (!finite(s))
+                return Error{fmt::format(
+                    "World at step {} (t = {:.6f} s): rigid body {} has a NaN or infinite state",
+                    steps, time, b.id)};
+        }
+        return {};
+    }
+
+    Status advanceRigidOnly(float frameDt) {
+        const uint32_t n = std::max<uint32_t>(1, desc.rigidSubsteps);
+        // Equal steps of frameDt / n, as tools/silt's ClipProducer took before World existed,
+        // so rigid-only clips stay bit-identical.
+        const float dt = frameDt / static_cast<float>(n);
+        for (uint32_t s = 0; s < n; ++s) {
+            driveKinematic(dt);
+            rigid.step(dt);
+            time += dt;
+            ++steps;
+        }
+        return checkBodies();
+    }
+
+    /// s, the largest substep that moves no coupled body's surface more than cfl cells.
+    [[nodiscard]] float rigidStableDt() const {
+        const MpmSettings& s = continuum->settings();
+        float dt = s.maxDt;
+        for (const Body& b : bodies) {
+            if (!b.collider) continue;
+            const BodyState st = rigid.bodyState(b.id);
+            // Kinematic bodies: the scripted speed even before the start (conservative).
+            const Vec3f v =
+                b.desc.drive == BodyDrive::Kinematic ? b.desc.kinematicVelocity : st.linearVelocity;
+            const float speed = v.norm() + st.angularVelocity.norm() * b.collider->boundingRadius();
+            if (speed > 0.0f && std::isfinite(speed)) dt = std::min(dt, s.cfl * s.dx / speed);
+        }
+        return dt;
+    }
+
+    Status advanceCoupled(float frameDt) {
+        for (Body& b : bodies) {
+            b.frameImpulse.setZero();
+            b.frameAngularImpulse.setZero();
+            b.frameDt = frameDt;
+        }
+        double remaining = frameDt;
+        while (remaining > 0.0) {
+            // Equal substeps over what is left of the frame, each within the continuum's
+            // (CFL, wave speed) and the bodies' (surface speed) limits; recomputed after
+            // every substep from the state, so the sequence is deterministic.
+            const double dtMax = std::min(continuum->stableDt(), rigidStableDt());
+            const double n = std::ceil(remaining / dtMax - 1.0e-6);
+            const float dt = static_cast<float>(remaining / std::max(1.0, n));
+
+            driveKinematic(dt);
+            for (Body& b : bodies) {
+                if (!b.collider) continue;
+                const BodyState st = rigid.bodyState(b.id);
+                b.collider->update(st.pose, rigid.centerOfMass(b.id), colliderVelocity(b, st),
+                                   st.angularVelocity);
+                b.collider->resetImpulse();
+            }
+            Status s = continuum->substep(dt);
+            if (!s.ok()) return s;
+            // The continuum's reaction acts over this substep: it goes in before Bullet
+            // integrates the same interval (Bullet ignores it for kinematic bodies).
+            for (Body& b : bodies) {
+                if (!b.collider) continue;
+                const Eigen::Vector3d& j = b.collider->impulse();
+                const Eigen::Vector3d& l = b.collider->angularImpulse();
+                b.frameImpulse += j;
+                b.frameAngularImpulse += l;
+                rigid.applyImpulse(b.id, j.cast<float>(), l.cast<float>());
+            }
+            rigid.step(dt);
+            time += dt;
+            ++steps;
+            remaining -= dt;
+            if (remaining < 1.0e-7 * frameDt) break;
+        }
+        return checkBodies();
+    }
+};
+
+World::World(std::unique_ptr<Impl> impl) : mImpl(std::move(impl)) {}
+World::~World() = default;
+
+Result<std::unique_ptr<World>> World::create(const WorldDesc& desc) {
+    if (desc.rigidSubsteps == 0)
+        return Error{"WorldDesc.rigidSubsteps: expected at least 1 Bullet step per frame, got 0"};
+    auto impl = std::make_unique<Impl>(desc);
+    if (desc.continuum) {
+        MpmSettings settings = *desc.continuum;
+        settings.gravity = desc.rigid.gravity;
+        auto solver = MpmSolver::create(settings);
+        if (!solver) return solver.error().prefixed("WorldDesc.continuum");
+        impl->continuum = std::move(*solver);
+    }
+    return std::unique_ptr<World>(new World(std::move(impl)));
+}
+
+BodyId World::addBody(const WorldBodyDesc& desc) {
+    Impl& w = *mImpl;
+    SILT_CHECK(desc.continuumFriction >= 0.0f);
+    SILT_CHECK(desc.continuumBand >= 0.0f);
+    RigidBodyDesc body = desc.body;
+    body.kinematic = desc.drive == BodyDrive::Kinematic;
+    if (body.kinematic) {
+        body.linearVelocity = Vec3f::Zero();
+        body.angularVelocity = Vec3f::Zero();
+    }
+    Impl::Body b;
+    b.desc = desc;
+    b.id = w.rigid.addBody(body);
+    SILT_CHECK_EQ(b.id, w.bodies.size());
+    if (desc.distanceField != nullptr && w.continuum) {
+        b.collider = std::make_unique<RigidBodyCollider>(*desc.distanceField, desc.continuumBand);
+        b.collider->friction = desc.continuumFriction;
+    }
+    const BodyId id = b.id;
+    w.bodies.push_back(std::move(b));
+    if (w.continuum) {
+        std::vector<GridCollider*> colliders;
+        for (Impl::Body& each : w.bodies)
+            if (each.collider) colliders.push_back(each.collider.get());
+        w.continuum->setColliders(std::move(colliders));
+    }
+    return id;
+}
+
+MpmSolver* World::continuum() {
+    return mImpl->continuum.get();
+}
+
+const MpmSolver* World::continuum() const {
+    return mImpl->continuum.get();
+}
+
+Status World::advanceFrame(float frameDt) {
+    Impl& w = *mImpl;
+    if (!w.failure.ok()) return w.failure;
+    if (!(frameDt > 0.0f) || !std::isfinite(frameDt))
+        return Error{fmt::format("World::advanceFrame: expected a positive frame interval, got {}",
+                                 frameDt)};
+    Status s = w.continuum ? w.advanceCoupled(frameDt) : w.advanceRigidOnly(frameDt);
+    if (!s.ok()) w.failure = s;
+    return s;
+}
+
+size_t World::bodyCount() const {
+    return mImpl->bodies.size();
+}
+
+BodyState World::bodyState(BodyId id) const {
+    return mImpl->rigid.bodyState(id);
+}
+
+double World::time() const {
+    return mImpl->time;
+}
+
+Vec3f World::continuumForce(BodyId id) const {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    const Impl::Body& b = mImpl->bodies[id];
+    if (b.frameDt <= 0.0) return Vec3f::Zero();
+    return (b.frameImpulse / b.frameDt).cast<float>();
+}
+
+Vec3f World::continuumTorque(BodyId id) const {
+    SILT_CHECK_LT(id, mImpl->bodies.size());
+    const Impl::Body& b = mImpl->bodies[id];
+    if (b.frameDt <= 0.0) return Vec3f::Zero();
+    return (b.frameAngularImpulse / b.frameDt).cast<float>();
+}
+
+int64_t World::stepCount() const {
+    return mImpl->steps;
+}
+
+const RigidWorld& World::rigid() const {
+    return mImpl->rigid;
+}
+
+}  // namespace silt::physics

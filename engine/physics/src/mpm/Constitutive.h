@@ -1,0 +1,108 @@
+#pragma once
+// Constitutive updates run per particle at the end of G2P: they take the trial deformation
+// and return the new state and its Kirchhoff stress τ (which the next P2G scatters).
+// Private to the MPM solver.
+
+#include <algorithm>
+#include <cmath>
+
+#include "mpm/Svd3.h"
+#include "silt/core/Math.h"
+#include "silt/physics/mpm/MpmSettings.h"
+
+namespace silt::physics::detail {
+
+/// Drucker-Prager friction coefficient α = √(2/3) · 2 sin φ / (3 − sin φ), φ in degrees.
+inline float frictionAlpha(float phiDegrees) {
+    const float s = std::sin(degToRad(phiDegrees));
+    return std::sqrt(2.0f / 3.0f) * 2.0f * s / (3.0f - s);
+}
+
+struct SandParams {
+    float mu = 0.0f;      ///< Pa, Lamé shear modulus
+    float lambda = 0.0f;  ///< Pa, Lamé first parameter
+    bool hardening = true;
+    float alphaFixed = 0.0f;                             ///< α for hardening == false
+    float h0 = 35.0f, h1 = 9.0f, h2 = 0.2f, h3 = 10.0f;  ///< degrees, deg, 1, degrees
+    bool volumeCorrection = true;
+
+    static SandParams from(const SandDesc& d) {
+        SandParams p;
+        p.mu = d.youngsModulus / (2.0f * (1.0f + d.poissonRatio));
+        p.lambda = d.youngsModulus * d.poissonRatio /
+                   ((1.0f + d.poissonRatio) * (1.0f - 2.0f * d.poissonRatio));
+        p.hardening = d.hardening;
+        p.alphaFixed = frictionAlpha(d.frictionAngleDeg);
+        p.h0 = d.h0;
+        p.h1 = d.h1;
+        p.h2 = d.h2;
+        p.h3 = d.h3;
+        p.volumeCorrection = d.volumeCorrection;
+        return p;
+    }
+};
+
+/// Klar et al. 2016 return mapping on the trial elastic F (Hencky strain, d = 3) with the
+/// volume correction of Tampubolon et al. 2017. Updates f (to the projected F_E), q, vc,
+/// and writes the Kirchhoff stress τ = U (2μ ε + λ tr ε I) Uᵀ and J = det F_E.
+inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Mat3f& tau,
+                          float& jacobian) {
+    Mat3f u, v;
+    Vec3f sigma;
+    svd3(f, u, sigma, v);
+    Vec3f eps = sigma.cwiseMax(1.0e-6f).array().log().matrix();
+    const float logJTrial = eps.sum();
+    if (p.volumeCorrection) eps.array() += vc / 3.0f;
+    const float phi = p.hardening ? p.h0 + (p.h1 * q - p.h3) * std::exp(-p.h2 * q) : 0.0f;
+    const float alpha = p.hardening ? frictionAlpha(phi) : p.alphaFixed;
+    const float tr = eps.sum();
+    if (tr >= 0.0f) {
+        // Expansion: cohesionless sand carries no tension, project to the cone tip.
+        q += eps.norm();
+        eps.setZero();
+    } else {
+        const Vec3f epsHat = eps.array() - tr / 3.0f;
+        const float epsHatNorm = epsHat.norm();
+        const float deltaGamma =
+            epsHatNorm + (3.0f * p.lambda + 2.0f * p.mu) / (2.0f * p.mu) * tr * alpha;
+        if (deltaGamma > 0.0f) {
+            eps -= (deltaGamma / epsHatNorm) * epsHat;
+            q += deltaGamma;
+        }
+    }
+    const float trNew = eps.sum();
+    if (p.volumeCorrection) vc = vc + logJTrial - trNew;
+    const Vec3f sigmaNew = eps.array().exp().matrix();
+    f = u * sigmaNew.asDiagonal() * v.transpose();
+    const Vec3f tauDiag = (2.0f * p.mu * eps.array() + p.lambda * trNew).matrix();
+    tau = u * tauDiag.asDiagonal() * u.transpose();
+    jacobian = sigmaNew.prod();
+}
+
+struct WaterParams {
+    float bulkModulus = 0.0f;  ///< Pa
+    float gamma = 7.0f;
+    bool tait = true;
+    float viscosity = 0.0f;  ///< Pa·s
+
+    static WaterParams from(const WaterDesc& d) {
+        return WaterParams{d.bulkModulus, d.gamma, d.eos == EquationOfState::Tait, d.viscosity};
+    }
+    /// Pa, EOS pressure at volume ratio J.
+    [[nodiscard]] float pressure(float j) const {
+        return tait ? bulkModulus / gamma * (std::pow(j, -gamma) - 1.0f)
+                    : bulkModulus * (1.0f / j - 1.0f);
+    }
+};
+
+/// Weakly compressible water: J ← J (1 + dt tr C) (kept in [0.2, 5] so the EOS stays
+/// finite), τ = J σ with σ = −p I + η (C + Cᵀ).
+inline void waterUpdate(const WaterParams& p, const Mat3f& c, float dt, float& jacobian,
+                        Mat3f& tau) {
+    jacobian = std::clamp(jacobian * (1.0f + dt * c.trace()), 0.2f, 5.0f);
+    const float pressure = p.pressure(jacobian);
+    tau = (-pressure * jacobian) * Mat3f::Identity();
+    if (p.viscosity > 0.0f) tau += (p.viscosity * jacobian) * (c + c.transpose());
+}
+
+}  // namespace silt::physics::detail

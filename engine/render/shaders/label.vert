@@ -1,0 +1,25 @@
+#version 450
+#define SILT_LABEL_PASS
+#include "common.glsl"
+
+layout(location = 0) in vec3 inPosition;
+layout(location = 1) in vec3 inNormal;
+
+// Clip-space positions are affine in the surface point, so perspective-correct interpolation
+// gives each fragment the exact clip position of its own surface point, now and next frame.
+layout(location = 0) out vec4 vClipNow;
+layout(location = 1) out vec4 vClipNext;
+layout(location = 2) out vec3 vCameraNormal;
+
+// Same expression as scene.vert: the label pass covers the pixels the colour pass covers.
+invariant gl_Position;
+
+void main() {
+    vec4 world = draw.modelToWorld * vec4(inPosition, 1.0);
+    mat3 normalMatrix = transpose(inverse(mat3(draw.modelToWorld)));
+    vCameraNormal = mat3(frame.worldToCamera) * (normalMatrix * inNormal);
+    gl_Position = frame.viewProj * world;
+    vClipNow = frame.viewProj * world;
+    vec3 nextWorld = draw.nextModelToWorld * vec4(inPosition, 1.0);
+    vClipNext = frame.nextViewProj * vec4(nextWorld, 1.0);
+}

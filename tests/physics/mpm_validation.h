@@ -1,0 +1,70 @@
+#pragma once
+// Shared set-ups and measurements for the MPM validation tests (planar granular columns,
+// water columns) and the reference laws they are checked against.
+
+#include <cmath>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "silt/physics/mpm/MpmSolver.h"
+
+namespace silt::physics::validation {
+
+/// Lube et al. 2005 and Lajeunesse et al. 2005 (planar): normalised runout (L∞ − L0)/L0.
+inline double lubeRunout(double a) {
+    return a < 1.8 ? 1.2 * a : 1.9 * std::pow(a, 2.0 / 3.0);
+}
+inline double lajeunesseRunout(double a) {
+    return a < 1.8 ? 1.8 * a : 2.3 * std::pow(a, 2.0 / 3.0);
+}
+
+/// Martin & Moyce 1952 dam break, (T = t √(2g/a), Z = x/a), from PHYSICS.md.
+inline const std::vector<std::pair<double, double>>& martinMoyce() {
+    static const std::vector<std::pair<double, double>> kTable = {
+        {0.41, 1.11}, {0.84, 1.22}, {1.19, 1.44}, {1.43, 1.67}, {1.63, 1.89},
+        {1.83, 2.11}, {1.98, 2.33}, {2.20, 2.56}, {2.32, 2.78}, {2.51, 3.00},
+        {2.65, 3.22}, {2.83, 3.44}, {2.98, 3.67}, {3.11, 3.89}, {3.33, 4.11}};
+    return kTable;
+}
+/// Z at T by linear interpolation of the table (T inside its range).
+double martinMoyceFront(double t);
+
+struct ColumnResult {
+    double runout = 0.0;       ///< (L∞ − L0)/L0
+    double finalHeight = 0.0;  ///< H∞/L0
+    double slopeDeg = 0.0;     ///< mean free-surface slope of the deposit, degrees
+    double settleTime = 0.0;   ///< s simulated
+    int64_t substeps = 0;
+    std::vector<std::pair<float, float>> profile;  ///< (x, surface height) per bin, m
+};
+
+struct ColumnSetup {
+    double aspect = 1.0;   ///< H0/L0
+    float l0 = 0.1f;       ///< m, column width
+    int cellsAcross = 10;  ///< grid cells across L0
+    SandDesc sand;
+    float floorFriction = 2.0f;  ///< rough floor
+    double domainLengths = 0.0;  ///< domain length in L0 (0: from the expected runout)
+    double maxTime = 0.0;        ///< s (0: from H0)
+    int threads = 0;
+};
+
+/// A planar column (thin slab in z, free-slip side walls) against the wall x = 0, released
+/// at rest and run until it stops. Fails the calling test on solver errors.
+ColumnResult runColumnCollapse(const ColumnSetup& setup);
+
+/// Writes a simple line plot (axes, ticks, series as polylines or markers) as PNG.
+struct PlotSeries {
+    std::vector<std::pair<double, double>> points;
+    unsigned rgb = 0x000000;
+    bool markers = false;
+};
+bool writePlot(const std::string& path, const std::vector<PlotSeries>& series, double xMin,
+               double xMax, double yMin, double yMax);
+
+/// Where validation plots go: $SILT_MPM_PLOT_DIR if set, else <build>/validation.
+std::string plotDirectory();
+
+}  // namespace silt::physics::validation
