@@ -97,6 +97,9 @@ struct BadInput {
     std::string env;
 };
 
+// CTest lists parameterized tests with their parameter: show the case name, not bytes.
+void PrintTo(const BadInput& bad, std::ostream* os) { *os << bad.name; }
+
 class CliBadInput : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(CliBadInput, FailsWithOneClearMessageAndNoPartialClip) {

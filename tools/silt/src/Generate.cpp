@@ -171,8 +171,8 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
         for (size_t i; !stop && (i = next++) < todo.size();) {
             const auto [clip, frames] = todo[i];
             if (!producer) {
-                auto created =
-                    ClipProducer::create(*library, size->first, size->second, int(options.threads));
+                auto created = ClipProducer::create(*library, size->first, size->second,
+                                                    int(options.threads));
                 if (!created) return recordError(clip, created.error());
                 producer = std::move(*created);
             }

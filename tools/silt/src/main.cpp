@@ -12,8 +12,8 @@
 #include "silt/app/Bench.h"
 #include "silt/app/ContactSheet.h"
 #include "silt/app/Generate.h"
-#include "silt/app/Merge.h"
 #include "silt/app/Simulate.h"
+#include "silt/app/Merge.h"
 #include "silt/core/FileAtomics.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/Publish.h"
@@ -117,15 +117,13 @@ int main(int argc, char** argv) {
     silt::app::SimulateOptions simulate;
     CLI::App* simulateCommand = app.add_subcommand(
         "simulate", "Physics only: particle states (PLY) and rigid bodies (JSON) per frame");
-    simulateCommand->add_option("--scene", simulate.scene,
-                                "Builtin template name or scene JSON file");
+    simulateCommand->add_option("--scene", simulate.scene, "Builtin template name or scene JSON file");
     simulateCommand->add_option("--out", simulate.out, "Output folder")->capture_default_str();
     simulateCommand->add_option("--seed", simulate.seed, "Dataset seed")->capture_default_str();
     simulateCommand->add_option("--clip", simulate.clip, "Clip index (same physics as that clip)")
         ->capture_default_str();
     addOptionalUint(simulateCommand, "--frames", simulate.frames, "Frames (overrides the scene)");
-    addOptionalUint(simulateCommand, "--fps", simulate.fps,
-                    "Frames per second (overrides the scene)");
+    addOptionalUint(simulateCommand, "--fps", simulate.fps, "Frames per second (overrides the scene)");
     simulateCommand->add_option("--threads", simulate.threads, "Worker threads (0 = all cores)")
         ->capture_default_str();
 
@@ -146,17 +144,15 @@ int main(int argc, char** argv) {
     silt::bench::PhysicsBenchOptions physicsBenchOptions;
     CLI::App* benchPhysicsCommand = bench->add_subcommand(
         "physics", "MPM particle-steps per second for sand and water (JSON lines)");
-    benchPhysicsCommand
-        ->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
+    benchPhysicsCommand->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
         ->capture_default_str();
-    benchPhysicsCommand
-        ->add_option("--particles", physicsBenchOptions.particles, "Approximate particle counts")
+    benchPhysicsCommand->add_option("--particles", physicsBenchOptions.particles,
+                                    "Approximate particle counts")
         ->capture_default_str();
     benchPhysicsCommand->add_option("--threads", physicsBenchOptions.threads, "Thread counts")
         ->capture_default_str();
-    benchPhysicsCommand
-        ->add_option("--steps", physicsBenchOptions.steps,
-                     "Timed substeps per configuration (0 = about 4 M particle-steps)")
+    benchPhysicsCommand->add_option("--steps", physicsBenchOptions.steps,
+                                    "Timed substeps per configuration (0 = about 4 M particle-steps)")
         ->capture_default_str();
 
     silt::app::RenderBenchOptions renderBench;
@@ -197,6 +193,11 @@ int main(int argc, char** argv) {
                     std::filesystem::absolute(generate.out / "dataset.json").c_str());
         return 0;
     }
+    if (simulateCommand->parsed()) {
+        if (silt::Status status = silt::app::simulateClip(simulate); !status) return fail(status.error());
+        std::printf("silt: wrote the simulation to %s\n", std::filesystem::absolute(simulate.out).c_str());
+        return 0;
+    }
     if (mergeCommand->parsed()) {
         auto report = silt::app::mergeDatasets(mergeOut, mergeInputs, mergeTar);
         if (!report) return fail(report.error());
@@ -231,13 +232,6 @@ int main(int argc, char** argv) {
         std::printf("silt: rewrote the card, manifests and shards of %s\n", manifestsDir.c_str());
         return 0;
     }
-    if (simulateCommand->parsed()) {
-        if (silt::Status status = silt::app::simulateClip(simulate); !status)
-            return fail(status.error());
-        std::printf("silt: wrote the simulation to %s\n",
-                    std::filesystem::absolute(simulate.out).c_str());
-        return 0;
-    }
     if (app.got_subcommand("scenes")) {
         for (const auto& scene : silt::scenes::builtinTemplates()) {
             std::printf("%-16s %s\n", scene.name.c_str(), scene.description.c_str());
@@ -263,7 +257,6 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
-    if (benchPhysicsCommand->parsed())
-        return silt::bench::runPhysicsBench(physicsBenchOptions, std::cout);
+    if (benchPhysicsCommand->parsed()) return silt::bench::runPhysicsBench(physicsBenchOptions, std::cout);
     return 0;
 }
