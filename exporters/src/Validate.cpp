@@ -13,6 +13,7 @@
 #include "silt/core/Hash.h"
 #include "silt/exporters/ClipWriter.h"
 #include "silt/exporters/Dataset.h"
+#include "silt/exporters/LabelFiles.h"
 #include "silt/exporters/Manifests.h"
 #include "silt/exporters/VideoDecoder.h"
 #include "silt/exporters/WebDataset.h"
@@ -98,6 +99,58 @@ private:
         }
     }
 
+    /// Label channels are lossless, so their per-frame hashes can be recomputed: ClipWriter
+    /// hashes the hex digests of depth, instance (uint32), semantic (uint32), normals and
+    /// flow, concatenated in that order.
+    void checkLabelHashes(const fs::path& clipDir, const json& meta, int64_t frames) {
+        const fs::path metaPath = clipDir / "clip.json";
+        const json& hashes = meta.value("label_hashes", json());
+        if (hashes.is_null()) return;  // a clip without label channels
+        const json& files = meta.value("files", json()).value("labels", json());
+        static const char* const kChannels[] = {"depth", "instance", "semantic", "normals", "flow"};
+        if (!hashes.is_array() || int64_t(hashes.size()) != frames) {
+            problem("{}: expected \"label_hashes\" with one hash per frame ({})", metaPath.string(),
+                    frames);
+            return;
+        }
+        for (const char* channel : kChannels) {
+            if (!files.is_object() || !files.value(channel, json()).is_array() ||
+                int64_t(files[channel].size()) != frames) {
+                problem("{}: expected \"files\"/\"labels\"/\"{}\" with one file per frame",
+                        metaPath.string(), channel);
+                return;
+            }
+        }
+        auto idsHash = [](const ImageU16& ids) {
+            ImageU32 wide(ids.width, ids.height);
+            for (size_t i = 0; i < ids.values.size(); ++i) wide.values[i] = ids.values[i];
+            return hashHex(wide.bytes());
+        };
+        for (int64_t f = 0; f < frames; ++f) {
+            std::string digests;
+            for (const char* channel : kChannels) {
+                const fs::path path = clipDir / files[channel][f].get<std::string>();
+                const bool ids = std::string_view(channel) == "instance" ||
+                                 std::string_view(channel) == "semantic";
+                if (ids) {
+                    auto image = readPng16(path);
+                    if (!image) return problem("{}", image.error().message);
+                    digests += idsHash(*image);
+                } else {
+                    auto array = readNpy(path);
+                    if (!array) return problem("{}", array.error().message);
+                    digests +=
+                        hashHex(std::span(reinterpret_cast<const uint8_t*>(array->values.data()),
+                                          array->values.size() * sizeof(float)));
+                }
+            }
+            if (hashHex(digests) != hashes[f]) {
+                problem("{}: the label files of frame {} do not match label_hashes[{}]",
+                        metaPath.string(), f, f);
+            }
+        }
+    }
+
     void checkClipFolders() {
         std::error_code ec;
         const fs::path clipsDir = mDir / "clips";
@@ -168,6 +221,7 @@ private:
                 problem("{}: expected \"files\" with \"rgb\": \"rgb.mp4\"", metaPath.string());
             }
             if (files.is_object()) checkListedFiles(clipDir, files, "files");
+            checkLabelHashes(clipDir, *meta, frames);
 
             const fs::path video = clipDir / "rgb.mp4";
             auto info = decodeVideo(video);

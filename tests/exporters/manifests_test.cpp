@@ -30,7 +30,21 @@ constexpr uint32_t kFrames = 4;
 // A caption with every character CSV must quote.
 const std::string kTrickyCaption = "A cup, a \"bowl\" and 3 rocks; sand , water";
 
-void writeClip(const fs::path& dir, uint64_t index, json extra) {
+/// Label channels with values that differ per pixel and per frame.
+LabelImages syntheticLabels(uint32_t frame) {
+    LabelImages labels{ImageF32(kSize, kSize), ImageU32(kSize, kSize), ImageU32(kSize, kSize),
+                       ImageVec3f(kSize, kSize), ImageVec2f(kSize, kSize)};
+    for (size_t i = 0; i < size_t{kSize} * kSize; ++i) {
+        labels.depth.values[i] = 1.0f + 0.01f * float(i % 97) + float(frame);
+        labels.instance.values[i] = uint32_t((i / 16 + frame) % 5);
+        labels.semantic.values[i] = uint32_t((i / 32) % 3);
+    }
+    for (float& v : labels.normals.values) v = 0.5f;
+    for (float& v : labels.flow.values) v = 0.25f * float(frame);
+    return labels;
+}
+
+void writeClip(const fs::path& dir, uint64_t index, json extra, bool withLabels = false) {
     VideoEncoderDesc video;
     video.width = kSize;
     video.height = kSize;
@@ -40,6 +54,9 @@ void writeClip(const fs::path& dir, uint64_t index, json extra) {
     for (uint32_t f = 0; f < kFrames; ++f) {
         ASSERT_TRUE(
             (*writer)->addFrame(test::syntheticFrame(kSize, kSize, f + uint32_t(index))).ok());
+        if (withLabels) {
+            ASSERT_TRUE((*writer)->addLabels(syntheticLabels(f)).ok());
+        }
     }
     json meta = {{"clip_index", index}, {"frames", kFrames}, {"fps", 12},
                  {"width", kSize},      {"height", kSize},   {"seed", 1}};
@@ -53,7 +70,7 @@ void writeDataset(const fs::path& dir) {
     writeClip(
         dir, 1,
         {{"objects", json::array({{{"asset", "cup"}}, {{"asset", "cup"}}, {{"asset", "chair"}}})}});
-    writeClip(dir, 2, {{"objects", json::array({{{"asset", "rock"}}})}});
+    writeClip(dir, 2, {{"objects", json::array({{{"asset", "rock"}}})}}, /*withLabels=*/true);
     // A label file like the renderer's label channels: a lossless video next to rgb.mp4.
     fs::create_directories(dir / "clips" / "clip_000002" / "labels");
     std::ofstream(dir / "clips" / "clip_000002" / "labels" / "instance.mkv") << "not a clip video";
@@ -290,6 +307,14 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"shard_member_changed",
                [](const fs::path& d) { appendSpace(d / "clips" / "clip_000000" / "clip.json"); },
                "shard-000000.tar"},
+        Damage{"label_file_changed",
+               [](const fs::path& d) {
+                   // Same shape, other values: only the recomputed label hash can tell.
+                   fs::copy_file(d / "clips/clip_000002/labels/depth/000001.npy",
+                                 d / "clips/clip_000002/labels/depth/000000.npy",
+                                 fs::copy_options::overwrite_existing);
+               },
+               "label_hashes[0]"},
         Damage{"listed_label_missing",
                [](const fs::path& d) {
                    setJson(d / "clips" / "clip_000001" / "clip.json",

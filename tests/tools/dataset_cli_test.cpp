@@ -217,7 +217,7 @@ TEST(BatchDiskFull, FailsClearlyAndKeepsCommittedClipsValid) {
     fs::path mountPoint = fresh("tmpfs");
     fs::create_directories(mountPoint);
     // Room for a few tiny clips but not for a batch of 40.
-    if (::mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=160k") != 0) {
+    if (::mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=4m") != 0) {
         GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno)
                      << "); the disk-full test needs root or CAP_SYS_ADMIN";
     }

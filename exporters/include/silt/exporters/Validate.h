@@ -9,7 +9,8 @@
 // with their captions and facts, and every file it names exists; videos/ holds nothing a
 // video loader could take for an extra training video; every WebDataset shard holds, in key
 // order, exactly the clip's clip.json, rgb.mp4 and caption bytes with fixed tar metadata.
-// Frame hashes are of raw frames, so they cannot be recomputed from the lossy video.
+// Colour frame hashes are of raw frames, so they cannot be recomputed from the lossy video;
+// label channels are lossless, and their per-frame label_hashes are recomputed from the files.
 
 #include <cstdint>
 #include <filesystem>
