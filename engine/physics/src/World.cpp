@@ -174,7 +174,10 @@ BodyId World::addBody(const WorldBodyDesc& desc) {
     b.id = w.rigid.addBody(body);
     SILT_CHECK_EQ(b.id, w.bodies.size());
     if (desc.distanceField != nullptr && w.continuum) {
-        b.collider = std::make_unique<RigidBodyCollider>(*desc.distanceField, desc.continuumBand);
+        const float band = desc.continuumBand * w.continuum->settings().dx;
+        // The field is positive beyond its padded box only: a wider band would be cut off.
+        SILT_CHECK_LE(band, 3.0f * desc.distanceField->voxelSize);
+        b.collider = std::make_unique<RigidBodyCollider>(*desc.distanceField, band);
         b.collider->friction = desc.continuumFriction;
     }
     const BodyId id = b.id;
