@@ -54,4 +54,12 @@ ColliderSample RigidBodyCollider::sample(const Vec3f& x) const {
     return s;
 }
 
+void RigidBodyCollider::projectOut(Vec3f& x) const {
+    if ((x.array() < mWorldMin.array()).any() || (x.array() > mWorldMax.array()).any()) return;
+    const Vec3f local = mRotation.transpose() * (x - mPosition);
+    const float d = mField.distance(local);
+    if (!(d < 0.0f)) return;
+    x += mRotation * mField.normal(local) * (-d);
+}
+
 }  // namespace silt::physics

@@ -23,6 +23,8 @@ public:
 
     [[nodiscard]] ColliderSample sample(const Vec3f& x) const override;
     [[nodiscard]] Vec3f centre() const override { return mCentre; }
+    /// Particles that leaked into the body (not the band) go back onto its surface.
+    void projectOut(Vec3f& x) const override;
 
     /// m, the largest distance from the centre of mass to the field's sampled box: bounds
     /// how far a point of the body moves for a given angular velocity.

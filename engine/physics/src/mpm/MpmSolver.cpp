@@ -532,7 +532,9 @@ Status MpmSolver::substep(float dt) {
                     const Mat3f cMat = cScale * b;
                     p.velocity[i] = v;
                     p.affine[i] = cMat;
-                    p.position[i] = (p.position[i] + dt * v).cwiseMax(lo).cwiseMin(hi);
+                    Vec3f x = p.position[i] + dt * v;
+                    for (size_t c = 0; c < nColliders; ++c) g.colliders[c]->projectOut(x);
+                    p.position[i] = x.cwiseMax(lo).cwiseMin(hi);
                     const Material& mat = g.materials[p.material[i]];
                     if (mat.kind == MaterialKind::Sand) {
                         p.elasticF[i] = (Mat3f::Identity() + dt * cMat) * p.elasticF[i];

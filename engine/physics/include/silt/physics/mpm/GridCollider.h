@@ -30,6 +30,12 @@ public:
     [[nodiscard]] virtual Vec3f centre() const = 0;
     /// Called once after every solver substep of dt seconds; kinematic colliders move here.
     virtual void onSubstep(float /*dt*/) {}
+    /// Moves a particle position that ended a substep inside the solid back onto its
+    /// surface (m, world). Positions only: velocities (and so momentum) are left alone, so
+    /// the coupling stays exactly conservative. Called concurrently from solver threads
+    /// after the advection of each particle; must be const and re-entrant. The default
+    /// leaves particles where they are (the node boundary condition alone).
+    virtual void projectOut(Vec3f& /*x*/) const {}
 
     float friction = 0.5f;  ///< Coulomb coefficient between the continuum and this solid
 
