@@ -110,17 +110,26 @@ public:
         const size_t n = mPlan.objects.size();
         const bool many = n > 1;
         const std::string subject = capitalised(objectsPhrase());
-        const std::array<const char*, 4> places = {"the ground", "the floor", "a flat floor",
+        const std::array<const char*, 4> ground = {"the ground", "the floor", "a flat floor",
                                                    "the bare ground"};
-        const char* place = pick(places);
+        const std::array<const char*, 4> sand = {"a bed of dry sand", "loose sand",
+                                                 "a layer of sand", "the sand"};
+        const std::array<const char*, 4> water = {"a tank of water", "still water",
+                                                  "the water", "a pool of water"};
+        // The objects meet what the scene puts under them: sand or water when it has some.
+        const bool hasWater = mPlan.continuum && !mPlan.continuum->water.empty();
+        const bool hasSand = mPlan.continuum && !mPlan.continuum->sand.empty();
+        const char* place = hasWater ? pick(water) : hasSand ? pick(sand) : pick(ground);
+        const char* onto = mPlan.continuum ? "into" : "onto";
+        const char* on = mPlan.continuum ? "in" : "on";
         switch (mRng.uniformU32(3)) {
             case 0:
-                return fmt::format("{} {} onto {}.", subject, many ? "fall" : "falls", place);
+                return fmt::format("{} {} {} {}.", subject, many ? "fall" : "falls", onto, place);
             case 1:
-                return fmt::format("{} {} dropped onto {}.", subject, many ? "are" : "is", place);
+                return fmt::format("{} {} dropped {} {}.", subject, many ? "are" : "is", onto, place);
             default:
-                return fmt::format("{} {} through the air and {} on {}.", subject,
-                                   many ? "drop" : "drops", many ? "land" : "lands", place);
+                return fmt::format("{} {} through the air and {} {} {}.", subject,
+                                   many ? "drop" : "drops", many ? "land" : "lands", on, place);
         }
     }
 
@@ -192,7 +201,8 @@ public:
             candidates.push_back(i);
         }
         if (candidates.empty()) {
-            if (!anyGroundContact) {
+            // Bodies resting in sand or water never touch the ground: not "in the air".
+            if (!anyGroundContact && !mPlan.continuum) {
                 caption.text += mPlan.objects.size() > 1
                                     ? " They are still in the air when the clip ends."
                                     : " It is still in the air when the clip ends.";
