@@ -197,6 +197,20 @@ void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
         toFloat(sampler.number(l, "ambient", lighting.ambientIntensity, path));
 }
 
+// The corners and the appearance every sand or water box has, drawn in the documented order
+// (corners first, appearance last) around the material's own fields.
+template <typename Block>
+void drawCorners(const json& entry, Sampler& sampler, const std::string& path, Block& block) {
+    block.min = sampler.vec3(entry, "min", block.min, path);
+    block.max = sampler.vec3(entry, "max", block.max, path);
+}
+template <typename Block>
+void drawAppearance(const json& entry, Sampler& sampler, const std::string& path, Block& block) {
+    block.material.baseColor = sampler.vec3(entry, "color", block.material.baseColor, path);
+    block.material.roughness =
+        toFloat(sampler.number(entry, "roughness", block.material.roughness, path));
+}
+
 void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
     const json& c = member(spec, "continuum");
     if (c.is_null()) return;
@@ -216,8 +230,7 @@ void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
     for (size_t i = 0; sand.is_array() && i < sand.size(); ++i) {
         const std::string blockPath = detail::childPath(path + "/sand", i);
         SandBlockPlan block;
-        block.min = sampler.vec3(sand[i], "min", block.min, blockPath);
-        block.max = sampler.vec3(sand[i], "max", block.max, blockPath);
+        drawCorners(sand[i], sampler, blockPath, block);
         if (sand[i].contains("friction_angle_deg"))
             block.frictionAngleDeg =
                 toFloat(sampler.number(sand[i], "friction_angle_deg", 35.0, blockPath));
@@ -226,27 +239,20 @@ void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
             toFloat(sampler.number(sand[i], "youngs_modulus", block.youngsModulus, blockPath));
         block.poissonRatio =
             toFloat(sampler.number(sand[i], "poisson_ratio", block.poissonRatio, blockPath));
-        block.material.baseColor =
-            sampler.vec3(sand[i], "color", block.material.baseColor, blockPath);
-        block.material.roughness =
-            toFloat(sampler.number(sand[i], "roughness", block.material.roughness, blockPath));
+        drawAppearance(sand[i], sampler, blockPath, block);
         continuum.sand.push_back(block);
     }
     const json& water = member(c, "water");
     for (size_t i = 0; water.is_array() && i < water.size(); ++i) {
         const std::string blockPath = detail::childPath(path + "/water", i);
         WaterBlockPlan block;
-        block.min = sampler.vec3(water[i], "min", block.min, blockPath);
-        block.max = sampler.vec3(water[i], "max", block.max, blockPath);
+        drawCorners(water[i], sampler, blockPath, block);
         block.density = toFloat(sampler.number(water[i], "density", block.density, blockPath));
         block.maxFlowSpeed =
             toFloat(sampler.number(water[i], "max_flow_speed", block.maxFlowSpeed, blockPath));
         block.viscosity =
             toFloat(sampler.number(water[i], "viscosity", block.viscosity, blockPath));
-        block.material.baseColor =
-            sampler.vec3(water[i], "color", block.material.baseColor, blockPath);
-        block.material.roughness =
-            toFloat(sampler.number(water[i], "roughness", block.material.roughness, blockPath));
+        drawAppearance(water[i], sampler, blockPath, block);
         continuum.water.push_back(block);
     }
     plan.continuum = std::move(continuum);

@@ -36,20 +36,25 @@ json readJson(const fs::path& path) {
     return json::parse(*text);
 }
 
+// The dataset every test here reads: 2 clips of 24 frames at 128×128, seed 7.
+GenerateOptions twoClipOptions(const fs::path& out) {
+    GenerateOptions options;
+    options.out = out;
+    options.clips = 2;
+    options.seed = 7;
+    options.frames = 24;
+    options.width = 128;
+    options.height = 128;
+    options.quiet = true;
+    return options;
+}
+
 class GenerateTwoClips : public ::testing::Test {
 protected:
     static void TearDownTestSuite() { fs::remove_all(sDir); }
     static void SetUpTestSuite() {
         sDir = freshDir("generate_two_clips");
-        GenerateOptions options;
-        options.out = sDir;
-        options.clips = 2;
-        options.seed = 7;
-        options.frames = 24;
-        options.width = 128;
-        options.height = 128;
-        options.quiet = true;
-        auto report = generateDataset(options);
+        auto report = generateDataset(twoClipOptions(sDir));
         ASSERT_TRUE(report.ok()) << report.error().message;
         sReport = *report;
     }
@@ -159,15 +164,7 @@ TEST_F(GenerateTwoClips, MetadataRecordsCameraAndHashesRawFrames) {
 
 TEST_F(GenerateTwoClips, RerunSkipsCompleteClipsAndKeepsTheCard) {
     auto before = readFile(sDir / "dataset.json");
-    GenerateOptions options;
-    options.out = sDir;
-    options.clips = 2;
-    options.seed = 7;
-    options.frames = 24;
-    options.width = 128;
-    options.height = 128;
-    options.quiet = true;
-    auto report = generateDataset(options);
+    auto report = generateDataset(twoClipOptions(sDir));
     ASSERT_TRUE(report.ok()) << report.error().message;
     EXPECT_EQ(report->clipsWritten, 0u);
     EXPECT_EQ(report->clipsSkipped, 2u);
