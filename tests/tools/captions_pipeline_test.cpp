@@ -2,6 +2,8 @@
 // that agree with the plan and with each other.
 
 #include <gtest/gtest.h>
+
+#include "test_output.h"
 #include <unistd.h>
 
 #include <cctype>
@@ -20,12 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path freshDir(const std::string& name) {
-    fs::path dir =
-        fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
-    fs::remove_all(dir);
-    return dir;
-}
+using test::freshDir;
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

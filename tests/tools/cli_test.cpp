@@ -78,6 +78,9 @@ TEST(Cli, SameCommandWithOneOrTwoThreadsGivesIdenticalClips) {
             auto metaB = silt::readFile(other / "clips" / clip / "clip.json");
             ASSERT_TRUE(metaA.ok() && metaB.ok());
             EXPECT_EQ(*metaA, *metaB) << clip << " metadata differs (frame hashes are inside it)";
+            EXPECT_EQ(*silt::readFile(a / "clips" / clip / "rgb.mp4"),
+                      *silt::readFile(other / "clips" / clip / "rgb.mp4"))
+                << clip << " video bytes differ";
         }
     }
     EXPECT_EQ(*silt::readFile(a / "dataset.json"), *silt::readFile(b / "dataset.json"));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_output.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -22,13 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// CTest runs each test in its own process, possibly in parallel: one folder per process.
-fs::path freshDir(const std::string& name) {
-    fs::path dir =
-        fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
-    fs::remove_all(dir);
-    return dir;
-}
+using test::freshDir;
 
 json readJson(const fs::path& path) {
     auto text = readFile(path);

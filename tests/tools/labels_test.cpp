@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_output.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -30,12 +32,7 @@ using nlohmann::json;
 constexpr uint32_t kFrames = 10;
 constexpr uint32_t kSize = 96;
 
-fs::path freshDir(const std::string& name) {
-    fs::path dir =
-        fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
-    fs::remove_all(dir);
-    return dir;
-}
+using test::freshDir;
 
 ImageU32 widen(const ImageU16& ids) {
     ImageU32 out(ids.width, ids.height);

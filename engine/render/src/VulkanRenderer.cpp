@@ -168,6 +168,16 @@ private:
     bool mArmed = true;
 };
 
+/// Binds a mesh's buffers unless it is the one bound last (consecutive items often share one).
+void bindMeshOnChange(VkCommandBuffer cmd, uint32_t id, VkBuffer vertices, VkBuffer indices,
+                      uint32_t& bound) {
+    if (id == bound) return;
+    const VkDeviceSize offset = 0;
+    vkCmdBindVertexBuffers(cmd, 0, 1, &vertices, &offset);
+    vkCmdBindIndexBuffer(cmd, indices, 0, VK_INDEX_TYPE_UINT32);
+    bound = id;
+}
+
 void setViewport(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
     VkViewport viewport{0.0f, 0.0f, float(width), float(height), 0.0f, 1.0f};
     VkRect2D scissor{{0, 0}, {width, height}};
@@ -1037,12 +1047,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
         MeshId bound = MeshId(-1);
         for (const DrawItem& item : frame.items) {
             const GpuMesh& mesh = mMeshes[item.mesh];
-            if (item.mesh != bound) {
-                const VkDeviceSize offset = 0;
-                vkCmdBindVertexBuffers(cmd, 0, 1, &mesh.vertices.buffer, &offset);
-                vkCmdBindIndexBuffer(cmd, mesh.indices.buffer, 0, VK_INDEX_TYPE_UINT32);
-                bound = item.mesh;
-            }
+            bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
             DrawConstants constants{};
             copyMatrix(item.modelToWorld, constants.modelToWorld);
             if (withMaterial) {
@@ -1202,12 +1207,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
         MeshId bound = MeshId(-1);
         for (const DrawItem& item : frame.items) {
             const GpuMesh& mesh = mMeshes[item.mesh];
-            if (item.mesh != bound) {
-                const VkDeviceSize offset = 0;
-                vkCmdBindVertexBuffers(cmd, 0, 1, &mesh.vertices.buffer, &offset);
-                vkCmdBindIndexBuffer(cmd, mesh.indices.buffer, 0, VK_INDEX_TYPE_UINT32);
-                bound = item.mesh;
-            }
+            bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
             LabelDrawConstants constants{};
             copyMatrix(item.modelToWorld, constants.modelToWorld);
             copyRows3x4(item.nextModelToWorld, constants.nextModelToWorldRows);
