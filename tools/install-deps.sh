@@ -15,7 +15,8 @@ packages=(
   libzip-dev libstb-dev libpng-dev libcpp-httplib-dev libarchive-dev
   slurm-wlm munge
   libtorch-dev
-  libglfw3-dev libimgui-dev xvfb
+  libglfw3-dev libimgui-dev xvfb xdotool
+  chromium chromium-driver python3-selenium python3-numpy
 )
 
 missing=()
