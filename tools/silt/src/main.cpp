@@ -10,6 +10,7 @@
 
 #include "PhysicsBench.h"
 #include "silt/app/Bench.h"
+#include "silt/app/Commands.h"
 #include "silt/app/ContactSheet.h"
 #include "silt/app/Generate.h"
 #include "silt/app/Simulate.h"
@@ -186,7 +187,14 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 1000u));
 
+    // Subcommands that live in their own files (see silt/app/Commands.h), one line each.
+    std::vector<silt::app::RegisteredCommand> registered;
+
     CLI11_PARSE(app, argc, argv);
+
+    for (const silt::app::RegisteredCommand& command : registered) {
+        if (command.command->parsed()) return command.run();
+    }
 
     if (generateCommand->parsed()) {
         auto shard = silt::app::resolveShard(shardFlag, shardCount, silt::app::processEnv);
