@@ -11,6 +11,7 @@
 #include "JsonText.h"
 #include "Sampler.h"
 #include "SpecRules.h"
+#include "silt/core/ColorTemperature.h"
 #include "silt/scenes/Placement.h"
 #include "silt/scenes/SceneTemplate.h"
 
@@ -183,6 +184,17 @@ void drawCamera(const json& spec, Sampler& sampler, CameraPlan& camera) {
     camera.path = sampler.text(c, "path", camera.path, path);
     if (!member(c, "orbit_deg_per_s").is_null())
         camera.orbitRate = degToRad(toFloat(sampler.number(c, "orbit_deg_per_s", 0.0, path)));
+    // Appended after the original draws so templates without them draw exactly as before.
+    // A dolly's end defaults to its start: an absent end means "no move" on that part.
+    camera.dollyPosition = sampler.vec3(c, "dolly_to_position", camera.position, path);
+    camera.dollyTarget = sampler.vec3(c, "dolly_to_target", camera.target, path);
+    camera.dollyEasing = sampler.text(c, "dolly_easing", camera.dollyEasing, path);
+    camera.handheldAmplitude =
+        toFloat(sampler.number(c, "handheld_m", camera.handheldAmplitude, path));
+    if (!member(c, "handheld_deg").is_null())
+        camera.handheldAngle = degToRad(toFloat(sampler.number(c, "handheld_deg", 0.0, path)));
+    camera.handheldFrequency =
+        toFloat(sampler.number(c, "handheld_hz", camera.handheldFrequency, path));
 }
 
 void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
@@ -192,6 +204,10 @@ void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
     lighting.sunIntensity =
         toFloat(sampler.number(l, "sun_intensity", lighting.sunIntensity, path));
     lighting.sunColor = sampler.vec3(l, "sun_color", lighting.sunColor, path);
+    if (!member(l, "sun_temperature_k").is_null()) {
+        lighting.sunTemperature = toFloat(sampler.number(l, "sun_temperature_k", 0.0, path));
+        lighting.sunColor = colorTemperatureToLinearRgb(lighting.sunTemperature);
+    }
     lighting.skyColor = sampler.vec3(l, "sky_color", lighting.skyColor, path);
     lighting.ambientIntensity =
         toFloat(sampler.number(l, "ambient", lighting.ambientIntensity, path));
@@ -315,6 +331,8 @@ Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& asset
     Sampler cameraSampler(streamFor(seed, clipIndex, "camera"), &plan.sampled);
     drawCamera(spec, cameraSampler, plan.camera);
     applyOverrides(overrides, plan);
+    plan.camera.duration = float(plan.frames) / float(plan.fps);
+    plan.camera.handheldSeed = streamKey(seed, clipIndex, "camera-handheld");
     Sampler objectSampler(streamFor(seed, clipIndex, "objects"), &plan.sampled);
     if (Status placed =
             drawObjects(scene, *facts, objectSampler, plan.camera.at(0.0f), plan.objects);

@@ -38,13 +38,16 @@ constexpr std::array<std::string_view, 13> kObjectKeys = {
     "asset",   "count",    "position",    "rotation_deg",    "scale",
     "density", "friction", "restitution", "linear_velocity", "angular_velocity",
     "color",   "metallic", "roughness"};
-constexpr std::array<std::string_view, 5> kCameraKeys = {"position", "target", "fov_deg", "path",
-                                                         "orbit_deg_per_s"};
-constexpr std::array<std::string_view, 5> kLightingKeys = {"sun_direction", "sun_intensity",
-                                                           "sun_color", "sky_color", "ambient"};
+constexpr std::array<std::string_view, 11> kCameraKeys = {
+    "position",         "target",       "fov_deg",   "path",         "orbit_deg_per_s",
+    "dolly_to_position", "dolly_to_target", "dolly_easing", "handheld_m", "handheld_deg",
+    "handheld_hz"};
+constexpr std::array<std::string_view, 6> kLightingKeys = {
+    "sun_direction", "sun_intensity", "sun_color", "sun_temperature_k", "sky_color", "ambient"};
 constexpr std::array<std::string_view, 5> kDistributionKeys = {"uniform", "normal", "choice", "min",
                                                                "max"};
-constexpr std::array<std::string_view, 2> kCameraPaths = {"static", "orbit"};
+constexpr std::array<std::string_view, 3> kCameraPaths = {"static", "orbit", "dolly"};
+constexpr std::array<std::string_view, 2> kEasings = {"linear", "ease_in_out"};
 
 std::string joined(std::span<const std::string_view> words, std::string_view separator,
                    bool quoted) {
@@ -412,29 +415,50 @@ Status SpecChecker::camera(const json& spec) const {
     SILT_TRY_STATUS(vec3(camera, "target", "/camera", kPosition));
     SILT_TRY_STATUS(number(camera, "fov_deg", "/camera", kFov));
     if (camera.contains("path"))
-        SILT_TRY_STATUS(text(camera, "path", "/camera", "\"static\" or \"orbit\"", kCameraPaths));
+        SILT_TRY_STATUS(text(camera, "path", "/camera", "\"static\", \"orbit\" or \"dolly\"",
+                             kCameraPaths));
     SILT_TRY_STATUS(number(camera, "orbit_deg_per_s", "/camera", kOrbitRate));
+    SILT_TRY_STATUS(vec3(camera, "dolly_to_position", "/camera", kPosition));
+    SILT_TRY_STATUS(vec3(camera, "dolly_to_target", "/camera", kPosition));
+    if (camera.contains("dolly_easing"))
+        SILT_TRY_STATUS(text(camera, "dolly_easing", "/camera", "\"linear\" or \"ease_in_out\"",
+                             kEasings));
+    SILT_TRY_STATUS(number(camera, "handheld_m", "/camera", kHandheldShift));
+    SILT_TRY_STATUS(number(camera, "handheld_deg", "/camera", kHandheldAngle));
+    SILT_TRY_STATUS(number(camera, "handheld_hz", "/camera", kHandheldRate));
 
     // lookAt needs a view direction that is not vertical, and an orbit a radius: the camera
-    // must be horizontally away from the target whatever is drawn.
+    // must be horizontally away from the target whatever is drawn, at both ends of a dolly.
     const CameraPlan defaults;
-    auto axisRange = [&](const char* key, const Vec3f& fallback, int axis) {
-        if (!camera.contains(key)) return Interval{fallback[axis], fallback[axis]};
-        return supportOf(camera[key][static_cast<size_t>(axis)]);
+    auto axisRange = [&](const char* key, const char* fallbackKey, const Vec3f& fallback,
+                         int axis) {
+        const char* present = camera.contains(key)           ? key
+                              : fallbackKey && camera.contains(fallbackKey) ? fallbackKey
+                                                                            : nullptr;
+        if (!present) return Interval{fallback[axis], fallback[axis]};
+        return supportOf(camera[present][static_cast<size_t>(axis)]);
     };
-    bool overlap = true;
-    for (int axis : {0, 2}) {
-        Interval eye = axisRange("position", defaults.position, axis);
-        Interval target = axisRange("target", defaults.target, axis);
-        Interval offset{eye.lo - target.hi, eye.hi - target.lo};
-        overlap = overlap && offset.contains(0.0);
+    auto mayBeVertical = [&](const char* eyeKey, const char* targetKey, const char* eyeFallback,
+                             const char* targetFallback) {
+        bool overlap = true;
+        for (int axis : {0, 2}) {
+            Interval eye = axisRange(eyeKey, eyeFallback, defaults.position, axis);
+            Interval target = axisRange(targetKey, targetFallback, defaults.target, axis);
+            Interval offset{eye.lo - target.hi, eye.hi - target.lo};
+            overlap = overlap && offset.contains(0.0);
+        }
+        return overlap;
+    };
+    const std::string kAway =
+        "a camera position horizontally away from the target for every draw (the view must "
+        "not be vertical)";
+    if (mayBeVertical("position", "target", nullptr, nullptr)) {
+        return expectedGot("/camera/position", kAway,
+                           std::string("x and z ranges that can coincide with the target's"));
     }
-    if (overlap) {
-        return expectedGot(
-            "/camera/position",
-            "a camera position horizontally away from the target for every draw (the "
-            "view must not be vertical)",
-            std::string("x and z ranges that can coincide with the target's"));
+    if (mayBeVertical("dolly_to_position", "dolly_to_target", "position", "target")) {
+        return expectedGot("/camera/dolly_to_position", kAway,
+                           std::string("x and z ranges that can coincide with dolly_to_target's"));
     }
     return {};
 }
@@ -454,6 +478,12 @@ Status SpecChecker::lighting(const json& spec) const {
     }
     SILT_TRY_STATUS(number(lighting, "sun_intensity", "/lighting", kIntensity));
     SILT_TRY_STATUS(vec3(lighting, "sun_color", "/lighting", kColor));
+    SILT_TRY_STATUS(number(lighting, "sun_temperature_k", "/lighting", kColorTemperature));
+    if (lighting.contains("sun_color") && lighting.contains("sun_temperature_k")) {
+        return expectedGot("/lighting/sun_temperature_k",
+                           "either sun_color or sun_temperature_k (the temperature sets the colour)",
+                           std::string("both"));
+    }
     SILT_TRY_STATUS(vec3(lighting, "sky_color", "/lighting", kColor));
     return number(lighting, "ambient", "/lighting", kIntensity);
 }

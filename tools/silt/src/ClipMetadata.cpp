@@ -136,13 +136,26 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
           {"sun_color", toJson(plan.lighting.sunColor)},
           {"sun_intensity", plan.lighting.sunIntensity},
           {"sky_color", toJson(plan.lighting.skyColor)},
-          {"ambient_intensity", plan.lighting.ambientIntensity}}},
+          {"ambient_intensity", plan.lighting.ambientIntensity},
+          {"sun_temperature_k", plan.lighting.sunTemperature > 0.0f
+                                    ? json(plan.lighting.sunTemperature)
+                                    : json(nullptr)}}},
         {"camera",
          {{"convention",
            "camera_to_world maps the camera frame (OpenGL: looks down -Z, +Y up, +X right) to the "
            "world (+Y up, metres); pixel (u, v) = (fx*x/(-z) + cx, -fy*y/(-z) + cy), origin at the "
            "top-left image corner"},
           {"path", plan.camera.path},
+          {"orbit_rad_per_s", plan.camera.orbitRate},
+          {"dolly",
+           {{"to_position_m", toJson(plan.camera.dollyPosition)},
+            {"to_target_m", toJson(plan.camera.dollyTarget)},
+            {"easing", plan.camera.dollyEasing},
+            {"duration_s", plan.camera.duration}}},
+          {"handheld",
+           {{"amplitude_m", plan.camera.handheldAmplitude},
+            {"angle_rad", plan.camera.handheldAngle},
+            {"band_limit_hz", plan.camera.handheldFrequency}}},
           {"intrinsics",
            {{"width", k.width},
             {"height", k.height},
@@ -166,8 +179,12 @@ void ClipMetadataBuilder::addFrame(const CameraState& camera,
                            {"linear_velocity_m_s", toJson(state.linearVelocity)},
                            {"angular_velocity_rad_s", toJson(state.angularVelocity)}});
     }
+    // Intrinsics per frame too, so a reader never has to know that they are constant today.
+    const CameraIntrinsics& k = camera.intrinsics;
     mFrames.push_back({{"index", mFrames.size()},
                        {"camera_to_world", rowMajor(camera.cameraToWorld.matrix())},
+                       {"world_to_camera", rowMajor(camera.worldToCamera())},
+                       {"intrinsics", {{"fx", k.fx()}, {"fy", k.fy()}, {"cx", k.cx()}, {"cy", k.cy()}}},
                        {"objects", objects}});
 }
 

@@ -57,16 +57,36 @@ struct GroundPlan {
     SurfaceMaterial material{Vec3f(0.55f, 0.5f, 0.42f), 0.0f, 0.9f};
 };
 
-/// How the camera moves over the clip.
+/// How the camera moves over the clip: a path (static, orbit or dolly) plus optional handheld
+/// jitter on top of it. at() is a pure function of the plan and t, so a clip's camera is
+/// reproducible from the plan alone (the jitter's randomness comes from handheldSeed).
 struct CameraPlan {
     CameraIntrinsics intrinsics;
     Vec3f position{3.0f, 2.0f, 3.0f};  ///< m, at t = 0
-    Vec3f target{0.0f, 0.3f, 0.0f};    ///< m, look-at point
-    std::string path = "static";       ///< "static" | "orbit"
+    Vec3f target{0.0f, 0.3f, 0.0f};    ///< m, look-at point (at t = 0 for a dolly)
+    std::string path = "static";       ///< "static" | "orbit" | "dolly"
     float orbitRate = 0.0f;            ///< rad/s about the vertical axis through target (orbit)
+    Vec3f dollyPosition{3.0f, 2.0f, 3.0f};  ///< m, dolly: the eye at t = duration
+    Vec3f dollyTarget{0.0f, 0.3f, 0.0f};    ///< m, dolly: the look-at point at t = duration
+    std::string dollyEasing = "ease_in_out";  ///< dolly: "linear" | "ease_in_out" (smoothstep)
+    float duration = 2.0f;  ///< s, the clip's length (frames / fps): the dolly's span
+    float handheldAmplitude = 0.0f;  ///< m, largest eye offset along each world axis (0: none)
+    float handheldAngle = 0.0f;      ///< rad, largest rotation about each camera axis (0: none)
+    float handheldFrequency = 1.0f;  ///< Hz, highest frequency in the jitter (band limit)
+    uint64_t handheldSeed = 0;       ///< the jitter's random stream (randomize() derives it
+                                     ///< from the clip: streamKey(seed, clip, "camera-handheld"))
 
     /// The camera at time t (s).
     [[nodiscard]] CameraState at(float t) const;
+
+    /// The handheld jitter at time t: eye offset (m, world axes) and rotation angles (rad,
+    /// about the camera's x, y, z axes). Each component lies within ±handheldAmplitude or
+    /// ±handheldAngle and is smooth in t (a sum of sinusoids no faster than handheldFrequency).
+    struct Jitter {
+        Vec3f offset = Vec3f::Zero();
+        Vec3f angles = Vec3f::Zero();
+    };
+    [[nodiscard]] Jitter handheldJitter(float t) const;
 };
 
 /// A box of dry sand (Drucker–Prager), filled with particles at the start.
