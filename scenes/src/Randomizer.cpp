@@ -271,6 +271,38 @@ void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
         drawAppearance(water[i], sampler, blockPath, block);
         continuum.water.push_back(block);
     }
+    const json& emitters = member(c, "emitters");
+    for (size_t i = 0; emitters.is_array() && i < emitters.size(); ++i) {
+        const json& e = emitters[i];
+        const std::string ePath = detail::childPath(path + "/emitters", i);
+        EmitterPlan pour;
+        pour.kind = sampler.text(e, "material", pour.kind, ePath);
+        pour.shape = sampler.text(e, "shape", pour.shape, ePath);
+        pour.position = sampler.vec3(e, "position", pour.position, ePath);
+        pour.velocity = sampler.vec3(e, "velocity", pour.velocity, ePath);
+        pour.radius = toFloat(sampler.number(e, "radius", pour.radius, ePath));
+        pour.width = toFloat(sampler.number(e, "width", pour.width, ePath));
+        pour.depth = toFloat(sampler.number(e, "depth", pour.depth, ePath));
+        pour.rate = toFloat(sampler.number(e, "rate", pour.rate, ePath));
+        pour.start = toFloat(sampler.number(e, "start", pour.start, ePath));
+        pour.end = toFloat(sampler.number(e, "end", pour.end, ePath));
+        pour.maxParticles = static_cast<uint32_t>(
+            sampler.integer(e, "max_particles", pour.maxParticles, ePath));
+        if (e.contains("friction_angle_deg"))
+            pour.frictionAngleDeg = toFloat(sampler.number(e, "friction_angle_deg", 35.0, ePath));
+        const bool isWater = pour.kind == "water";
+        pour.density = toFloat(sampler.number(e, "density", isWater ? 1000.0 : 1600.0, ePath));
+        pour.youngsModulus =
+            toFloat(sampler.number(e, "youngs_modulus", pour.youngsModulus, ePath));
+        pour.poissonRatio = toFloat(sampler.number(e, "poisson_ratio", pour.poissonRatio, ePath));
+        pour.maxFlowSpeed = toFloat(sampler.number(e, "max_flow_speed", pour.maxFlowSpeed, ePath));
+        pour.viscosity = toFloat(sampler.number(e, "viscosity", pour.viscosity, ePath));
+        if (isWater) pour.material = WaterBlockPlan{}.material;
+        drawAppearance(e, sampler, ePath, pour);
+        // The jitter stream: its own purpose per pour, so it shifts no other draw.
+        pour.seed = streamKey(plan.seed, plan.clipIndex, fmt::format("emitter {}", i));
+        continuum.emitters.push_back(pour);
+    }
     plan.continuum = std::move(continuum);
 }
 

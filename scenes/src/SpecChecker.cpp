@@ -22,8 +22,15 @@ using json = nlohmann::json;
 constexpr std::array<std::string_view, 12> kRootKeys = {
     "silt_scene", "name",   "description", "frames", "fps",      "image",
     "physics",    "ground", "objects",     "camera", "lighting", "continuum"};
-constexpr std::array<std::string_view, 7> kContinuumKeys = {
-    "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water"};
+constexpr std::array<std::string_view, 8> kContinuumKeys = {
+    "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water",
+    "emitters"};
+constexpr std::array<std::string_view, 19> kEmitterKeys = {
+    "material", "shape", "position", "velocity", "radius", "width", "depth", "rate", "start",
+    "end", "max_particles", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio",
+    "max_flow_speed", "viscosity", "color", "roughness"};
+constexpr std::array<std::string_view, 2> kEmitterMaterials = {"sand", "water"};
+constexpr std::array<std::string_view, 2> kNozzleShapes = {"disc", "rectangle"};
 constexpr std::array<std::string_view, 2> kBoxKeys = {"min", "max"};
 constexpr std::array<std::string_view, 8> kSandKeys = {
     "min", "max", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio", "color",
@@ -521,6 +528,44 @@ Status SpecChecker::continuumBlock(const json& block, const std::string& path, b
     return number(block, "viscosity", path, kViscosity);
 }
 
+Status SpecChecker::emitter(const json& entry, const std::string& path) const {
+    SILT_TRY_STATUS(knownFields(entry, path, kEmitterKeys,
+                                "an object (a pour: \"material\", \"position\", \"rate\"…)"));
+    if (!entry.contains("position")) return missing(childPath(path, "position"), kPosition.what);
+    if (!entry.contains("rate")) return missing(childPath(path, "rate"), kPourRate.what);
+    SILT_TRY_STATUS(text(entry, "material", path, "\"sand\" or \"water\"", kEmitterMaterials));
+    SILT_TRY_STATUS(text(entry, "shape", path, "\"disc\" or \"rectangle\"", kNozzleShapes));
+    SILT_TRY_STATUS(vec3(entry, "position", path, kPosition));
+    SILT_TRY_STATUS(vec3(entry, "velocity", path, kVelocity));
+    if (entry.contains("velocity")) {
+        const json& v = entry["velocity"];
+        if (mayBeZero(v[0]) && mayBeZero(v[1]) && mayBeZero(v[2]))
+            return expectedGot(childPath(path, "velocity"),
+                               "a velocity that is never zero (it sets the nozzle axis)",
+                               std::string("components that can all be 0"));
+    }
+    for (const char* key : {"radius", "width", "depth"})
+        SILT_TRY_STATUS(number(entry, key, path, kNozzleSize));
+    SILT_TRY_STATUS(number(entry, "rate", path, kPourRate));
+    SILT_TRY_STATUS(number(entry, "start", path, kTime));
+    SILT_TRY_STATUS(number(entry, "end", path, kTime));
+    const Interval start = entry.contains("start") ? supportOf(entry["start"]) : Interval{0, 0};
+    const Interval end = entry.contains("end") ? supportOf(entry["end"]) : Interval{1, 1};
+    if (!(end.lo > start.hi))
+        return expectedGot(childPath(path, "end"), "a time after \"start\" for every draw",
+                           fmt::format("ranges that can cross (start up to {}, end from {})",
+                                       start.hi, end.lo));
+    SILT_TRY_STATUS(number(entry, "max_particles", path, kParticleBudget));
+    SILT_TRY_STATUS(number(entry, "friction_angle_deg", path, kFrictionAngle));
+    SILT_TRY_STATUS(number(entry, "density", path, kDensity));
+    SILT_TRY_STATUS(number(entry, "youngs_modulus", path, kYoungsModulus));
+    SILT_TRY_STATUS(number(entry, "poisson_ratio", path, kPoissonRatio));
+    SILT_TRY_STATUS(number(entry, "max_flow_speed", path, kFlowSpeed));
+    SILT_TRY_STATUS(number(entry, "viscosity", path, kViscosity));
+    SILT_TRY_STATUS(vec3(entry, "color", path, kColor));
+    return number(entry, "roughness", path, kUnitInterval);
+}
+
 Status SpecChecker::continuum(const json& spec) const {
     SILT_TRY_STATUS(section(spec, "continuum", kContinuumKeys, "an object (sand and water)"));
     if (!spec.contains("continuum")) return {};
@@ -544,6 +589,13 @@ Status SpecChecker::continuum(const json& spec) const {
             SILT_TRY_STATUS(continuumBlock(c[kind][i], childPath(kindPath, i),
                                            std::string_view(kind) == "sand"));
         }
+    }
+    if (c.contains("emitters")) {
+        const std::string emittersPath = childPath(path, "emitters");
+        if (!c["emitters"].is_array())
+            return expected(emittersPath, "an array of pours", c["emitters"]);
+        for (size_t i = 0; i < c["emitters"].size(); ++i)
+            SILT_TRY_STATUS(emitter(c["emitters"][i], childPath(emittersPath, i)));
     }
     return {};
 }

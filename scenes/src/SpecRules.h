@@ -63,6 +63,10 @@ inline constexpr NumberRule kFrictionAngle{"a number of degrees in 0..60, exclus
 inline constexpr NumberRule kYoungsModulus{"a positive number (Pa)", 0, kInf, true};
 inline constexpr NumberRule kPoissonRatio{"a number in 0..0.5, 0.5 excluded (Poisson ratio)", 0, 0.5, false, true};
 inline constexpr NumberRule kFlowSpeed{"a positive number (m/s)", 0, kInf, true};
+inline constexpr NumberRule kNozzleSize{"a positive number of metres (nozzle size)", 0, kInf, true};
+inline constexpr NumberRule kPourRate{"a positive number (m³/s of material)", 0, kInf, true};
+inline constexpr NumberRule kTime{"a number of seconds ≥ 0", 0};
+inline constexpr NumberRule kParticleBudget{"an integer 1..20000000 (particles)", 1, 2.0e7, false, false, true};
 inline constexpr NumberRule kViscosity{"a number ≥ 0 (Pa·s)", 0};
 
 inline constexpr Vec3Rule kGravity{"an array of 3 numbers [x, y, z] (m/s²)", {"a number (m/s²)"}};

@@ -49,6 +49,34 @@ json continuumJson(const scenes::ContinuumPlan& c) {
                          {"viscosity_pa_s", b.viscosity},
                          {"material", materialJson(b.material)}});
     }
+    json pours = json::array();
+    for (const scenes::EmitterPlan& e : c.emitters) {
+        json pour = {{"material", e.kind},
+                     {"shape", e.shape},
+                     {"position_m", toJson(e.position)},
+                     {"velocity_m_s", toJson(e.velocity)},
+                     {"rate_m3_s", e.rate},
+                     {"start_s", e.start},
+                     {"end_s", e.end},
+                     {"max_particles", e.maxParticles},
+                     {"density_kg_m3", e.density},
+                     {"appearance", materialJson(e.material)}};
+        if (e.shape == "disc") {
+            pour["radius_m"] = e.radius;
+        } else {
+            pour["width_m"] = e.width;
+            pour["depth_m"] = e.depth;
+        }
+        if (e.kind == "sand") {
+            pour["youngs_modulus_pa"] = e.youngsModulus;
+            pour["poisson_ratio"] = e.poissonRatio;
+            if (e.frictionAngleDeg) pour["friction_angle_deg"] = *e.frictionAngleDeg;
+        } else {
+            pour["max_flow_speed_m_s"] = e.maxFlowSpeed;
+            pour["viscosity_pa_s"] = e.viscosity;
+        }
+        pours.push_back(pour);
+    }
     return {{"method", "MLS-MPM (sand: Drucker-Prager; water: weakly compressible), two-way coupled"},
             {"cell_size_m", c.cellSize},
             {"particles_per_cell_per_axis", c.particlesPerCellPerAxis},
@@ -57,7 +85,8 @@ json continuumJson(const scenes::ContinuumPlan& c) {
             {"floor_friction", c.floorFriction},
             {"wall_friction", c.wallFriction},
             {"sand", sand},
-            {"water", water}};
+            {"water", water},
+            {"emitters", pours}};
 }
 
 }  // namespace
@@ -98,11 +127,11 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
             {"semantic_class", classes.at(object.category)}};
     }
     if (plan.continuum) {
-        if (!plan.continuum->sand.empty()) {
+        if (plan.continuum->has("sand")) {
             instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Sand))] = {
                 {"object", "sand"}, {"class", "sand"}, {"semantic_class", classes.at("sand")}};
         }
-        if (!plan.continuum->water.empty()) {
+        if (plan.continuum->has("water")) {
             instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Water))] = {
                 {"object", "water"}, {"class", "water"}, {"semantic_class", classes.at("water")}};
         }

@@ -111,6 +111,30 @@ struct WaterBlockPlan {
     SurfaceMaterial material{Vec3f(0.08f, 0.28f, 0.45f), 0.0f, 0.05f};
 };
 
+/// A pour: sand or water added through a nozzle at a volume rate during a time window
+/// (physics::EmitterDesc has the schedule). The material fields of the other kind are unused.
+struct EmitterPlan {
+    std::string kind = "sand";                  ///< "sand" | "water"
+    std::string shape = "disc";                 ///< "disc" | "rectangle"
+    Vec3f position{0.0f, 0.5f, 0.0f};           ///< m, centre of the nozzle opening
+    Vec3f velocity{0.0f, -0.5f, 0.0f};          ///< m/s, initial velocity; sets the nozzle axis
+    float radius = 0.02f;                       ///< m, disc nozzle
+    float width = 0.04f;                        ///< m, rectangle along its first axis (x for a vertical pour)
+    float depth = 0.04f;                        ///< m, rectangle along its second axis (z for a vertical pour)
+    float rate = 2.0e-4f;                       ///< m³/s of material
+    float start = 0.0f;                         ///< s
+    float end = 1.0f;                           ///< s
+    uint32_t maxParticles = 100000;             ///< budget of this emitter
+    uint64_t seed = 0;                          ///< jitter stream key, from the clip's RNG
+    std::optional<float> frictionAngleDeg;      ///< sand: degrees; unset = hardening law
+    float density = 1600.0f;                    ///< kg/m³ (sand bulk or water)
+    float youngsModulus = 3.537e5f;             ///< Pa, sand
+    float poissonRatio = 0.3f;                  ///< sand
+    float maxFlowSpeed = 2.0f;                  ///< m/s, water (sound speed 10×)
+    float viscosity = 0.0f;                     ///< Pa·s, water
+    SurfaceMaterial material{Vec3f(0.76f, 0.62f, 0.42f), 0.0f, 0.95f};
+};
+
 /// Sand and water simulated with MPM in a walled box whose floor is the ground (y = min.y).
 struct ContinuumPlan {
     float cellSize = 0.02f;                   ///< m, grid spacing
@@ -121,6 +145,16 @@ struct ContinuumPlan {
     float wallFriction = 0.0f;                ///< Coulomb coefficient of the walls
     std::vector<SandBlockPlan> sand;
     std::vector<WaterBlockPlan> water;
+    std::vector<EmitterPlan> emitters;  ///< pours
+
+    /// Whether the clip has any material of that kind ("sand" | "water"): a box or a pour.
+    [[nodiscard]] bool has(const std::string& kind) const {
+        if (kind == "sand" && !sand.empty()) return true;
+        if (kind == "water" && !water.empty()) return true;
+        for (const EmitterPlan& e : emitters)
+            if (e.kind == kind) return true;
+        return false;
+    }
 };
 
 struct ScenePlan {
