@@ -275,7 +275,7 @@ async function openDetail() {
   slider.max = Math.max(clip.frames - 1, 0);
   slider.value = 0;
   $("labels").replaceChildren(...clip.channels.map((ch) =>
-    el("figure", {}, el("img", { alt: ch, dataset: { channel: ch }, width: clip.width, height: clip.height }),
+    el("figure", {}, el("img", { alt: ch, dataset: { channel: ch }, style: `aspect-ratio: ${clip.width} / ${clip.height}` }),
        el("figcaption", {}, ch))));
   showFrame(0);
   try {
