@@ -108,7 +108,8 @@ Result<ImageRGBA8> colouredLabel(std::string_view channel, const fs::path& file)
         if (!depth) return depth.error();
         float nearest = INFINITY, farthest = 0;
         for (float d : depth->values) {
-            if (d > 0 && std::isfinite(d)) nearest = std::min(nearest, d), farthest = std::max(farthest, d);
+            if (d > 0 && std::isfinite(d))
+                nearest = std::min(nearest, d), farthest = std::max(farthest, d);
         }
         const float invNear = 1.0f / std::max(nearest, 1e-6f);
         const float invFar = farthest > 0 ? 1.0f / farthest : 0.0f;
@@ -137,9 +138,10 @@ Result<ImageRGBA8> colouredLabel(std::string_view channel, const fs::path& file)
         }
         return colourise(*flow, [&](const float* f) { return flowColour(f, fastest); });
     }
-    return Error{fmt::format("{}: unknown label channel \"{}\" (expected depth, instance, "
-                             "semantic, normals or flow)",
-                             file.string(), channel)};
+    return Error{
+        fmt::format("{}: unknown label channel \"{}\" (expected depth, instance, "
+                    "semantic, normals or flow)",
+                    file.string(), channel)};
 }
 
 Result<std::vector<uint8_t>> encodePng(const ImageRGBA8& image) {

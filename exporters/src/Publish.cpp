@@ -41,7 +41,8 @@ Status publishDataset(const std::filesystem::path& datasetDir, nlohmann::json ca
         if (!approved) return approved.error();
         selection = std::move(*approved);
         const size_t complete = clips->size();
-        std::erase_if(*clips, [&](const ClipEntry& c) { return !selection->clips.contains(c.name); });
+        std::erase_if(*clips,
+                      [&](const ClipEntry& c) { return !selection->clips.contains(c.name); });
         for (ClipEntry& clip : *clips) {
             if (auto it = selection->captions.find(clip.name); it != selection->captions.end())
                 clip.caption = it->second;

@@ -31,13 +31,14 @@ Result<std::vector<ReviewDecision>> readLogFile(const fs::path& path) {
     json root = json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (root.is_discarded() || !root.is_object() || !root.contains("decisions") ||
         !root["decisions"].is_array()) {
-        return Error{fmt::format("{}: expected a JSON object with a \"decisions\" array",
-                                 path.string())};
+        return Error{
+            fmt::format("{}: expected a JSON object with a \"decisions\" array", path.string())};
     }
     std::vector<ReviewDecision> decisions;
     const json& list = root["decisions"];
     for (size_t i = 0; i < list.size(); ++i) {
-        auto decision = decisionFromJson(list[i], fmt::format("{}: decisions[{}]", path.string(), i));
+        auto decision =
+            decisionFromJson(list[i], fmt::format("{}: decisions[{}]", path.string(), i));
         if (!decision) return decision.error();
         decisions.push_back(std::move(*decision));
     }
@@ -48,9 +49,12 @@ Result<std::vector<ReviewDecision>> readLogFile(const fs::path& path) {
 
 std::string_view verdictName(Verdict verdict) {
     switch (verdict) {
-        case Verdict::Accepted: return "accept";
-        case Verdict::Rejected: return "reject";
-        case Verdict::Undecided: break;
+        case Verdict::Accepted:
+            return "accept";
+        case Verdict::Rejected:
+            return "reject";
+        case Verdict::Undecided:
+            break;
     }
     return "undecided";
 }
@@ -63,12 +67,9 @@ std::optional<Verdict> parseVerdict(std::string_view name) {
 }
 
 json toJson(const ReviewDecision& d) {
-    return {{"clip", d.clip},
-            {"decision", verdictName(d.verdict)},
-            {"reason", d.reason},
-            {"caption", d.caption ? json(*d.caption) : json(nullptr)},
-            {"reviewer", d.reviewer},
-            {"time", d.time}};
+    return {{"clip", d.clip},         {"decision", verdictName(d.verdict)},
+            {"reason", d.reason},     {"caption", d.caption ? json(*d.caption) : json(nullptr)},
+            {"reviewer", d.reviewer}, {"time", d.time}};
 }
 
 Result<ReviewDecision> decisionFromJson(const json& value, const std::string& where) {
@@ -159,7 +160,8 @@ Status ReviewLog::record(ReviewDecision decision) {
     for (const ReviewDecision& d : mDecisions) list.push_back(toJson(d));
     list.push_back(toJson(decision));
     // One decision per line: readable, and diffs of the file stay small.
-    std::string text = fmt::format("{{\"reviewer\": {}, \"decisions\": [\n", json(mReviewer).dump());
+    std::string text =
+        fmt::format("{{\"reviewer\": {}, \"decisions\": [\n", json(mReviewer).dump());
     for (size_t i = 0; i < list.size(); ++i)
         text += "  " + list[i].dump() + (i + 1 < list.size() ? ",\n" : "\n");
     text += "]}\n";
@@ -173,7 +175,8 @@ Result<std::map<std::string, ReviewDecision>> readLatestDecisions(const fs::path
     std::map<std::string, ReviewDecision> latest;
     std::error_code ec;
     std::vector<fs::path> files;
-    for (const fs::directory_entry& entry : fs::directory_iterator(datasetDir / kReviewFolder, ec)) {
+    for (const fs::directory_entry& entry :
+         fs::directory_iterator(datasetDir / kReviewFolder, ec)) {
         const std::string name = entry.path().filename().string();
         // Skip writeFileAtomic's temporaries ("alice.json.tmp-…") and anything not ours.
         if (!name.ends_with(".json") || !entry.is_regular_file(ec)) continue;

@@ -53,7 +53,8 @@ std::vector<std::string> lines(const fs::path& file) {
 TEST(ReviewLog, RecordsEveryDecisionAndReadsThemBack) {
     TempDir tmp;
     ReviewLog log = openLog(tmp.path(), "alice");
-    ASSERT_TRUE(log.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:00.000Z")).ok());
+    ASSERT_TRUE(
+        log.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:00.000Z")).ok());
     ASSERT_TRUE(log.record(decision("clip_000001", Verdict::Rejected, "2026-12-03T08:00:01.000Z",
                                     std::nullopt, "sand\nexplodes"))
                     .ok());
@@ -76,14 +77,17 @@ TEST(ReviewLog, RecordsEveryDecisionAndReadsThemBack) {
     EXPECT_EQ(json::parse(*text)["decisions"].size(), 3u);
 
     // An empty edited caption means the clip's own caption.
-    ASSERT_TRUE(again.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:03.000Z", "  ")).ok());
+    ASSERT_TRUE(
+        again.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:03.000Z", "  "))
+            .ok());
     EXPECT_FALSE(again.decisions().back().caption.has_value());
 }
 
 TEST(ReviewLog, AFailedWriteLeavesTheLogAndFileUnchanged) {
     TempDir tmp;
     ReviewLog log = openLog(tmp.path(), "bob");
-    ASSERT_TRUE(log.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:00.000Z")).ok());
+    ASSERT_TRUE(
+        log.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:00.000Z")).ok());
     const std::string before = *readFile(log.path());
     // Replace the review folder by a file: the next write cannot succeed.
     fs::remove_all(tmp.path() / "review");
@@ -92,7 +96,8 @@ TEST(ReviewLog, AFailedWriteLeavesTheLogAndFileUnchanged) {
     EXPECT_FALSE(s.ok());
     EXPECT_EQ(log.decisions().size(), 1u);
     fs::remove(tmp.path() / "review");
-    ASSERT_TRUE(log.record(decision("clip_000002", Verdict::Accepted, "2026-12-03T08:00:02.000Z")).ok());
+    ASSERT_TRUE(
+        log.record(decision("clip_000002", Verdict::Accepted, "2026-12-03T08:00:02.000Z")).ok());
     auto reread = openLog(tmp.path(), "bob");
     ASSERT_EQ(reread.decisions().size(), 2u);
     EXPECT_EQ(reread.decisions()[0].clip, "clip_000000");
@@ -127,7 +132,9 @@ TEST(ReviewLog, ReviewersAreMergedAndTheLatestDecisionWins) {
     ReviewLog bob = openLog(tmp.path(), "bob");
     // a: alice accepts, bob rejects later -> rejected by bob.
     ASSERT_TRUE(alice.record(decision("a", Verdict::Accepted, "2026-12-03T08:00:01.000Z")).ok());
-    ASSERT_TRUE(bob.record(decision("a", Verdict::Rejected, "2026-12-03T08:00:02.000Z", {}, "blurry")).ok());
+    ASSERT_TRUE(
+        bob.record(decision("a", Verdict::Rejected, "2026-12-03T08:00:02.000Z", {}, "blurry"))
+            .ok());
     // b: bob accepts, then alice's older decision is written later -> bob's (newer) wins.
     ASSERT_TRUE(bob.record(decision("b", Verdict::Accepted, "2026-12-03T08:00:05.000Z")).ok());
     ASSERT_TRUE(alice.record(decision("b", Verdict::Rejected, "2026-12-03T08:00:04.000Z")).ok());
@@ -136,7 +143,8 @@ TEST(ReviewLog, ReviewersAreMergedAndTheLatestDecisionWins) {
     ASSERT_TRUE(alice.record(decision("c", Verdict::Accepted, "2026-12-03T08:00:06.000Z")).ok());
     // d: one reviewer changes their mind -> the last entry.
     ASSERT_TRUE(alice.record(decision("d", Verdict::Rejected, "2026-12-03T08:00:07.000Z")).ok());
-    ASSERT_TRUE(alice.record(decision("d", Verdict::Accepted, "2026-12-03T08:00:08.000Z", "Edited.")).ok());
+    ASSERT_TRUE(
+        alice.record(decision("d", Verdict::Accepted, "2026-12-03T08:00:08.000Z", "Edited.")).ok());
     // A temporary of a killed write is not a review file.
     std::ofstream(tmp.path() / "review" / "alice.json.tmp-123") << "{half";
 
@@ -175,8 +183,8 @@ void writeClip(const fs::path& dir, uint64_t index, const std::string& caption) 
     ASSERT_TRUE(writer.ok()) << writer.error().message;
     for (uint32_t f = 0; f < 2; ++f)
         ASSERT_TRUE((*writer)->addFrame(test::syntheticFrame(32, 32, f + uint32_t(index))).ok());
-    json meta = {{"clip_index", index}, {"frames", 2},   {"fps", 12}, {"width", 32},
-                 {"height", 32},        {"seed", 1},     {"caption", caption}};
+    json meta = {{"clip_index", index}, {"frames", 2}, {"fps", 12},         {"width", 32},
+                 {"height", 32},        {"seed", 1},   {"caption", caption}};
     ASSERT_TRUE((*writer)->commit(meta).ok());
 }
 
@@ -186,20 +194,27 @@ TEST(ApprovedOnly, ManifestsShardsAndCardHoldExactlyTheAcceptedClips) {
     for (uint64_t i = 0; i < 4; ++i) writeClip(dir, i, fmt::format("Clip {} as generated.", i));
     ReviewLog alice = openLog(dir, "alice");
     ReviewLog bob = openLog(dir, "bob");
-    ASSERT_TRUE(alice.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:00.000Z")).ok());
-    ASSERT_TRUE(alice.record(decision("clip_000001", Verdict::Rejected, "2026-12-03T08:00:01.000Z", {}, "no")).ok());
+    ASSERT_TRUE(
+        alice.record(decision("clip_000000", Verdict::Accepted, "2026-12-03T08:00:00.000Z")).ok());
+    ASSERT_TRUE(alice
+                    .record(decision("clip_000001", Verdict::Rejected, "2026-12-03T08:00:01.000Z",
+                                     {}, "no"))
+                    .ok());
     ASSERT_TRUE(bob.record(decision("clip_000002", Verdict::Accepted, "2026-12-03T08:00:02.000Z",
                                     "A reviewer's caption, with \"quotes\"."))
                     .ok());
     // clip_000003: accepted, then taken back.
-    ASSERT_TRUE(bob.record(decision("clip_000003", Verdict::Accepted, "2026-12-03T08:00:03.000Z")).ok());
-    ASSERT_TRUE(alice.record(decision("clip_000003", Verdict::Undecided, "2026-12-03T08:00:04.000Z")).ok());
+    ASSERT_TRUE(
+        bob.record(decision("clip_000003", Verdict::Accepted, "2026-12-03T08:00:03.000Z")).ok());
+    ASSERT_TRUE(
+        alice.record(decision("clip_000003", Verdict::Undecided, "2026-12-03T08:00:04.000Z")).ok());
 
     auto approved = approvedClips(dir);
     ASSERT_TRUE(approved.ok()) << approved.error().message;
     EXPECT_EQ(approved->clips, (std::set<std::string>{"clip_000000", "clip_000002"}));
 
-    ASSERT_TRUE(publishDataset(dir, json{{"seed", 1}}, ShardDesc{1}, PublishedClips::ApprovedOnly).ok());
+    ASSERT_TRUE(
+        publishDataset(dir, json{{"seed", 1}}, ShardDesc{1}, PublishedClips::ApprovedOnly).ok());
     const std::string edited = "A reviewer's caption, with \"quotes\".";
     EXPECT_EQ(lines(dir / kVideosTxt),
               (std::vector<std::string>{"videos/clip_000000.mp4", "videos/clip_000002.mp4"}));
@@ -214,7 +229,8 @@ TEST(ApprovedOnly, ManifestsShardsAndCardHoldExactlyTheAcceptedClips) {
     std::set<std::string> videos;
     for (const auto& entry : fs::directory_iterator(dir / kVideoFolder))
         videos.insert(entry.path().filename().string());
-    EXPECT_EQ(videos, (std::set<std::string>{"clip_000000.mp4", "clip_000002.mp4", "metadata.csv"}));
+    EXPECT_EQ(videos,
+              (std::set<std::string>{"clip_000000.mp4", "clip_000002.mp4", "metadata.csv"}));
     // Two shards of one clip each; the caption member of the second is the edited caption.
     auto members = readTarMembers(dir / kShardFolder / shardFileName(1));
     ASSERT_TRUE(members.ok()) << members.error().message;
@@ -235,7 +251,8 @@ TEST(ApprovedOnly, ManifestsShardsAndCardHoldExactlyTheAcceptedClips) {
     ValidationReport report = validateDataset(dir);
     EXPECT_TRUE(report.ok()) << fmt::format("{}", fmt::join(report.problems, "\n"));
     // A decision changed after publishing is a mismatch until the manifests are rebuilt.
-    ASSERT_TRUE(bob.record(decision("clip_000001", Verdict::Accepted, "2026-12-03T09:00:00.000Z")).ok());
+    ASSERT_TRUE(
+        bob.record(decision("clip_000001", Verdict::Accepted, "2026-12-03T09:00:00.000Z")).ok());
     EXPECT_FALSE(validateDataset(dir).ok());
 
     // Publishing everything again drops the review marker and lists all four clips.

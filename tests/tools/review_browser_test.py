@@ -95,6 +95,15 @@ def answer_modal(driver, text):
     wait_for(driver, lambda d: not d.find_element(By.ID, "modal").is_displayed(), "the prompt to close")
 
 
+def add_checks(dataset, clip, checks):
+    path = os.path.join(dataset, "clips", clip, "clip.json")
+    with open(path, encoding="utf-8") as f:
+        meta = json.load(f)
+    meta["checks"] = checks
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(meta, f, indent=2)
+
+
 def latest_by_clip(review_file):
     with open(review_file, encoding="utf-8") as f:
         decisions = json.load(f)["decisions"]
@@ -177,9 +186,23 @@ def browser_session(args, server, dataset, clips):
             "const s = document.getElementById('filter-review'); s.value = 'accept';"
             "s.dispatchEvent(new Event('change'))")
         wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#grid .card")) == 1, "the filter")
+        check(clips[0] in card(driver, 0).text, "the review filter shows the wrong clip")
         driver.execute_script(
             "const s = document.getElementById('filter-review'); s.value = '';"
             "s.dispatchEvent(new Event('change'))")
+        # The checks filter: clip 2 failed its checks, clip 0 passed them.
+        check("checks ✗" in card(driver, 2).text and "checks ✓" in card(driver, 0).text,
+              "check status missing on the cards")
+        driver.execute_script(
+            "const s = document.getElementById('filter-checks'); s.value = 'failed';"
+            "s.dispatchEvent(new Event('change'))")
+        wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#grid .card")) == 1
+                 and clips[2] in card(d, 0).text, "the checks filter")
+        driver.execute_script(
+            "const s = document.getElementById('filter-checks'); s.value = '';"
+            "s.dispatchEvent(new Event('change'))")
+        wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#grid .card")) == len(clips),
+                 "all clips again")
         if args.screenshot:
             wait_for(driver, lambda d: d.execute_script(
                 "return [...document.querySelectorAll('#grid video')].every(v => v.readyState >= 2)"),
@@ -208,6 +231,11 @@ def main():
                     "--clips-per-tar", "2", "-q", "--out", dataset], check=True)
     clips = sorted(os.listdir(os.path.join(dataset, "clips")))
     check(len(clips) == args.clips >= 3, f"expected {args.clips} clips, got {clips}")
+    # Automatic check results as clip metadata carries them: passed on clip 0, failed on
+    # clip 2, none on the others (the page must tolerate their absence).
+    add_checks(dataset, clips[0], {"passed": True, "energy": {"passed": True, "value": 1.02}})
+    add_checks(dataset, clips[2], {"passed": False, "interpenetration": {
+        "passed": False, "value": 0.031, "threshold": 0.01}})
 
     servers = []
     try:

@@ -44,10 +44,13 @@ void sendError(httplib::Response& res, int status, const std::string& message) {
 }
 
 std::string contentType(const fs::path& path) {
-    static const std::map<std::string, std::string> kTypes = {
-        {".mp4", "video/mp4"},          {".mkv", "video/x-matroska"}, {".json", "application/json"},
-        {".png", "image/png"},          {".txt", "text/plain; charset=utf-8"},
-        {".npy", "application/octet-stream"}, {".ply", "application/octet-stream"}};
+    static const std::map<std::string, std::string> kTypes = {{".mp4", "video/mp4"},
+                                                              {".mkv", "video/x-matroska"},
+                                                              {".json", "application/json"},
+                                                              {".png", "image/png"},
+                                                              {".txt", "text/plain; charset=utf-8"},
+                                                              {".npy", "application/octet-stream"},
+                                                              {".ply", "application/octet-stream"}};
     auto it = kTypes.find(path.extension().string());
     return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
@@ -88,7 +91,8 @@ struct ReviewServer::Impl {
             json channels = json::array();
             if (labels.is_object()) {
                 for (const char* channel : kLabelChannels)
-                    if (labels.contains(channel) && labels[channel].is_array()) channels.push_back(channel);
+                    if (labels.contains(channel) && labels[channel].is_array())
+                        channels.push_back(channel);
                 info.labelFiles = labels;
             }
             json checks = meta.value("checks", json());
@@ -104,14 +108,16 @@ struct ReviewServer::Impl {
                 {"own_caption", exporters::clipCaption(meta)},
                 {"checks", checks.is_object() ? checks : json()},
                 {"channels", channels},
-                {"video", fmt::format("/files/clips/{}/{}", name,
-                                      meta.value("files", json::object()).value("rgb", "rgb.mp4"))}};
+                {"video",
+                 fmt::format("/files/clips/{}/{}", name,
+                             meta.value("files", json::object()).value("rgb", "rgb.mp4"))}};
             clips.emplace(name, std::move(info));
         }
     }
 
     /// A clip's summary with its current (merged) decision and effective caption.
-    json clipJson(const ClipInfo& info, const std::map<std::string, exporters::ReviewDecision>& latest) {
+    json clipJson(const ClipInfo& info,
+                  const std::map<std::string, exporters::ReviewDecision>& latest) {
         json out = info.summary;
         out["caption"] = info.summary["own_caption"];
         out["edited_caption"] = nullptr;
@@ -190,12 +196,14 @@ struct ReviewServer::Impl {
                                ? exporters::parseVerdict(body["decision"].get<std::string>())
                                : std::nullopt;
             if (!verdict)
-                return sendError(res, 400, "\"decision\" must be \"accept\", \"reject\" or \"undecided\"");
+                return sendError(res, 400,
+                                 "\"decision\" must be \"accept\", \"reject\" or \"undecided\"");
             if (*verdict != decision.verdict) decision.reason.clear();
             decision.verdict = *verdict;
         }
         if (body.contains("reason")) {
-            if (!body["reason"].is_string()) return sendError(res, 400, "\"reason\" must be a string");
+            if (!body["reason"].is_string())
+                return sendError(res, 400, "\"reason\" must be a string");
             decision.reason = body["reason"].get<std::string>();
         }
         if (body.contains("caption")) {
@@ -231,8 +239,10 @@ struct ReviewServer::Impl {
                 return sendError(res, 404, "bad frame number");
             }
             if (frame >= files[channel].size() || !files[channel][frame].is_string())
-                return sendError(res, 404, fmt::format("{} has no {} frame {}", name, channel, frame));
-            auto resolved = artefact(fs::path("clips") / name / files[channel][frame].get<std::string>());
+                return sendError(res, 404,
+                                 fmt::format("{} has no {} frame {}", name, channel, frame));
+            auto resolved =
+                artefact(fs::path("clips") / name / files[channel][frame].get<std::string>());
             if (!resolved) return sendError(res, 403, resolved.error().message);
             file = *resolved;
         }
@@ -260,7 +270,8 @@ struct ReviewServer::Impl {
         const fs::path clipDir = fs::weakly_canonical(datasetDir / "clips" / *part, ec);
         if (ec) return Error{"not a complete clip"};
         const fs::path full = fs::weakly_canonical(datasetDir / relative, ec);
-        if (ec || !isInside(full, clipDir) || full == clipDir) return Error{"outside the clip folder"};
+        if (ec || !isInside(full, clipDir) || full == clipDir)
+            return Error{"outside the clip folder"};
         if (!fs::is_regular_file(full, ec)) return Error{"no such file"};
         return full;
     }
@@ -294,11 +305,15 @@ struct ReviewServer::Impl {
         server.Get("/", page(web::kIndexHtml, "text/html; charset=utf-8"));
         server.Get("/app.js", page(web::kAppJs, "text/javascript; charset=utf-8"));
         server.Get("/app.css", page(web::kAppCss, "text/css; charset=utf-8"));
-        server.Get("/api/clips", [this](const httplib::Request&, httplib::Response& res) { listClips(res); });
-        server.Get(R"(/api/clips/([A-Za-z0-9_.-]+))", [this](const httplib::Request& req, httplib::Response& res) {
-            clipDetail(req.matches[1], res);
+        server.Get("/api/clips",
+                   [this](const httplib::Request&, httplib::Response& res) { listClips(res); });
+        server.Get(R"(/api/clips/([A-Za-z0-9_.-]+))",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                       clipDetail(req.matches[1], res);
+                   });
+        server.Post("/api/decision", [this](const httplib::Request& req, httplib::Response& res) {
+            decide(req, res);
         });
-        server.Post("/api/decision", [this](const httplib::Request& req, httplib::Response& res) { decide(req, res); });
         server.Get(R"(/api/labels/([A-Za-z0-9_.-]+)/([a-z]+)/([0-9]{1,9})\.png)",
                    [this](const httplib::Request& req, httplib::Response& res) {
                        label(req.matches[1], req.matches[2], req.matches[3], res);
@@ -311,20 +326,23 @@ struct ReviewServer::Impl {
             res.set_header("X-Content-Type-Options", "nosniff");
         });
         server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-            if (res.body.empty()) res.set_content(fmt::format("{} error\n", res.status), "text/plain");
+            if (res.body.empty())
+                res.set_content(fmt::format("{} error\n", res.status), "text/plain");
         });
         // Bound to the loopback, answer only requests addressed to it: a web page elsewhere
         // cannot reach this server through a DNS name it rebinds to 127.0.0.1.
         if (isLoopback(desc.host)) {
-            server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-                const std::string host = req.get_header_value("Host");
-                const std::string suffix = fmt::format(":{}", port);
-                for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
-                    if (host == name + suffix) return httplib::Server::HandlerResponse::Unhandled;
-                }
-                sendError(res, 403, "requests must be addressed to the loopback address");
-                return httplib::Server::HandlerResponse::Handled;
-            });
+            server.set_pre_routing_handler(
+                [this](const httplib::Request& req, httplib::Response& res) {
+                    const std::string host = req.get_header_value("Host");
+                    const std::string suffix = fmt::format(":{}", port);
+                    for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
+                        if (host == name + suffix)
+                            return httplib::Server::HandlerResponse::Unhandled;
+                    }
+                    sendError(res, 403, "requests must be addressed to the loopback address");
+                    return httplib::Server::HandlerResponse::Handled;
+                });
         }
     }
 };
@@ -345,7 +363,8 @@ Result<std::unique_ptr<ReviewServer>> ReviewServer::create(const ReviewServerDes
     auto log = exporters::ReviewLog::open(impl->datasetDir, desc.reviewer);
     if (!log) return log.error();
     impl->log = std::move(*log);
-    if (auto latest = exporters::readLatestDecisions(impl->datasetDir); !latest) return latest.error();
+    if (auto latest = exporters::readLatestDecisions(impl->datasetDir); !latest)
+        return latest.error();
     impl->routes();
     if (desc.port == 0) {
         impl->port = impl->server.bind_to_any_port(desc.host);
@@ -353,8 +372,9 @@ Result<std::unique_ptr<ReviewServer>> ReviewServer::create(const ReviewServerDes
         impl->port = impl->server.bind_to_port(desc.host, desc.port) ? desc.port : -1;
     }
     if (impl->port <= 0) {
-        return Error{fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
-                                 desc.host, desc.port)};
+        return Error{
+            fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
+                        desc.host, desc.port)};
     }
     return std::unique_ptr<ReviewServer>(new ReviewServer(std::move(impl)));
 }
@@ -365,7 +385,8 @@ uint16_t ReviewServer::port() const {
 
 Status ReviewServer::run() {
     if (!mImpl->server.listen_after_bind())
-        return Error{fmt::format("the review server on port {} stopped with an error", mImpl->port)};
+        return Error{
+            fmt::format("the review server on port {} stopped with an error", mImpl->port)};
     return {};
 }
 

@@ -100,12 +100,14 @@ function card(clip, index) {
     el("div", { class: "meta" },
       el("div", { class: "row" },
         el("span", { class: "name" }, clip.name),
+        el("span", { class: "spacer" }),
+        el("span", { class: `status ${verdict}` }, verdict === "accept" ? "accepted" :
+                                                   verdict === "reject" ? "rejected" : "undecided")),
+      el("div", { class: "row" },
         el("span", { class: "tmpl" }, clip.template),
         el("span", { class: "spacer" }),
         checks === "none" ? null : el("span", { class: `tag ${checks === "passed" ? "pass" : "fail"}` },
-                                      checks === "passed" ? "checks ✓" : "checks ✗"),
-        el("span", { class: `status ${verdict}` }, verdict === "accept" ? "accepted" :
-                                                   verdict === "reject" ? "rejected" : "undecided")),
+                                      checks === "passed" ? "checks ✓" : "checks ✗")),
       el("div", { class: "caption" }, clip.edited_caption !== null ? "✎ " : "", clip.caption),
       verdict === "reject" && clip.decision.reason ? el("div", { class: "reason" }, clip.decision.reason) : null));
   node.addEventListener("mouseenter", () => play(video));

@@ -51,10 +51,11 @@ RegisteredCommand registerReviewCommand(CLI::App& app) {
                          desc->host.c_str());
         }
         const std::string host = desc->host == "::1" ? "[::1]" : desc->host;
-        std::printf("silt: reviewing %s as %s at http://%s:%u/ (Ctrl-C to stop; every decision "
-                    "is saved as it is made)\n",
-                    desc->datasetDir.c_str(), desc->reviewer.c_str(), host.c_str(),
-                    unsigned((*server)->port()));
+        std::printf(
+            "silt: reviewing %s as %s at http://%s:%u/ (Ctrl-C to stop; every decision "
+            "is saved as it is made)\n",
+            desc->datasetDir.c_str(), desc->reviewer.c_str(), host.c_str(),
+            unsigned((*server)->port()));
         std::fflush(stdout);
         if (Status s = (*server)->run(); !s) {
             std::fprintf(stderr, "silt: error: %s\n", s.error().message.c_str());

@@ -37,7 +37,7 @@ enum class Verdict { Undecided, Accepted, Rejected };
 
 /// One decision on one clip: the reviewer's whole judgement of it at that moment.
 struct ReviewDecision {
-    std::string clip;                    ///< clip folder name under clips/
+    std::string clip;  ///< clip folder name under clips/
     Verdict verdict = Verdict::Undecided;
     std::string reason;                  ///< why (rejections); may be empty
     std::optional<std::string> caption;  ///< edited caption, one line; none = the clip's own
