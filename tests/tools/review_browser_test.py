@@ -14,6 +14,7 @@ Usage: review_browser_test.py --silt BUILD/bin/silt --work FOLDER [--screenshot 
 """
 
 import argparse
+import ctypes
 import csv
 import http.client
 import json
@@ -41,13 +42,20 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def die_with_parent():
+    """In the child: SIGKILL when this test dies, even by SIGKILL (a CTest timeout)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class Server:
     """`silt review` on a free port; killed (SIGKILL) by stop() or on exit."""
 
     def __init__(self, silt, dataset, reviewer):
         self.proc = subprocess.Popen(
             [silt, "review", dataset, "--port", "0", "--reviewer", reviewer],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            preexec_fn=die_with_parent)
         line = self.proc.stdout.readline()
         check("http://127.0.0.1:" in line, f"silt review did not start: {line!r}")
         self.port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
@@ -236,6 +244,15 @@ def main():
     add_checks(dataset, clips[0], {"passed": True, "energy": {"passed": True, "value": 1.02}})
     add_checks(dataset, clips[2], {"passed": False, "interpenetration": {
         "passed": False, "value": 0.031, "threshold": 0.01}})
+
+    # Bad input: one clear error and a non-zero exit, no server.
+    for extra, expected in (([os.path.join(args.work, "nowhere")], "not a Silt dataset folder"),
+                            ([dataset, "--reviewer", "../evil"], "reviewer name")):
+        bad = subprocess.run([args.silt, "review", *extra, "--port", "0"], capture_output=True,
+                             text=True, timeout=30)
+        check(bad.returncode == 1 and expected in bad.stderr,
+              f"silt review {extra}: exit {bad.returncode}, stderr {bad.stderr!r}")
+    check(not os.path.exists(os.path.join(dataset, "review")), "a refused start wrote files")
 
     servers = []
     try:
