@@ -241,10 +241,10 @@ struct ReviewServer::Impl {
             if (frame >= files[channel].size() || !files[channel][frame].is_string())
                 return sendError(res, 404,
                                  fmt::format("{} has no {} frame {}", name, channel, frame));
-            auto resolved =
+            Artefact resolved =
                 artefact(fs::path("clips") / name / files[channel][frame].get<std::string>());
-            if (!resolved) return sendError(res, 403, resolved.error().message);
-            file = *resolved;
+            if (resolved.status != 200) return sendError(res, resolved.status, resolved.why);
+            file = resolved.path;
         }
         auto image = exporters::colouredLabel(channel, file);
         if (!image) return sendError(res, 500, image.error().message);
@@ -254,48 +254,52 @@ struct ReviewServer::Impl {
         res.set_content(reinterpret_cast<const char*>(png->data()), png->size(), "image/png");
     }
 
-    /// The canonical path of a clip artefact given relative to the dataset folder, or an
-    /// Error when it is not one: absolute, "..", outside clips/<complete clip>/ once symbolic
-    /// links are resolved, or not a regular file. Call with the mutex held.
-    Result<fs::path> artefact(const fs::path& relative) {
+    /// Where a requested path leads: the canonical file, or the HTTP status that refuses it.
+    struct Artefact {
+        fs::path path;     ///< canonical, when status is 200
+        int status = 200;  ///< 403 for paths that try to leave a clip, 404 for missing files
+        std::string why;
+    };
+
+    /// Resolves a clip artefact given relative to the dataset folder. Refused: absolute paths,
+    /// "." and "..", anything but clips/<complete clip>/<file>, and whatever canonicalises
+    /// (symbolic links resolved) to outside that clip's folder. Call with the mutex held.
+    Artefact artefact(const fs::path& relative) {
         if (relative.empty() || relative.is_absolute() || relative.has_root_name())
-            return Error{"not a path inside the dataset"};
+            return {{}, 403, "not a path inside the dataset"};
         for (const fs::path& part : relative)
-            if (part == ".." || part == ".") return Error{"no . or .. in paths"};
+            if (part == ".." || part == ".") return {{}, 403, "no . or .. in paths"};
         auto part = relative.begin();
-        if (part == relative.end() || *part != "clips") return Error{"not a clip artefact"};
+        if (part == relative.end() || *part != "clips") return {{}, 403, "not a clip artefact"};
         if (++part == relative.end() || !clips.contains(part->string()))
-            return Error{"not a complete clip"};
+            return {{}, 404, "not a complete clip"};
         std::error_code ec;
         const fs::path clipDir = fs::weakly_canonical(datasetDir / "clips" / *part, ec);
-        if (ec) return Error{"not a complete clip"};
+        if (ec) return {{}, 404, "not a complete clip"};
         const fs::path full = fs::weakly_canonical(datasetDir / relative, ec);
         if (ec || !isInside(full, clipDir) || full == clipDir)
-            return Error{"outside the clip folder"};
-        if (!fs::is_regular_file(full, ec)) return Error{"no such file"};
-        return full;
+            return {{}, 403, "outside the clip folder"};
+        if (!fs::is_regular_file(full, ec)) return {{}, 404, "no such file"};
+        return {full, 200, {}};
     }
 
     void serveFile(const std::string& relative, httplib::Response& res) {
-        fs::path full;
+        Artefact file;
         {
             std::lock_guard lock(mutex);
             refreshClips();
-            auto resolved = artefact(fs::path(relative));
-            if (!resolved) {
-                const bool missing = resolved.error().message == "no such file" ||
-                                     resolved.error().message == "not a complete clip";
-                return sendError(res, missing ? 404 : 403, resolved.error().message);
-            }
-            full = *resolved;
+            file = artefact(fs::path(relative));
         }
-        auto bytes = readFile(full);
+        if (file.status != 200) return sendError(res, file.status, file.why);
+        auto bytes = readFile(file.path);
         if (!bytes) return sendError(res, 404, "unreadable");
         res.set_header("Cache-Control", "max-age=3600");
-        res.set_content(*bytes, contentType(full));  // httplib answers Range requests from it
+        // httplib answers Range requests (video seeking) from the content.
+        res.set_content(*bytes, contentType(file.path));
     }
 
     void routes() {
+        server.set_payload_max_length(1 << 20);  // a decision is a few hundred bytes
         auto page = [](std::string_view body, const char* type) {
             return [body, type](const httplib::Request&, httplib::Response& res) {
                 res.set_header("Cache-Control", "no-store");

@@ -60,14 +60,17 @@ async function load() {
   applyFilters();
 }
 
-function applyFilters(keepName) {
-  const name = keepName ?? state.shown[state.current]?.name;
+function passes(clip) {
   const template = $("filter-template").value;
   const checks = $("filter-checks").value;
   const review = $("filter-review").value;
-  state.shown = state.clips.filter((c) =>
-    (!template || c.template === template) && (!checks || checksOf(c) === checks) &&
-    (!review || verdictOf(c) === review));
+  return (!template || clip.template === template) && (!checks || checksOf(clip) === checks) &&
+    (!review || verdictOf(clip) === review);
+}
+
+function applyFilters(keepName) {
+  const name = keepName ?? state.shown[state.current]?.name;
+  state.shown = state.clips.filter(passes);
   const at = state.shown.findIndex((c) => c.name === name);
   state.current = at >= 0 ? at : Math.min(state.current, Math.max(state.shown.length - 1, 0));
   renderGrid();
@@ -164,7 +167,16 @@ async function decide(change) {
     const i = state.clips.findIndex((c) => c.name === updated.name);
     state.clips[i] = updated;
     const advance = $("auto-advance").checked && "decision" in change;
-    applyFilters(updated.name);
+    if (passes(updated)) {
+      // Replace just this card: re-rendering thousands of cards per key press would not do.
+      const at = state.shown.findIndex((c) => c.name === updated.name);
+      state.shown[at] = updated;
+      $("grid").children[at].replaceWith(card(updated, at));
+      highlight();
+      renderCounts();
+    } else {
+      applyFilters(updated.name);
+    }
     if (state.detailOpen) openDetail();
     toast(`saved: ${updated.name} ${verdictOf(updated)}`);
     if (advance) select(state.current + 1);
