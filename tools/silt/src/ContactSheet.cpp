@@ -1,7 +1,5 @@
 #include "silt/app/ContactSheet.h"
 
-#include <stb/stb_image_write.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -12,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "silt/core/FileAtomics.h"
-#include "silt/app/LabelColors.h"
+#include "silt/exporters/LabelColours.h"
 #include "silt/exporters/LabelFiles.h"
 #include "silt/exporters/VideoDecoder.h"
 
@@ -24,6 +22,8 @@ using nlohmann::json;
 constexpr uint32_t kColumns = 6;
 constexpr uint32_t kGap = 4;
 constexpr uint8_t kGapGrey = 40;
+
+using exporters::Rgb;
 
 struct FrameLabels {
     ImageF32 depth;
@@ -130,6 +130,9 @@ Result<ImageRGBA8> buildContactSheet(const ContactSheetOptions& options) {
         p[1] = c[1];
         p[2] = c[2];
     };
+    // Inverse depth spreads the near range, where the objects are.
+    const float invNear = 1.0f / std::max(nearest, 1e-6f);
+    const float invFar = farthest > 0 ? 1.0f / farthest : 0.0f;
     for (size_t row = 0; row < rows; ++row) {
         const ImageRGBA8& c = colour[picked[row]];
         const FrameLabels& l = labels[row];
@@ -137,11 +140,11 @@ Result<ImageRGBA8> buildContactSheet(const ContactSheetOptions& options) {
             for (uint32_t x = 0; x < w; ++x) {
                 const uint8_t* rgb = c.at(x, y);
                 put(row, 0, x, y, {rgb[0], rgb[1], rgb[2]});
-                put(row, 1, x, y, depthColour(*l.depth.at(x, y), nearest, farthest));
-                put(row, 2, x, y, palette(*l.instance.at(x, y)));
-                put(row, 3, x, y, semanticColour(*l.semantic.at(x, y)));
-                put(row, 4, x, y, normalColour(l.normals.at(x, y)));
-                put(row, 5, x, y, flowColour(l.flow.at(x, y), fastest));
+                put(row, 1, x, y, exporters::depthColour(*l.depth.at(x, y), invNear, invFar));
+                put(row, 2, x, y, exporters::instanceColour(*l.instance.at(x, y)));
+                put(row, 3, x, y, exporters::semanticColour(*l.semantic.at(x, y)));
+                put(row, 4, x, y, exporters::normalColour(l.normals.at(x, y)));
+                put(row, 5, x, y, exporters::flowColour(l.flow.at(x, y), fastest));
             }
         }
     }
@@ -151,17 +154,9 @@ Result<ImageRGBA8> buildContactSheet(const ContactSheetOptions& options) {
 Status writeContactSheet(const ContactSheetOptions& options) {
     Result<ImageRGBA8> sheet = buildContactSheet(options);
     if (!sheet) return sheet.error();
-    std::vector<uint8_t> png;
-    const int ok = stbi_write_png_to_func(
-        [](void* context, void* data, int size) {
-            auto* bytes = static_cast<std::vector<uint8_t>*>(context);
-            const auto* begin = static_cast<const uint8_t*>(data);
-            bytes->insert(bytes->end(), begin, begin + size);
-        },
-        &png, int(sheet->width), int(sheet->height), 4, sheet->pixels.data(),
-        int(sheet->width * 4));
-    if (!ok) return Error{fmt::format("{}: cannot encode the PNG", options.out.string())};
-    return writeFileAtomic(options.out, std::span<const uint8_t>(png));
+    auto png = exporters::encodePng(*sheet);
+    if (!png) return png.error().prefixed(options.out.string());
+    return writeFileAtomic(options.out, std::span<const uint8_t>(*png));
 }
 
 }  // namespace silt::app
