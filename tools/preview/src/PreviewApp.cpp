@@ -281,6 +281,8 @@ Result<bool> PreviewApp::simulateNext() {
     ++mSimulated;
     mLastPhysicsMs = 1000.0 * times.physics;
     mLastRenderMs = 1000.0 * times.render;
+    mPhysicsSeconds += times.physics;
+    mRenderSeconds += times.render;
     mFrames.push_back(std::move(*frame));
     return true;
 }
@@ -322,6 +324,14 @@ Result<ImageRGBA8> PreviewApp::displayImage() {
     mDisplay = app::channelImage(*images, mChannel);
     mDisplayKey = key;
     return mDisplay;
+}
+
+void PreviewApp::setCameraMode(ViewCamera::Mode mode) {
+    // Orbit and fly start from where the scene's camera is at the frame shown.
+    if (mCamera.mode == ViewCamera::Mode::Scene && mode != ViewCamera::Mode::Scene && mRun &&
+        mCurrent < mFrames.size())
+        mCamera.reset(mFrames[mCurrent].desc.camera, mRun->plan().camera.target);
+    mCamera.mode = mode;
 }
 
 void PreviewApp::handleMouse() {
@@ -402,9 +412,10 @@ Status PreviewApp::exportClip() {
 }
 
 void PreviewApp::drawPanel() {
-    ImGui::SetNextWindowPos(ImVec2(8, 8), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(340, 420), ImGuiCond_FirstUseEver);
-    ImGui::Begin("silt preview");
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(6, 6), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowBgAlpha(0.8f);
+    ImGui::Begin("silt preview", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     const uint32_t total = mRun ? mRun->plan().frames : 0;
 
     if (ImGui::Button(mPlaying ? "Pause" : "Play")) mPlaying = !mPlaying;
@@ -416,6 +427,7 @@ void PreviewApp::drawPanel() {
     ImGui::Text("%zu/%u simulated", mFrames.size(), total);
     int frame = int(mCurrent);
     const int last = std::max(0, int(mFrames.size()) - 1);
+    ImGui::SetNextItemWidth(220);
     if (ImGui::SliderInt("frame", &frame, 0, last)) {
         mCurrent = size_t(std::clamp(frame, 0, last));
         mPlaying = false;
@@ -431,7 +443,7 @@ void PreviewApp::drawPanel() {
         mRestartRequested = true;
     }
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(160);
     uint64_t seed = mSeed;
     if (ImGui::InputScalar("seed", ImGuiDataType_U64, &seed, nullptr, nullptr, "%llu",
                            ImGuiInputTextFlags_EnterReturnsTrue)) {
@@ -453,14 +465,20 @@ void PreviewApp::drawPanel() {
     ImGui::RadioButton("orbit", &mode, int(ViewCamera::Mode::Orbit));
     ImGui::SameLine();
     ImGui::RadioButton("fly", &mode, int(ViewCamera::Mode::Fly));
-    if (mode != int(mCamera.mode)) {
-        mCamera.mode = ViewCamera::Mode(mode);
-        if (mRun && mCamera.mode != ViewCamera::Mode::Scene && mCurrent < mFrames.size())
-            mCamera.reset(mFrames[mCurrent].desc.camera, mRun->plan().camera.target);
-    }
+    if (mode != int(mCamera.mode)) setCameraMode(ViewCamera::Mode(mode));
+    ImGui::Checkbox("values", &mShowSampled);
+    ImGui::SameLine();
+    ImGui::Checkbox("template", &mShowTemplate);
+    ImGui::SameLine();
+    ImGui::Checkbox("export", &mShowExport);
+    ImGui::End();
 
-    if (ImGui::CollapsingHeader("Randomized values of this seed")) {
-        if (ImGui::BeginTable("sampled", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    if (mShowSampled) {
+        ImGui::SetNextWindowPos(ImVec2(viewport->Size.x - 326, 6), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowSize(ImVec2(320, 220), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowBgAlpha(0.8f);
+        ImGui::Begin("Randomized values of this seed", &mShowSampled);
+        if (ImGui::BeginTable("sampled", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
             for (const auto& [path, value] : mSampled.items()) {
                 ImGui::TableNextRow();
                 ImGui::TableSetColumnIndex(0);
@@ -470,9 +488,13 @@ void PreviewApp::drawPanel() {
             }
             ImGui::EndTable();
         }
+        ImGui::End();
     }
-    if (ImGui::CollapsingHeader("Template parameters")) {
-        if (mEditor.draw(mEditedSpec)) mEdited = mEditedSpec != mOriginalSpec;
+    if (mShowTemplate) {
+        ImGui::SetNextWindowPos(ImVec2(viewport->Size.x - 426, 40), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowSize(ImVec2(420, 320), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowBgAlpha(0.85f);
+        ImGui::Begin("Template parameters", &mShowTemplate);
         if (ImGui::Button("Re-simulate")) mRestartRequested = true;
         ImGui::SameLine();
         if (ImGui::Button("Revert")) {
@@ -480,25 +502,50 @@ void PreviewApp::drawPanel() {
             mEdited = false;
             mRestartRequested = true;
         }
-        ImGui::InputText("file", &mSavePath);
+        ImGui::SameLine();
+        ImGui::TextUnformatted(mEdited ? "(edited)" : "");
+        ImGui::SetNextItemWidth(220);
+        ImGui::InputText("##savepath", &mSavePath);
+        ImGui::SameLine();
         if (ImGui::Button("Save template as")) {
             if (Status s = saveTemplate(mSavePath); !s) setStatus("error: " + s.error().message);
         }
+        ImGui::Separator();
+        ImGui::BeginChild("fields");
+        if (mEditor.draw(mEditedSpec)) mEdited = mEditedSpec != mOriginalSpec;
+        ImGui::EndChild();
+        ImGui::End();
     }
-    if (ImGui::CollapsingHeader("Export")) {
-        ImGui::InputText("dataset", &mExportDir);
+    if (mShowExport) {
+        ImGui::SetNextWindowPos(ImVec2(6, viewport->Size.y - 130), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowBgAlpha(0.85f);
+        ImGui::Begin("Export", &mShowExport, ImGuiWindowFlags_AlwaysAutoResize);
+        ImGui::SetNextItemWidth(220);
+        ImGui::InputText("dataset folder", &mExportDir);
         if (ImGui::Button("Export clip (as silt generate)")) {
             if (Status s = exportClip(); !s) setStatus("error: " + s.error().message);
         }
+        ImGui::End();
     }
-    ImGui::Separator();
+
+    // The status line along the bottom edge.
+    const float lineHeight = ImGui::GetTextLineHeightWithSpacing();
+    const float height = lineHeight * (mStatus.empty() ? 1.0f : 2.0f) + 8.0f;
+    ImGui::SetNextWindowPos(ImVec2(0, viewport->Size.y - height));
+    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, height));
+    ImGui::SetNextWindowBgAlpha(0.6f);
+    ImGui::Begin("status", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoInputs |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoNav);
     const double fps = mFrameMsAverage > 0 ? 1000.0 / mFrameMsAverage : 0;
-    ImGui::Text("%zu particles | sim %.1f ms/frame (%.2f ms/step) | render %.1f ms",
-                mRun ? mRun->particleCount() : size_t(0), mLastPhysicsMs,
-                mRun ? mLastPhysicsMs / std::max(1u, mRun->plan().substeps) : 0.0, mLastRenderMs);
-    ImGui::Text("%.1f ms/frame, %.1f fps | render %ux%u, %s preset", mFrameMsAverage, fps,
-                mRenderWidth, mRenderHeight, mOptions.preset.c_str());
-    if (!mStatus.empty()) ImGui::TextWrapped("%s", mStatus.c_str());
+    ImGui::Text("seed %llu, frame %zu | %zu particles | sim step %.0f ms (physics %.0f, "
+                "surfaces + render %.0f) | %.1f ms/frame, %.1f fps | render %ux%u, %s preset",
+                static_cast<unsigned long long>(mSeed), mCurrent,
+                mRun ? mRun->particleCount() : size_t(0), mLastPhysicsMs + mLastRenderMs,
+                mLastPhysicsMs, mLastRenderMs, mFrameMsAverage, fps, mRenderWidth, mRenderHeight,
+                mOptions.preset.c_str());
+    if (!mStatus.empty()) ImGui::TextUnformatted(mStatus.c_str());
     ImGui::End();
 }
 
@@ -532,7 +579,10 @@ Result<PreviewReport> PreviewApp::run() {
             if (key == GLFW_KEY_P && mSeed > 0) --mSeed, mRestartRequested = true;
             if (key >= GLFW_KEY_1 && key < GLFW_KEY_1 + app::kLabelChannelCount)
                 mChannel = app::LabelChannel(key - GLFW_KEY_1);
-            if (key == GLFW_KEY_C) mCamera.mode = ViewCamera::Mode((int(mCamera.mode) + 1) % 3);
+            if (key == GLFW_KEY_C) setCameraMode(ViewCamera::Mode((int(mCamera.mode) + 1) % 3));
+            if (key == GLFW_KEY_V) mShowSampled = !mShowSampled;
+            if (key == GLFW_KEY_T) mShowTemplate = !mShowTemplate;
+            if (key == GLFW_KEY_X) mShowExport = !mShowExport;
             if (key == GLFW_KEY_ESCAPE) done = true;
         }
         mPendingKeys.erase(mPendingKeys.begin(), mPendingKeys.begin() + ptrdiff_t(handled));
@@ -610,6 +660,8 @@ Result<PreviewReport> PreviewApp::run() {
         report.seconds > 0 && mPresented > 1 ? double(mPresented - 1) / report.seconds : 0.0;
     report.framesSimulated = mSimulated;
     report.msPerSimFrame = mSimulated ? 1000.0 * mSimSeconds / mSimulated : 0.0;
+    report.msPhysicsPerSimFrame = mSimulated ? 1000.0 * mPhysicsSeconds / mSimulated : 0.0;
+    report.msRenderPerSimFrame = mSimulated ? 1000.0 * mRenderSeconds / mSimulated : 0.0;
     report.particles = mRun ? mRun->particleCount() : 0;
     return report;
 }

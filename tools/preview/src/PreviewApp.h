@@ -56,6 +56,7 @@ private:
     Result<ImageRGBA8> displayImage();
     void drawPanel();
     void handleMouse();
+    void setCameraMode(ViewCamera::Mode mode);
     Status saveScreenshot(const ImageRGBA8& image, const std::filesystem::path& path);
     Status saveTemplate(const std::filesystem::path& path);
     Status exportClip();
@@ -115,11 +116,15 @@ private:
     uint64_t mPresented = 0;
     uint32_t mSimulated = 0;
     double mSimSeconds = 0;
+    double mPhysicsSeconds = 0, mRenderSeconds = 0;  ///< summed StageTimes
     double mLastPhysicsMs = 0, mLastRenderMs = 0;
     double mFrameMsAverage = 0;
     std::string mStatus;  ///< the last message (errors, saves, exports)
 
-    // Panel text fields.
+    // Panel windows and text fields.
+    bool mShowSampled = false;
+    bool mShowTemplate = false;
+    bool mShowExport = false;
     std::string mSavePath;
     std::string mExportDir = "out/preview";
 };

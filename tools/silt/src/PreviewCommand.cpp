@@ -53,9 +53,10 @@ RegisteredCommand registerPreviewCommand(CLI::App& app) {
         }
         std::printf(
             "silt: preview: %.1f fps (%llu frames presented in %.2f s; %u clip frames simulated, "
-            "%.1f ms each; render %ux%u; %zu particles)\n",
+            "%.1f ms each: physics %.1f, surfaces + render %.1f; render %ux%u; %zu particles)\n",
             report->framesPerSecond, static_cast<unsigned long long>(report->framesPresented),
-            report->seconds, report->framesSimulated, report->msPerSimFrame, report->renderWidth,
+            report->seconds, report->framesSimulated, report->msPerSimFrame,
+            report->msPhysicsPerSimFrame, report->msRenderPerSimFrame, report->renderWidth,
             report->renderHeight, report->particles);
         return 0;
     };

@@ -36,6 +36,8 @@ struct PreviewReport {
     double framesPerSecond = 0;    ///< presented frames per second
     uint32_t framesSimulated = 0;  ///< clip frames simulated (all seeds)
     double msPerSimFrame = 0;      ///< mean physics + surfacing + render time per clip frame
+    double msPhysicsPerSimFrame = 0;  ///< of which physics
+    double msRenderPerSimFrame = 0;   ///< of which surfacing and rendering with labels
     uint32_t renderWidth = 0, renderHeight = 0;
     size_t particles = 0;          ///< continuum particles of the last clip
 };
