@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "VulkanCheck.h"
 #include "silt/core/Log.h"
@@ -71,7 +72,10 @@ Result<std::unique_ptr<SwapchainPresenter>> VulkanPresenter::create(VulkanRender
 
 VulkanPresenter::~VulkanPresenter() {
     if (mDevice != VK_NULL_HANDLE) {
-        vkDeviceWaitIdle(mDevice);
+        {
+            std::lock_guard<std::mutex> queueLock(mRenderer.queueMutex());
+            vkDeviceWaitIdle(mDevice);
+        }
         destroySwapchainObjects();
         if (mSwapchain) vkDestroySwapchainKHR(mDevice, mSwapchain, nullptr);
         destroyStaging();
@@ -196,7 +200,10 @@ void VulkanPresenter::destroySwapchainObjects() {
 }
 
 Status VulkanPresenter::buildSwapchain() {
-    SILT_VK(vkDeviceWaitIdle(mDevice));
+    {
+        std::lock_guard<std::mutex> queueLock(mRenderer.queueMutex());
+        SILT_VK(vkDeviceWaitIdle(mDevice));
+    }
     VkSurfaceCapabilitiesKHR caps;
     SILT_VK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(mRenderer.physicalDevice(), mSurface, &caps));
     VkExtent2D extent = caps.currentExtent;
@@ -308,7 +315,7 @@ void VulkanPresenter::destroyStaging() {
 
 Status VulkanPresenter::ensureStaging(uint32_t width, uint32_t height) {
     if (mStagingExtent.width == width && mStagingExtent.height == height) return {};
-    SILT_VK(vkDeviceWaitIdle(mDevice));
+    SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));  // the only user
     destroyStaging();
     const VkDeviceSize bytes = VkDeviceSize(width) * height * 4;
     VkBufferCreateInfo bufferInfo{};
@@ -500,6 +507,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     submit.pCommandBuffers = &cmd;
     submit.signalSemaphoreCount = 1;
     submit.pSignalSemaphores = &mRenderDone[index];
+    std::unique_lock<std::mutex> queueLock(mRenderer.queueMutex());
     SILT_VK(vkQueueSubmit(mRenderer.queue(), 1, &submit, mFence));
 
     VkPresentInfoKHR presentInfo{};
@@ -510,6 +518,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     presentInfo.pSwapchains = &mSwapchain;
     presentInfo.pImageIndices = &index;
     VkResult shown = vkQueuePresentKHR(mRenderer.queue(), &presentInfo);
+    queueLock.unlock();
     if (shown == VK_ERROR_OUT_OF_DATE_KHR || shown == VK_SUBOPTIMAL_KHR)
         mRebuildNeeded = true;
     else if (shown != VK_SUCCESS)
@@ -558,7 +567,10 @@ Status VulkanPresenter::runOnce(const std::function<void(void*)>& commands) {
     submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &mCommands;
-    SILT_VK(vkQueueSubmit(mRenderer.queue(), 1, &submit, mFence));
+    {
+        std::lock_guard<std::mutex> queueLock(mRenderer.queueMutex());
+        SILT_VK(vkQueueSubmit(mRenderer.queue(), 1, &submit, mFence));
+    }
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
     return {};
 }

@@ -64,6 +64,7 @@ Result<std::unique_ptr<PreviewApp>> PreviewApp::create(const PreviewOptions& opt
 }
 
 PreviewApp::~PreviewApp() {
+    if (busy()) mPending.wait();  // the worker uses mRun and the renderer
     if (mPresenter) {
         const render::NativeHandles h = mPresenter->handles();
         vkDeviceWaitIdle(static_cast<VkDevice>(h.device));
@@ -254,52 +255,69 @@ Status PreviewApp::restart() {
     scenes::PlanOverrides overrides;
     overrides.width = mRenderWidth;
     overrides.height = mRenderHeight;
-    mRun.reset();
-    mFrames.clear();
-    mCurrent = 0;
-    ++mClipGeneration;
+    // The new clip is built before the old one goes, so a refused edit keeps the last clip.
     auto run = mProducer->start(scene, mSeed, 0, overrides);
     if (!run) return run.error();
     mRun = std::move(*run);
+    mFrames.clear();
+    mCurrent = 0;
+    ++mClipGeneration;
     mSampled = mRun->plan().sampled;
     const scenes::CameraPlan& camera = mRun->plan().camera;
     if (mCamera.mode == ViewCamera::Mode::Scene || mClipGeneration == 1)
         mCamera.reset(camera.at(0.0f), camera.target);
-    auto first = simulateNext();  // something to show right away
-    if (!first) return first.error();
+    mParticles = mRun->particleCount();
+    launchStep();  // something to show as soon as it is simulated
     return {};
 }
 
-Result<bool> PreviewApp::simulateNext() {
-    if (!mRun || mRun->finished()) return false;
-    app::StageTimes times;
-    auto start = Clock::now();
-    const bool keepSurfaces = mRun->simulation().continuum() != nullptr;
-    auto frame = mRun->step(&times, keepSurfaces);
-    if (!frame) return frame.error();
-    mSimSeconds += secondsSince(start);
-    ++mSimulated;
-    mLastPhysicsMs = 1000.0 * times.physics;
-    mLastRenderMs = 1000.0 * times.render;
-    mPhysicsSeconds += times.physics;
-    mRenderSeconds += times.render;
-    mFrames.push_back(std::move(*frame));
-    return true;
+void PreviewApp::launchStep() {
+    if (busy() || !mRun || mRun->finished()) return;
+    app::ClipRun* run = mRun.get();
+    const bool keepSurfaces = run->simulation().continuum() != nullptr;
+    // The step simulates, builds surfaces and renders with labels on a worker thread, so the
+    // window keeps presenting (the renderer and presenter share the queue under its lock).
+    mPending = std::async(std::launch::async, [run, keepSurfaces]() {
+        PendingStep out;
+        auto start = Clock::now();
+        auto frame = run->step(&out.times, keepSurfaces);
+        out.seconds = secondsSince(start);
+        if (!frame) {
+            out.error = frame.error();
+        } else {
+            out.frame = std::move(*frame);
+            out.particles = run->particleCount();
+        }
+        return out;
+    });
 }
 
-Status PreviewApp::stepForward() {
+Status PreviewApp::collectStep(bool wait) {
+    if (!busy()) return {};
+    if (!wait && mPending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return {};
+    PendingStep done = mPending.get();
+    if (done.error) return *done.error;
+    mSimSeconds += done.seconds;
+    ++mSimulated;
+    mLastPhysicsMs = 1000.0 * done.times.physics;
+    mLastRenderMs = 1000.0 * done.times.render;
+    mPhysicsSeconds += done.times.physics;
+    mRenderSeconds += done.times.render;
+    mParticles = done.particles;
+    mFrames.push_back(std::move(done.frame));
+    mCurrent = mFrames.size() - 1;  // a step is only ever launched to show its frame
+    return {};
+}
+
+void PreviewApp::stepForward() {
+    if (busy()) return;
     if (mCurrent + 1 < mFrames.size()) {
         ++mCurrent;
-        return {};
-    }
-    auto more = simulateNext();
-    if (!more) return more.error();
-    if (*more) {
-        mCurrent = mFrames.size() - 1;
+    } else if (mRun && !mRun->finished()) {
+        launchStep();
     } else {
         mPlaying = false;  // the clip is complete
     }
-    return {};
 }
 
 Result<ImageRGBA8> PreviewApp::displayImage() {
@@ -310,6 +328,8 @@ Result<ImageRGBA8> PreviewApp::displayImage() {
     const app::ClipFrame& frame = mFrames[mCurrent];
     const render::FrameImages* images = &frame.images;
     if (mCamera.mode != ViewCamera::Mode::Scene) {
+        // The renderer is the worker's while a step is in flight: keep the last view.
+        if (busy() && !mDisplay.pixels.empty()) return mDisplay;
         const bool sameView = mRerendered && mDisplayKey.frame == key.frame &&
                               mDisplayKey.clip == key.clip && mDisplayKey.mode == key.mode &&
                               mDisplayKey.camera == key.camera;
@@ -391,6 +411,7 @@ Status PreviewApp::exportClip() {
     // Exactly `silt generate --scene S --seed N --clips 1 --out DIR`: the template's own
     // quality and size, not the preview preset's. An edited template is saved first, so the
     // dataset card names a file that holds what was generated.
+    if (Status s = collectStep(/*wait=*/true); !s) return s;
     app::GenerateOptions options;
     options.scene = mSceneArgument;
     if (mEdited) {
@@ -542,7 +563,7 @@ void PreviewApp::drawPanel() {
     ImGui::Text("seed %llu, frame %zu | %zu particles | sim step %.0f ms (physics %.0f, "
                 "surfaces + render %.0f) | %.1f ms/frame, %.1f fps | render %ux%u, %s preset",
                 static_cast<unsigned long long>(mSeed), mCurrent,
-                mRun ? mRun->particleCount() : size_t(0), mLastPhysicsMs + mLastRenderMs,
+                mParticles, mLastPhysicsMs + mLastRenderMs,
                 mLastPhysicsMs, mLastRenderMs, mFrameMsAverage, fps, mRenderWidth, mRenderHeight,
                 mOptions.preset.c_str());
     if (!mStatus.empty()) ImGui::TextUnformatted(mStatus.c_str());
@@ -557,8 +578,10 @@ Result<PreviewReport> PreviewApp::run() {
     auto lastFrame = Clock::now();
     bool done = false;
     while (!done && !glfwWindowShouldClose(mWindow)) {
-        if (mPlaying || !mPendingKeys.empty())
+        if (!mPendingKeys.empty() || (mPlaying && !busy()))
             glfwPollEvents();
+        else if (busy())
+            glfwWaitEventsTimeout(0.02);  // ≤ 50 redraws/s while the worker simulates
         else
             glfwWaitEventsTimeout(0.05);  // idle: no busy loop while paused
 
@@ -588,7 +611,10 @@ Result<PreviewReport> PreviewApp::run() {
         mPendingKeys.erase(mPendingKeys.begin(), mPendingKeys.begin() + ptrdiff_t(handled));
 
         handleMouse();
-        if (mRestartRequested) {
+        if (Status s = collectStep(/*wait=*/false); !s) return s.error();
+        // --frames N: no step beyond frame N-1.
+        const bool enough = mOptions.frames && mFrames.size() >= *mOptions.frames;
+        if (mRestartRequested && !busy()) {
             mRestartRequested = false;
             if (Status s = restart(); !s) {
                 // An edit the parser refuses: say why and keep the last good clip.
@@ -597,12 +623,13 @@ Result<PreviewReport> PreviewApp::run() {
             }
         }
         if (mStepsRequested > 0) {
-            for (; mStepsRequested > 0; --mStepsRequested) {
-                if (Status s = stepForward(); !s) return s.error();
-            }
             mPlaying = false;
-        } else if (mPlaying && mCaptureRequests == 0) {
-            if (Status s = stepForward(); !s) return s.error();
+            if (!busy()) {
+                --mStepsRequested;
+                stepForward();
+            }
+        } else if (mPlaying && mCaptureRequests == 0 && !enough) {
+            stepForward();
         }
 
         auto image = displayImage();
@@ -624,11 +651,13 @@ Result<PreviewReport> PreviewApp::run() {
         }
 
         // --frames N: the run ends once frame N-1 (or the clip's last) is on screen.
-        const bool lastRequested =
-            mOptions.frames && !mFrames.empty() &&
-            (mFrames.size() >= *mOptions.frames || (mRun && mRun->finished())) &&
-            mCurrent + 1 == mFrames.size();
-        const bool capture = mCaptureRequests > 0 || (lastRequested && !mOptions.screenshot.empty());
+        // A screenshot waits for the frame the keys before it asked for.
+        const bool settled = !busy() && !mFrames.empty() && !mRestartRequested && mStepsRequested == 0;
+        const bool lastRequested = settled && mOptions.frames &&
+                                   (enough || (mRun && mRun->finished())) &&
+                                   mCurrent + 1 == mFrames.size();
+        const bool captureNow = settled && mCaptureRequests > 0;
+        const bool capture = captureNow || (lastRequested && !mOptions.screenshot.empty());
         ImageRGBA8 shot;
         bool presented = false;
         if (Status s = mPresenter->present(*image, overlay, capture ? &shot : nullptr, &presented); !s)
@@ -640,7 +669,7 @@ Result<PreviewReport> PreviewApp::run() {
         lastFrame = Clock::now();
         mFrameMsAverage = mFrameMsAverage == 0 ? ms : 0.9 * mFrameMsAverage + 0.1 * ms;
 
-        if (mCaptureRequests > 0) {
+        if (captureNow) {
             --mCaptureRequests;
             const std::filesystem::path dir = mOptions.shotDir.empty() ? "." : mOptions.shotDir;
             if (Status s = saveScreenshot(shot, dir / fmt::format("shot_{:03d}.png", mShotsSaved++)); !s)
@@ -653,6 +682,7 @@ Result<PreviewReport> PreviewApp::run() {
             done = true;
         }
     }
+    if (busy()) mPending.wait();
     report.framesPresented = mPresented;
     report.seconds = mPresented > 0 ? secondsSince(firstPresent) : 0.0;
     // The first frame's time is the wait before it: count intervals, not frames.
@@ -662,7 +692,7 @@ Result<PreviewReport> PreviewApp::run() {
     report.msPerSimFrame = mSimulated ? 1000.0 * mSimSeconds / mSimulated : 0.0;
     report.msPhysicsPerSimFrame = mSimulated ? 1000.0 * mPhysicsSeconds / mSimulated : 0.0;
     report.msRenderPerSimFrame = mSimulated ? 1000.0 * mRenderSeconds / mSimulated : 0.0;
-    report.particles = mRun ? mRun->particleCount() : 0;
+    report.particles = mParticles;
     return report;
 }
 

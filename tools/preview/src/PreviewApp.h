@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,10 +49,24 @@ private:
     Status initImGui();
     /// Re-parses the edited spec, applies the preset and starts the clip of mSeed again.
     Status restart();
-    /// Simulates and renders the next clip frame (false when the clip is complete).
-    Result<bool> simulateNext();
-    /// Moves the timeline one frame forward, simulating it when it is new.
-    Status stepForward();
+    /// One clip frame simulated and rendered on the worker thread.
+    struct PendingStep {
+        app::ClipFrame frame;
+        app::StageTimes times;
+        double seconds = 0;
+        size_t particles = 0;
+        std::optional<Error> error;
+    };
+    [[nodiscard]] bool busy() const { return mPending.valid(); }
+    /// Starts simulating the next clip frame on a worker thread (nothing when one is in
+    /// flight or the clip is complete). Until it is collected, the UI thread leaves mRun and
+    /// the renderer alone.
+    void launchStep();
+    /// Takes the finished step's frame into the timeline and shows it (waits for it when
+    /// `wait`; otherwise only if it is done).
+    Status collectStep(bool wait);
+    /// Moves the timeline one frame forward, launching the simulation of a new frame at the end.
+    void stepForward();
     /// The image shown for the current frame, channel and camera.
     Result<ImageRGBA8> displayImage();
     void drawPanel();
@@ -83,6 +98,8 @@ private:
 
     uint64_t mSeed = 0;
     std::unique_ptr<app::ClipRun> mRun;
+    std::future<PendingStep> mPending;  ///< the step in flight, if any
+    size_t mParticles = 0;              ///< continuum particles, as of the last step
     std::vector<app::ClipFrame> mFrames;  ///< every simulated frame of the clip, for the timeline
     nlohmann::json mSampled;              ///< the randomized values of this clip (clip metadata)
     size_t mCurrent = 0;                  ///< the frame shown
