@@ -268,4 +268,36 @@ TEST_F(PreviewWindow, ResizeRebuildsTheSwapchain) {
     EXPECT_NE(log.find("frame 2, channel colour"), std::string::npos) << log;
 }
 
+TEST_F(PreviewWindow, ExportWritesWhatGenerateWrites) {
+    // Ctrl+E exports clip 0 of the seed on screen: the same clip, byte for byte, as
+    // `silt generate --seed S --clips 1` (the template's own size and quality, not the
+    // preview preset's).
+    const fs::path dir = silt::test::freshDir("preview_export");
+    fs::create_directories(dir);
+    const fs::path exported = dir / "exported";
+    const std::string window = launch(
+        fmt::format("--scene default --seed 7 --paused --no-ui --width 320 --height 240 "
+                    "--shot-dir {} --export-dir {}",
+                    dir.string(), exported.string()),
+        dir);
+    ASSERT_FALSE(window.empty()) << readText(mLog);
+    shot(window, dir, 0);  // the window is up and has drawn
+    keys(window, "n ctrl+e");
+    EXPECT_TRUE(waitForFile(exported / "dataset.json", std::chrono::seconds(120))) << readText(mLog);
+    keys(window, "Escape");
+    EXPECT_EQ(waitExit(), 0) << readText(mLog);
+
+    const fs::path generated = dir / "generated";
+    ASSERT_EQ(shell(fmt::format("{} generate --scene default --seed 8 --clips 1 --out {} -q "
+                                ">/dev/null 2>&1",
+                                kSilt, generated.string())),
+              0);
+    const std::string clip = "clips/clip_000000/clip.json";
+    const std::string expected = readText(generated / clip);
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(readText(exported / clip), expected);
+    EXPECT_EQ(shell(fmt::format("{} validate {} >/dev/null 2>&1", kSilt, exported.string())), 0);
+    EXPECT_NE(readText(mLog).find("exported clip 0 of seed 8"), std::string::npos) << readText(mLog);
+}
+
 }  // namespace

@@ -35,6 +35,8 @@ PreviewApp* appOf(GLFWwindow* window) {
     return static_cast<PreviewApp*>(glfwGetWindowUserPointer(window));
 }
 
+constexpr int kCtrl = 1 << 20;  // marks a key pressed with Ctrl in mPendingKeys
+
 constexpr uint32_t evenAtLeast16(uint32_t v) {
     return std::max(16u, v & ~1u);
 }
@@ -108,6 +110,7 @@ Status PreviewApp::init() {
     mOriginalSpec = mTemplate.spec;
     mEditedSpec = mTemplate.spec;
     mSavePath = mTemplate.name + "-edited.json";
+    if (!mOptions.exportDir.empty()) mExportDir = mOptions.exportDir.string();
 
     glfwSetErrorCallback([](int, const char* description) { glfwLastError() = description; });
     if (!glfwInit()) {
@@ -224,11 +227,11 @@ Status PreviewApp::initImGui() {
     return {};
 }
 
-void PreviewApp::onKey(int key, int action, int /*mods*/) {
+void PreviewApp::onKey(int key, int action, int mods) {
     if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
     // Typing into a panel field is not a shortcut.
     if (mImGuiReady && ImGui::GetIO().WantTextInput) return;
-    mPendingKeys.push_back(key);
+    mPendingKeys.push_back((mods & GLFW_MOD_CONTROL) ? key | kCtrl : key);
 }
 
 void PreviewApp::onScroll(double dy) {
@@ -607,6 +610,14 @@ Result<PreviewReport> PreviewApp::run() {
             if (key == GLFW_KEY_T) mShowTemplate = !mShowTemplate;
             if (key == GLFW_KEY_X) mShowExport = !mShowExport;
             if (key == GLFW_KEY_ESCAPE) done = true;
+            if (key == (GLFW_KEY_S | kCtrl)) {
+                if (Status saved = saveTemplate(mSavePath); !saved)
+                    setStatus("error: " + saved.error().message);
+            }
+            if (key == (GLFW_KEY_E | kCtrl)) {
+                if (Status exported = exportClip(); !exported)
+                    setStatus("error: " + exported.error().message);
+            }
         }
         mPendingKeys.erase(mPendingKeys.begin(), mPendingKeys.begin() + ptrdiff_t(handled));
 
@@ -689,6 +700,7 @@ Result<PreviewReport> PreviewApp::run() {
     report.framesPerSecond =
         report.seconds > 0 && mPresented > 1 ? double(mPresented - 1) / report.seconds : 0.0;
     report.framesSimulated = mSimulated;
+    report.simFramesPerSecond = report.seconds > 0 ? double(mSimulated) / report.seconds : 0.0;
     report.msPerSimFrame = mSimulated ? 1000.0 * mSimSeconds / mSimulated : 0.0;
     report.msPhysicsPerSimFrame = mSimulated ? 1000.0 * mPhysicsSeconds / mSimulated : 0.0;
     report.msRenderPerSimFrame = mSimulated ? 1000.0 * mRenderSeconds / mSimulated : 0.0;

@@ -37,6 +37,8 @@ RegisteredCommand registerPreviewCommand(CLI::App& app) {
     command->add_option("--screenshot", options->screenshot,
                         "PNG of the presented window after --frames");
     command->add_option("--shot-dir", options->shotDir, "Folder for F12 screenshots (shot_NNN.png)");
+    command->add_option("--export-dir", options->exportDir,
+                        "Dataset folder the panel's export (Ctrl+E) writes to (default out/preview)");
     command->add_flag("--no-ui", options->noUi, "Hide the panel (pixel-exact screenshots)");
     command->add_flag("--paused", options->paused, "Start paused on frame 0");
     command->add_option("--threads", options->threads, "Worker threads (0 = all cores)")
@@ -53,9 +55,11 @@ RegisteredCommand registerPreviewCommand(CLI::App& app) {
         }
         std::printf(
             "silt: preview: %.1f fps (%llu frames presented in %.2f s; %u clip frames simulated, "
+            "%.2f per s, "
             "%.1f ms each: physics %.1f, surfaces + render %.1f; render %ux%u; %zu particles)\n",
             report->framesPerSecond, static_cast<unsigned long long>(report->framesPresented),
-            report->seconds, report->framesSimulated, report->msPerSimFrame,
+            report->seconds, report->framesSimulated, report->simFramesPerSecond,
+            report->msPerSimFrame,
             report->msPhysicsPerSimFrame, report->msRenderPerSimFrame, report->renderWidth,
             report->renderHeight, report->particles);
         return 0;

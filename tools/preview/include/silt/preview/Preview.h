@@ -25,6 +25,7 @@ struct PreviewOptions {
     std::optional<uint32_t> frames;
     std::filesystem::path screenshot;  ///< PNG of the presented image after `frames`
     std::filesystem::path shotDir;     ///< where F12 saves shot_NNN.png (default: ".")
+    std::filesystem::path exportDir;   ///< the export field's dataset folder (default out/preview)
     bool noUi = false;                 ///< hide the ImGui panel (pixel-exact screenshots)
     bool paused = false;               ///< start paused on frame 0
     uint32_t threads = 0;              ///< worker threads (0 = all cores)
@@ -38,6 +39,7 @@ struct PreviewReport {
     double msPerSimFrame = 0;      ///< mean physics + surfacing + render time per clip frame
     double msPhysicsPerSimFrame = 0;  ///< of which physics
     double msRenderPerSimFrame = 0;   ///< of which surfacing and rendering with labels
+    double simFramesPerSecond = 0;    ///< clip frames simulated per second of the run
     uint32_t renderWidth = 0, renderHeight = 0;
     size_t particles = 0;          ///< continuum particles of the last clip
 };
