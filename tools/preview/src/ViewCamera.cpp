@@ -32,8 +32,9 @@ void ViewCamera::drag(float dx, float dy) {
         mYaw -= dx * kRadiansPerPixel;
         mPitch = std::clamp(mPitch + dy * kRadiansPerPixel, -kMaxPitch, kMaxPitch);
     } else {
+        // Dragging up lifts the camera over the target.
         mYaw -= dx * kRadiansPerPixel;
-        mPitch = std::clamp(mPitch + dy * kRadiansPerPixel, -kMaxPitch, kMaxPitch);
+        mPitch = std::clamp(mPitch - dy * kRadiansPerPixel, -kMaxPitch, kMaxPitch);
         mEye = mTarget - mDistance * forward();
     }
     ++mVersion;
