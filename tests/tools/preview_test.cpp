@@ -16,8 +16,8 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <stb/stb_image.h>
+#include <nlohmann/json.hpp>
 
 #include "silt/core/FileAtomics.h"
 #include "silt/core/Hash.h"
@@ -117,14 +117,16 @@ protected:
     std::string launch(const std::string& args, const fs::path& dir) {
         mLog = dir / "preview.log";
         mExitFile = dir / "preview.exit";
-        shell(fmt::format("(DISPLAY={} LP_NUM_THREADS=2 {} preview {} >{} 2>&1; echo $? >{}.tmp; "
-                          "mv {}.tmp {}) &",
-                          sDisplay, kSilt, args, mLog.string(), mExitFile.string(),
-                          mExitFile.string(), mExitFile.string()));
+        shell(
+            fmt::format("(DISPLAY={} LP_NUM_THREADS=2 {} preview {} >{} 2>&1; echo $? >{}.tmp; "
+                        "mv {}.tmp {}) &",
+                        sDisplay, kSilt, args, mLog.string(), mExitFile.string(),
+                        mExitFile.string(), mExitFile.string()));
         const fs::path idFile = dir / "window.id";
-        shell(fmt::format("DISPLAY={} timeout 60 xdotool search --sync --name 'silt preview' "
-                          "| head -n 1 >{}",
-                          sDisplay, idFile.string()));
+        shell(
+            fmt::format("DISPLAY={} timeout 60 xdotool search --sync --name 'silt preview' "
+                        "| head -n 1 >{}",
+                        sDisplay, idFile.string()));
         std::string id = readText(idFile);
         while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
         return id;
@@ -160,9 +162,10 @@ protected:
 TEST(Preview, NoDisplayFailsWithAMessage) {
     const fs::path dir = silt::test::freshDir("preview_nodisplay");
     fs::create_directories(dir);
-    const int code = shell(fmt::format("env -u DISPLAY -u WAYLAND_DISPLAY {} preview --scene default "
-                                       "--frames 1 >{}/out.txt 2>{}/err.txt",
-                                       kSilt, dir.string(), dir.string()));
+    const int code =
+        shell(fmt::format("env -u DISPLAY -u WAYLAND_DISPLAY {} preview --scene default "
+                          "--frames 1 >{}/out.txt 2>{}/err.txt",
+                          kSilt, dir.string(), dir.string()));
     EXPECT_NE(code, 0);
     const std::string err = readText(dir / "err.txt");
     EXPECT_NE(err.find("no display"), std::string::npos) << err;
@@ -246,13 +249,14 @@ TEST_F(PreviewWindow, KeysSwitchChannelAndSeed) {
 TEST_F(PreviewWindow, ResizeRebuildsTheSwapchain) {
     const fs::path dir = silt::test::freshDir("preview_resize");
     fs::create_directories(dir);
-    const std::string window = launch(
-        fmt::format("--scene default --paused --width 320 --height 240 --shot-dir {}", dir.string()),
-        dir);
+    const std::string window =
+        launch(fmt::format("--scene default --paused --width 320 --height 240 --shot-dir {}",
+                           dir.string()),
+               dir);
     ASSERT_FALSE(window.empty()) << readText(mLog);
     const silt::ImageRGBA8 before = shot(window, dir, 0);
-    ASSERT_EQ(shell(fmt::format("DISPLAY={} xdotool windowsize --sync {} 400 300", sDisplay, window)),
-              0);
+    ASSERT_EQ(
+        shell(fmt::format("DISPLAY={} xdotool windowsize --sync {} 400 300", sDisplay, window)), 0);
     std::this_thread::sleep_for(300ms);
     const silt::ImageRGBA8 after = shot(window, dir, 1);
     keys(window, "Right Right");
@@ -275,15 +279,16 @@ TEST_F(PreviewWindow, ExportWritesWhatGenerateWrites) {
     const fs::path dir = silt::test::freshDir("preview_export");
     fs::create_directories(dir);
     const fs::path exported = dir / "exported";
-    const std::string window = launch(
-        fmt::format("--scene default --seed 7 --paused --no-ui --width 320 --height 240 "
-                    "--shot-dir {} --export-dir {}",
-                    dir.string(), exported.string()),
-        dir);
+    const std::string window =
+        launch(fmt::format("--scene default --seed 7 --paused --no-ui --width 320 --height 240 "
+                           "--shot-dir {} --export-dir {}",
+                           dir.string(), exported.string()),
+               dir);
     ASSERT_FALSE(window.empty()) << readText(mLog);
     shot(window, dir, 0);  // the window is up and has drawn
     keys(window, "n ctrl+e");
-    EXPECT_TRUE(waitForFile(exported / "dataset.json", std::chrono::seconds(120))) << readText(mLog);
+    EXPECT_TRUE(waitForFile(exported / "dataset.json", std::chrono::seconds(120)))
+        << readText(mLog);
     keys(window, "Escape");
     EXPECT_EQ(waitExit(), 0) << readText(mLog);
 
@@ -297,7 +302,8 @@ TEST_F(PreviewWindow, ExportWritesWhatGenerateWrites) {
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(readText(exported / clip), expected);
     EXPECT_EQ(shell(fmt::format("{} validate {} >/dev/null 2>&1", kSilt, exported.string())), 0);
-    EXPECT_NE(readText(mLog).find("exported clip 0 of seed 8"), std::string::npos) << readText(mLog);
+    EXPECT_NE(readText(mLog).find("exported clip 0 of seed 8"), std::string::npos)
+        << readText(mLog);
 }
 
 }  // namespace

@@ -39,10 +39,8 @@ void imageBarrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImag
 
 }  // namespace
 
-Result<std::unique_ptr<SwapchainPresenter>> SwapchainPresenter::create(Renderer& renderer,
-                                                                       const SurfaceFactory& surface,
-                                                                       uint32_t width,
-                                                                       uint32_t height) {
+Result<std::unique_ptr<SwapchainPresenter>> SwapchainPresenter::create(
+    Renderer& renderer, const SurfaceFactory& surface, uint32_t width, uint32_t height) {
     auto* vulkan = dynamic_cast<VulkanRenderer*>(&renderer);
     if (!vulkan) return Error{"SwapchainPresenter: the renderer is not a Vulkan renderer"};
     return VulkanPresenter::create(*vulkan, surface, width, height);
@@ -53,8 +51,9 @@ Result<std::unique_ptr<SwapchainPresenter>> VulkanPresenter::create(VulkanRender
                                                                     uint32_t width,
                                                                     uint32_t height) {
     if (!renderer.presentation()) {
-        return Error{"SwapchainPresenter: the renderer was created without "
-                     "RendererDesc::presentation (no VK_KHR_swapchain)"};
+        return Error{
+            "SwapchainPresenter: the renderer was created without "
+            "RendererDesc::presentation (no VK_KHR_swapchain)"};
     }
     std::unique_ptr<VulkanPresenter> presenter(new VulkanPresenter(renderer));
     presenter->mDevice = renderer.device();
@@ -65,8 +64,7 @@ Result<std::unique_ptr<SwapchainPresenter>> VulkanPresenter::create(VulkanRender
         return s.error().prefixed("creating the window's swapchain");
     presenter->mRebuilds = 0;
     log::info("render: window swapchain {}x{}, format {}, {} images", presenter->mExtent.width,
-              presenter->mExtent.height, int(presenter->mFormat.format),
-              presenter->mImages.size());
+              presenter->mExtent.height, int(presenter->mFormat.format), presenter->mImages.size());
     return std::unique_ptr<SwapchainPresenter>(std::move(presenter));
 }
 
@@ -99,8 +97,8 @@ Status VulkanPresenter::createSurfaceObjects(const SurfaceFactory& surface) {
     SILT_VK(vkGetPhysicalDeviceSurfaceSupportKHR(physical, mRenderer.queueFamily(), mSurface,
                                                  &supported));
     if (!supported) {
-        return Error{fmt::format("{}: its queue cannot present to this window",
-                                 mRenderer.deviceName())};
+        return Error{
+            fmt::format("{}: its queue cannot present to this window", mRenderer.deviceName())};
     }
 
     uint32_t count = 0;
@@ -294,10 +292,11 @@ Result<uint32_t> VulkanPresenter::memoryType(uint32_t typeBits, VkMemoryProperty
     VkPhysicalDeviceMemoryProperties props;
     vkGetPhysicalDeviceMemoryProperties(mRenderer.physicalDevice(), &props);
     for (uint32_t i = 0; i < props.memoryTypeCount; ++i) {
-        if ((typeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags) return i;
+        if ((typeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags)
+            return i;
     }
-    return Error{fmt::format("{} has no memory type with flags {:#x}", mRenderer.deviceName(),
-                             flags)};
+    return Error{
+        fmt::format("{} has no memory type with flags {:#x}", mRenderer.deviceName(), flags)};
 }
 
 void VulkanPresenter::destroyStaging() {
@@ -395,7 +394,8 @@ Status VulkanPresenter::ensureCaptureBuffer(VkDeviceSize bytes) {
 Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& overlay,
                                 ImageRGBA8* capture, bool* presented) {
     if (presented) *presented = false;
-    if (image.width == 0 || image.height == 0 || image.pixels.size() != size_t(image.width) * image.height * 4)
+    if (image.width == 0 || image.height == 0 ||
+        image.pixels.size() != size_t(image.width) * image.height * 4)
         return Error{"SwapchainPresenter::present: empty or malformed image"};
     if (mRebuildNeeded || mSwapchain == VK_NULL_HANDLE) {
         if (Status s = buildSwapchain(); !s) return s;
@@ -432,8 +432,8 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {image.width, image.height, 1};
-    vkCmdCopyBufferToImage(cmd, mStagingBuffer, mStagingImage,
-                           VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+    vkCmdCopyBufferToImage(cmd, mStagingBuffer, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                           1, &region);
     imageBarrier(cmd, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                  VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
                  VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -450,8 +450,8 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
                  VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
                  VK_PIPELINE_STAGE_TRANSFER_BIT);
-    const double scale = std::min(double(mExtent.width) / image.width,
-                                  double(mExtent.height) / image.height);
+    const double scale =
+        std::min(double(mExtent.width) / image.width, double(mExtent.height) / image.height);
     const int32_t w = std::max(1, int32_t(image.width * scale + 0.5));
     const int32_t h = std::max(1, int32_t(image.height * scale + 0.5));
     const int32_t x0 = (int32_t(mExtent.width) - w) / 2, y0 = (int32_t(mExtent.height) - h) / 2;
@@ -489,8 +489,8 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
         VkBufferImageCopy out{};
         out.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         out.imageExtent = {mExtent.width, mExtent.height, 1};
-        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mCaptureBuffer,
-                               1, &out);
+        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mCaptureBuffer, 1,
+                               &out);
         imageBarrier(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                      VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_READ_BIT, 0,
                      VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);

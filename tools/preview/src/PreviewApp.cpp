@@ -49,7 +49,8 @@ void applyPreviewPreset(nlohmann::json& spec) {
 }
 
 void checkVk(VkResult result) {
-    if (result != VK_SUCCESS) std::fprintf(stderr, "silt: preview: ImGui Vulkan call failed (%d)\n", int(result));
+    if (result != VK_SUCCESS)
+        std::fprintf(stderr, "silt: preview: ImGui Vulkan call failed (%d)\n", int(result));
 }
 
 std::string valueText(const nlohmann::json& value) {
@@ -95,7 +96,8 @@ Status PreviewApp::init() {
             mOptions.channel)};
     }
     mChannel = *channel;
-    if (mOptions.width < 16 || mOptions.height < 16 || mOptions.width > 4096 || mOptions.height > 4096)
+    if (mOptions.width < 16 || mOptions.height < 16 || mOptions.width > 4096 ||
+        mOptions.height > 4096)
         return Error{fmt::format("--width/--height: expected 16..4096 pixels, got {}x{}",
                                  mOptions.width, mOptions.height)};
     mSeed = mOptions.seed;
@@ -140,9 +142,11 @@ Status PreviewApp::init() {
     glfwSetKeyCallback(mWindow, [](GLFWwindow* w, int key, int, int action, int mods) {
         appOf(w)->onKey(key, action, mods);
     });
-    glfwSetScrollCallback(mWindow, [](GLFWwindow* w, double, double dy) { appOf(w)->onScroll(dy); });
-    glfwSetFramebufferSizeCallback(
-        mWindow, [](GLFWwindow* w, int width, int height) { appOf(w)->onFramebufferSize(width, height); });
+    glfwSetScrollCallback(mWindow,
+                          [](GLFWwindow* w, double, double dy) { appOf(w)->onScroll(dy); });
+    glfwSetFramebufferSizeCallback(mWindow, [](GLFWwindow* w, int width, int height) {
+        appOf(w)->onFramebufferSize(width, height);
+    });
 
     auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
     if (!library) return library.error();
@@ -157,7 +161,8 @@ Status PreviewApp::init() {
     uint32_t extensionCount = 0;
     const char** extensions = glfwGetRequiredInstanceExtensions(&extensionCount);
     if (!extensions) return Error{"GLFW lists no Vulkan instance extensions for window surfaces"};
-    for (uint32_t i = 0; i < extensionCount; ++i) desc.instanceExtensions.emplace_back(extensions[i]);
+    for (uint32_t i = 0; i < extensionCount; ++i)
+        desc.instanceExtensions.emplace_back(extensions[i]);
     auto producer = app::ClipProducer::create(*mLibrary, desc, int(mOptions.threads));
     if (!producer) return producer.error();
     mProducer = std::move(*producer);
@@ -169,8 +174,8 @@ Status PreviewApp::init() {
         mProducer->renderer(),
         [window](void* instance) -> Result<uint64_t> {
             VkSurfaceKHR surface = VK_NULL_HANDLE;
-            VkResult r = glfwCreateWindowSurface(static_cast<VkInstance>(instance), window,
-                                                 nullptr, &surface);
+            VkResult r = glfwCreateWindowSurface(static_cast<VkInstance>(instance), window, nullptr,
+                                                 &surface);
             if (r != VK_SUCCESS)
                 return Error{fmt::format("glfwCreateWindowSurface failed ({}): {}", int(r),
                                          glfwLastError())};
@@ -193,7 +198,8 @@ Status PreviewApp::initImGui() {
     poolInfo.poolSizeCount = 1;
     poolInfo.pPoolSizes = sizes;
     VkDescriptorPool pool = VK_NULL_HANDLE;
-    if (VkResult r = vkCreateDescriptorPool(static_cast<VkDevice>(h.device), &poolInfo, nullptr, &pool);
+    if (VkResult r =
+            vkCreateDescriptorPool(static_cast<VkDevice>(h.device), &poolInfo, nullptr, &pool);
         r != VK_SUCCESS)
         return Error{fmt::format("vkCreateDescriptorPool for ImGui failed ({})", int(r))};
     mImGuiPool = pool;
@@ -240,7 +246,8 @@ void PreviewApp::onScroll(double dy) {
 }
 
 void PreviewApp::onFramebufferSize(int width, int height) {
-    if (mPresenter && width > 0 && height > 0) mPresenter->resize(uint32_t(width), uint32_t(height));
+    if (mPresenter && width > 0 && height > 0)
+        mPresenter->resize(uint32_t(width), uint32_t(height));
 }
 
 void PreviewApp::setStatus(std::string text) {
@@ -372,7 +379,8 @@ void PreviewApp::handleMouse() {
         mCamera.drag(float(x - mLastX), float(y - mLastY));
     mLastX = x;
     mLastY = y;
-    if (mCamera.mode == ViewCamera::Mode::Fly && !(mImGuiReady && ImGui::GetIO().WantCaptureKeyboard)) {
+    if (mCamera.mode == ViewCamera::Mode::Fly &&
+        !(mImGuiReady && ImGui::GetIO().WantCaptureKeyboard)) {
         const float dt = 1.0f / 60.0f;
         auto held = [&](int key) { return glfwGetKey(mWindow, key) == GLFW_PRESS ? 1.0f : 0.0f; };
         const float f = held(GLFW_KEY_W) - held(GLFW_KEY_S);
@@ -429,9 +437,10 @@ Status PreviewApp::exportClip() {
     auto start = Clock::now();
     auto report = app::generateDataset(options);
     if (!report) return report.error();
-    setStatus(fmt::format("exported clip 0 of seed {} to {} ({} written, {} already there, {:.1f} s)",
-                          mSeed, std::filesystem::absolute(options.out).string(),
-                          report->clipsWritten, report->clipsSkipped, secondsSince(start)));
+    setStatus(
+        fmt::format("exported clip 0 of seed {} to {} ({} written, {} already there, {:.1f} s)",
+                    mSeed, std::filesystem::absolute(options.out).string(), report->clipsWritten,
+                    report->clipsSkipped, secondsSince(start)));
     return {};
 }
 
@@ -478,7 +487,8 @@ void PreviewApp::drawPanel() {
     int channel = int(mChannel);
     for (int i = 0; i < app::kLabelChannelCount; ++i) {
         if (i % 3) ImGui::SameLine();
-        const std::string label = fmt::format("{} {}", i + 1, app::channelName(app::LabelChannel(i)));
+        const std::string label =
+            fmt::format("{} {}", i + 1, app::channelName(app::LabelChannel(i)));
         ImGui::RadioButton(label.c_str(), &channel, i);
     }
     mChannel = app::LabelChannel(channel);
@@ -502,7 +512,8 @@ void PreviewApp::drawPanel() {
         ImGui::SetNextWindowSize(ImVec2(320, 220), ImGuiCond_FirstUseEver);
         ImGui::SetNextWindowBgAlpha(0.8f);
         ImGui::Begin("Randomized values of this seed", &mShowSampled);
-        if (ImGui::BeginTable("sampled", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        if (ImGui::BeginTable("sampled", 2,
+                              ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
             for (const auto& [path, value] : mSampled.items()) {
                 ImGui::TableNextRow();
                 ImGui::TableSetColumnIndex(0);
@@ -563,12 +574,12 @@ void PreviewApp::drawPanel() {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav);
     const double fps = mFrameMsAverage > 0 ? 1000.0 / mFrameMsAverage : 0;
-    ImGui::Text("seed %llu, frame %zu | %zu particles | sim step %.0f ms (physics %.0f, "
-                "surfaces + render %.0f) | %.1f ms/frame, %.1f fps | render %ux%u, %s preset",
-                static_cast<unsigned long long>(mSeed), mCurrent,
-                mParticles, mLastPhysicsMs + mLastRenderMs,
-                mLastPhysicsMs, mLastRenderMs, mFrameMsAverage, fps, mRenderWidth, mRenderHeight,
-                mOptions.preset.c_str());
+    ImGui::Text(
+        "seed %llu, frame %zu | %zu particles | sim step %.0f ms (physics %.0f, "
+        "surfaces + render %.0f) | %.1f ms/frame, %.1f fps | render %ux%u, %s preset",
+        static_cast<unsigned long long>(mSeed), mCurrent, mParticles,
+        mLastPhysicsMs + mLastRenderMs, mLastPhysicsMs, mLastRenderMs, mFrameMsAverage, fps,
+        mRenderWidth, mRenderHeight, mOptions.preset.c_str());
     if (!mStatus.empty()) ImGui::TextUnformatted(mStatus.c_str());
     ImGui::End();
 }
@@ -657,13 +668,15 @@ Result<PreviewReport> PreviewApp::run() {
         render::OverlayRecorder overlay;
         if (drawUi) {
             overlay = [](void* cmd) {
-                ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), static_cast<VkCommandBuffer>(cmd));
+                ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(),
+                                                static_cast<VkCommandBuffer>(cmd));
             };
         }
 
         // --frames N: the run ends once frame N-1 (or the clip's last) is on screen.
         // A screenshot waits for the frame the keys before it asked for.
-        const bool settled = !busy() && !mFrames.empty() && !mRestartRequested && mStepsRequested == 0;
+        const bool settled =
+            !busy() && !mFrames.empty() && !mRestartRequested && mStepsRequested == 0;
         const bool lastRequested = settled && mOptions.frames &&
                                    (enough || (mRun && mRun->finished())) &&
                                    mCurrent + 1 == mFrames.size();
@@ -671,7 +684,8 @@ Result<PreviewReport> PreviewApp::run() {
         const bool capture = captureNow || (lastRequested && !mOptions.screenshot.empty());
         ImageRGBA8 shot;
         bool presented = false;
-        if (Status s = mPresenter->present(*image, overlay, capture ? &shot : nullptr, &presented); !s)
+        if (Status s = mPresenter->present(*image, overlay, capture ? &shot : nullptr, &presented);
+            !s)
             return s.error();
         if (!presented) continue;  // swapchain rebuilt: the same state is drawn again
         if (mPresented == 0) firstPresent = Clock::now();
@@ -683,7 +697,9 @@ Result<PreviewReport> PreviewApp::run() {
         if (captureNow) {
             --mCaptureRequests;
             const std::filesystem::path dir = mOptions.shotDir.empty() ? "." : mOptions.shotDir;
-            if (Status s = saveScreenshot(shot, dir / fmt::format("shot_{:03d}.png", mShotsSaved++)); !s)
+            if (Status s =
+                    saveScreenshot(shot, dir / fmt::format("shot_{:03d}.png", mShotsSaved++));
+                !s)
                 return s.error();
         }
         if (lastRequested) {

@@ -4,9 +4,7 @@
 // the current clip for the timeline. One thread: events, simulation, rendering and UI all
 // run in the loop of run(), one simulated frame per tick while playing.
 
-#include <array>
 #include <cstdint>
-#include <deque>
 #include <future>
 #include <memory>
 #include <optional>
@@ -98,8 +96,8 @@ private:
 
     uint64_t mSeed = 0;
     std::unique_ptr<app::ClipRun> mRun;
-    std::future<PendingStep> mPending;  ///< the step in flight, if any
-    size_t mParticles = 0;              ///< continuum particles, as of the last step
+    std::future<PendingStep> mPending;    ///< the step in flight, if any
+    size_t mParticles = 0;                ///< continuum particles, as of the last step
     std::vector<app::ClipFrame> mFrames;  ///< every simulated frame of the clip, for the timeline
     nlohmann::json mSampled;              ///< the randomized values of this clip (clip metadata)
     size_t mCurrent = 0;                  ///< the frame shown

@@ -75,14 +75,19 @@ bool TemplateEditor::walk(json& value, const std::string& path) {
     bool changed = false;
     if (isDistribution(value)) {
         if (value.contains("uniform")) changed |= dragPair(path + " uniform", value["uniform"]);
-        if (value.contains("normal")) changed |= dragPair(path + " normal (mean, sd)", value["normal"]);
-        if (value.contains("min") && value["min"].is_number()) changed |= dragNumber(path + " min", value["min"]);
-        if (value.contains("max") && value["max"].is_number()) changed |= dragNumber(path + " max", value["max"]);
-        if (value.contains("choice")) ImGui::Text("%s choice %s", path.c_str(), value["choice"].dump().c_str());
+        if (value.contains("normal"))
+            changed |= dragPair(path + " normal (mean, sd)", value["normal"]);
+        if (value.contains("min") && value["min"].is_number())
+            changed |= dragNumber(path + " min", value["min"]);
+        if (value.contains("max") && value["max"].is_number())
+            changed |= dragNumber(path + " max", value["max"]);
+        if (value.contains("choice"))
+            ImGui::Text("%s choice %s", path.c_str(), value["choice"].dump().c_str());
     } else if (value.is_object()) {
         for (auto& [key, child] : value.items()) changed |= walk(child, path + "/" + key);
     } else if (value.is_array()) {
-        for (size_t i = 0; i < value.size(); ++i) changed |= walk(value[i], path + "/" + std::to_string(i));
+        for (size_t i = 0; i < value.size(); ++i)
+            changed |= walk(value[i], path + "/" + std::to_string(i));
     } else if (value.is_number()) {
         changed |= dragNumber(path, value);
     } else if (value.is_boolean()) {

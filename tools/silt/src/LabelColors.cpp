@@ -118,7 +118,8 @@ ImageRGBA8 channelImage(const render::FrameImages& frame, LabelChannel channel) 
     float nearest = INFINITY, farthest = 0, fastest = 0;
     if (channel == LabelChannel::Depth) {
         for (float d : l.depth.values) {
-            if (d > 0 && std::isfinite(d)) nearest = std::min(nearest, d), farthest = std::max(farthest, d);
+            if (d > 0 && std::isfinite(d))
+                nearest = std::min(nearest, d), farthest = std::max(farthest, d);
         }
     }
     if (channel == LabelChannel::Flow) {

@@ -74,7 +74,8 @@ public:
 
     /// Records `commands` into a one-time command buffer (a VkCommandBuffer), submits it and
     /// waits: for uploads such as ImGui's font texture.
-    [[nodiscard]] virtual Status runOnce(const std::function<void(void* commandBuffer)>& commands) = 0;
+    [[nodiscard]] virtual Status runOnce(
+        const std::function<void(void* commandBuffer)>& commands) = 0;
 };
 
 }  // namespace silt::render

@@ -13,12 +13,13 @@
 namespace silt::preview {
 
 struct PreviewOptions {
-    std::string scene;     ///< builtin template name or JSON file; empty = the default template
-    uint64_t seed = 0;     ///< dataset seed; the window shows clip 0 of it
-    std::string preset = "preview";  ///< "preview" (interactive: fewer particles, half-size
-                                     ///< render) or "full" (the template as `silt generate` runs it)
-    uint32_t width = 640;   ///< window width, pixels
-    uint32_t height = 480;  ///< window height, pixels
+    std::string scene;  ///< builtin template name or JSON file; empty = the default template
+    uint64_t seed = 0;  ///< dataset seed; the window shows clip 0 of it
+    /// "preview" (interactive: fewer particles, half-size render) or "full" (the template as
+    /// `silt generate` runs it, rendered at the window size)
+    std::string preset = "preview";
+    uint32_t width = 640;            ///< window width, pixels
+    uint32_t height = 480;           ///< window height, pixels
     std::string channel = "colour";  ///< colour|depth|instance|semantic|normals|flow
     /// Simulate and show this many frames, then exit (with `screenshot`: save the last one
     /// first). Unset: run until the window is closed.
@@ -33,15 +34,15 @@ struct PreviewOptions {
 
 struct PreviewReport {
     uint64_t framesPresented = 0;
-    double seconds = 0;            ///< wall time from the first presented frame to exit
-    double framesPerSecond = 0;    ///< presented frames per second
-    uint32_t framesSimulated = 0;  ///< clip frames simulated (all seeds)
-    double msPerSimFrame = 0;      ///< mean physics + surfacing + render time per clip frame
+    double seconds = 0;               ///< wall time from the first presented frame to exit
+    double framesPerSecond = 0;       ///< presented frames per second
+    uint32_t framesSimulated = 0;     ///< clip frames simulated (all seeds)
+    double msPerSimFrame = 0;         ///< mean physics + surfacing + render time per clip frame
     double msPhysicsPerSimFrame = 0;  ///< of which physics
     double msRenderPerSimFrame = 0;   ///< of which surfacing and rendering with labels
     double simFramesPerSecond = 0;    ///< clip frames simulated per second of the run
     uint32_t renderWidth = 0, renderHeight = 0;
-    size_t particles = 0;          ///< continuum particles of the last clip
+    size_t particles = 0;  ///< continuum particles of the last clip
 };
 
 /// Opens the window and runs until it is closed (or `frames` are done). Fails with a clear
