@@ -402,6 +402,12 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
         if (mRebuildNeeded) return {};  // minimised
     }
     if (Status s = ensureStaging(image.width, image.height); !s) return s;
+    // Everything that can fail before the fence is reset, so a failure never leaves it
+    // unsignalled with nothing submitted.
+    if (capture) {
+        if (Status s = ensureCaptureBuffer(VkDeviceSize(mExtent.width) * mExtent.height * 4); !s)
+            return s;
+    }
 
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
     uint32_t index = 0;
@@ -480,8 +486,6 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     vkCmdEndRenderPass(cmd);
 
     if (capture) {
-        if (Status s = ensureCaptureBuffer(VkDeviceSize(mExtent.width) * mExtent.height * 4); !s)
-            return s;
         imageBarrier(cmd, target, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
                      VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
                      VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
