@@ -574,12 +574,12 @@ void PreviewApp::drawPanel() {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav);
     const double fps = mFrameMsAverage > 0 ? 1000.0 / mFrameMsAverage : 0;
-    ImGui::Text(
-        "seed %llu, frame %zu | %zu particles | sim step %.0f ms (physics %.0f, "
-        "surfaces + render %.0f) | %.1f ms/frame, %.1f fps | render %ux%u, %s preset",
-        static_cast<unsigned long long>(mSeed), mCurrent, mParticles,
-        mLastPhysicsMs + mLastRenderMs, mLastPhysicsMs, mLastRenderMs, mFrameMsAverage, fps,
-        mRenderWidth, mRenderHeight, mOptions.preset.c_str());
+    // Most useful first: a narrow window cuts the end of the line.
+    ImGui::Text("%.1f fps (%.0f ms) | sim step %.0f ms: physics %.0f, surfaces + render %.0f | "
+                "%zu particles | seed %llu, frame %zu | %ux%u %s",
+                fps, mFrameMsAverage, mLastPhysicsMs + mLastRenderMs, mLastPhysicsMs,
+                mLastRenderMs, mParticles, static_cast<unsigned long long>(mSeed), mCurrent,
+                mRenderWidth, mRenderHeight, mOptions.preset.c_str());
     if (!mStatus.empty()) ImGui::TextUnformatted(mStatus.c_str());
     ImGui::End();
 }
