@@ -246,7 +246,7 @@ TEST_F(PreviewWindow, KeysSwitchChannelAndSeed) {
     EXPECT_NE(log.find("channel depth"), std::string::npos) << log;
 }
 
-TEST_F(PreviewWindow, ResizeRebuildsTheSwapchain) {
+TEST_F(PreviewWindow, ResizeRebuildsTheSwapchainAndOrbitTurnsTheView) {
     const fs::path dir = silt::test::freshDir("preview_resize");
     fs::create_directories(dir);
     const std::string window =
@@ -261,6 +261,18 @@ TEST_F(PreviewWindow, ResizeRebuildsTheSwapchain) {
     const silt::ImageRGBA8 after = shot(window, dir, 1);
     keys(window, "Right Right");
     const silt::ImageRGBA8 stepped = shot(window, dir, 2);
+    // Orbit mode starts where the scene camera is: the frame redrawn through it looks the
+    // same (only the panel's radio button and timings change)…
+    keys(window, "c");
+    const silt::ImageRGBA8 orbit = shot(window, dir, 3);
+    // …and a drag outside the panel turns the view.
+    ASSERT_EQ(shell(fmt::format("DISPLAY={0} xdotool mousemove --window {1} 360 240 mousedown 1 "
+                                "sleep 0.2 mousemove --window {1} 330 225 sleep 0.2 mousemove "
+                                "--window {1} 300 210 sleep 0.2 mouseup 1",
+                                sDisplay, window)),
+              0);
+    std::this_thread::sleep_for(300ms);
+    const silt::ImageRGBA8 turned = shot(window, dir, 4);
     keys(window, "Escape");
     EXPECT_EQ(waitExit(), 0);
     EXPECT_EQ(before.width, 320u);
@@ -268,6 +280,8 @@ TEST_F(PreviewWindow, ResizeRebuildsTheSwapchain) {
     EXPECT_EQ(after.width, 400u);
     EXPECT_EQ(after.height, 300u);
     EXPECT_EQ(stepped.width, 400u);
+    EXPECT_LT(meanAbsDiff(stepped, orbit), 1.0);
+    EXPECT_GT(meanAbsDiff(orbit, turned), 3.0);
     const std::string log = readText(mLog);
     EXPECT_NE(log.find("frame 2, channel colour"), std::string::npos) << log;
 }
