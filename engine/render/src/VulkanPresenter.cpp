@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "VulkanCheck.h"
 #include "silt/core/Log.h"
@@ -38,10 +39,8 @@ void imageBarrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImag
 
 }  // namespace
 
-Result<std::unique_ptr<SwapchainPresenter>> SwapchainPresenter::create(Renderer& renderer,
-                                                                       const SurfaceFactory& surface,
-                                                                       uint32_t width,
-                                                                       uint32_t height) {
+Result<std::unique_ptr<SwapchainPresenter>> SwapchainPresenter::create(
+    Renderer& renderer, const SurfaceFactory& surface, uint32_t width, uint32_t height) {
     auto* vulkan = dynamic_cast<VulkanRenderer*>(&renderer);
     if (!vulkan) return Error{"SwapchainPresenter: the renderer is not a Vulkan renderer"};
     return VulkanPresenter::create(*vulkan, surface, width, height);
@@ -52,8 +51,9 @@ Result<std::unique_ptr<SwapchainPresenter>> VulkanPresenter::create(VulkanRender
                                                                     uint32_t width,
                                                                     uint32_t height) {
     if (!renderer.presentation()) {
-        return Error{"SwapchainPresenter: the renderer was created without "
-                     "RendererDesc::presentation (no VK_KHR_swapchain)"};
+        return Error{
+            "SwapchainPresenter: the renderer was created without "
+            "RendererDesc::presentation (no VK_KHR_swapchain)"};
     }
     std::unique_ptr<VulkanPresenter> presenter(new VulkanPresenter(renderer));
     presenter->mDevice = renderer.device();
@@ -64,14 +64,16 @@ Result<std::unique_ptr<SwapchainPresenter>> VulkanPresenter::create(VulkanRender
         return s.error().prefixed("creating the window's swapchain");
     presenter->mRebuilds = 0;
     log::info("render: window swapchain {}x{}, format {}, {} images", presenter->mExtent.width,
-              presenter->mExtent.height, int(presenter->mFormat.format),
-              presenter->mImages.size());
+              presenter->mExtent.height, int(presenter->mFormat.format), presenter->mImages.size());
     return std::unique_ptr<SwapchainPresenter>(std::move(presenter));
 }
 
 VulkanPresenter::~VulkanPresenter() {
     if (mDevice != VK_NULL_HANDLE) {
-        vkDeviceWaitIdle(mDevice);
+        {
+            std::lock_guard<std::mutex> queueLock(mRenderer.queueMutex());
+            vkDeviceWaitIdle(mDevice);
+        }
         destroySwapchainObjects();
         if (mSwapchain) vkDestroySwapchainKHR(mDevice, mSwapchain, nullptr);
         destroyStaging();
@@ -95,8 +97,8 @@ Status VulkanPresenter::createSurfaceObjects(const SurfaceFactory& surface) {
     SILT_VK(vkGetPhysicalDeviceSurfaceSupportKHR(physical, mRenderer.queueFamily(), mSurface,
                                                  &supported));
     if (!supported) {
-        return Error{fmt::format("{}: its queue cannot present to this window",
-                                 mRenderer.deviceName())};
+        return Error{
+            fmt::format("{}: its queue cannot present to this window", mRenderer.deviceName())};
     }
 
     uint32_t count = 0;
@@ -196,7 +198,10 @@ void VulkanPresenter::destroySwapchainObjects() {
 }
 
 Status VulkanPresenter::buildSwapchain() {
-    SILT_VK(vkDeviceWaitIdle(mDevice));
+    {
+        std::lock_guard<std::mutex> queueLock(mRenderer.queueMutex());
+        SILT_VK(vkDeviceWaitIdle(mDevice));
+    }
     VkSurfaceCapabilitiesKHR caps;
     SILT_VK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(mRenderer.physicalDevice(), mSurface, &caps));
     VkExtent2D extent = caps.currentExtent;
@@ -287,10 +292,11 @@ Result<uint32_t> VulkanPresenter::memoryType(uint32_t typeBits, VkMemoryProperty
     VkPhysicalDeviceMemoryProperties props;
     vkGetPhysicalDeviceMemoryProperties(mRenderer.physicalDevice(), &props);
     for (uint32_t i = 0; i < props.memoryTypeCount; ++i) {
-        if ((typeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags) return i;
+        if ((typeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags)
+            return i;
     }
-    return Error{fmt::format("{} has no memory type with flags {:#x}", mRenderer.deviceName(),
-                             flags)};
+    return Error{
+        fmt::format("{} has no memory type with flags {:#x}", mRenderer.deviceName(), flags)};
 }
 
 void VulkanPresenter::destroyStaging() {
@@ -308,7 +314,7 @@ void VulkanPresenter::destroyStaging() {
 
 Status VulkanPresenter::ensureStaging(uint32_t width, uint32_t height) {
     if (mStagingExtent.width == width && mStagingExtent.height == height) return {};
-    SILT_VK(vkDeviceWaitIdle(mDevice));
+    SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));  // the only user
     destroyStaging();
     const VkDeviceSize bytes = VkDeviceSize(width) * height * 4;
     VkBufferCreateInfo bufferInfo{};
@@ -388,13 +394,20 @@ Status VulkanPresenter::ensureCaptureBuffer(VkDeviceSize bytes) {
 Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& overlay,
                                 ImageRGBA8* capture, bool* presented) {
     if (presented) *presented = false;
-    if (image.width == 0 || image.height == 0 || image.pixels.size() != size_t(image.width) * image.height * 4)
+    if (image.width == 0 || image.height == 0 ||
+        image.pixels.size() != size_t(image.width) * image.height * 4)
         return Error{"SwapchainPresenter::present: empty or malformed image"};
     if (mRebuildNeeded || mSwapchain == VK_NULL_HANDLE) {
         if (Status s = buildSwapchain(); !s) return s;
         if (mRebuildNeeded) return {};  // minimised
     }
     if (Status s = ensureStaging(image.width, image.height); !s) return s;
+    // Everything that can fail before the fence is reset, so a failure never leaves it
+    // unsignalled with nothing submitted.
+    if (capture) {
+        if (Status s = ensureCaptureBuffer(VkDeviceSize(mExtent.width) * mExtent.height * 4); !s)
+            return s;
+    }
 
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
     uint32_t index = 0;
@@ -425,8 +438,8 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {image.width, image.height, 1};
-    vkCmdCopyBufferToImage(cmd, mStagingBuffer, mStagingImage,
-                           VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+    vkCmdCopyBufferToImage(cmd, mStagingBuffer, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                           1, &region);
     imageBarrier(cmd, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                  VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
                  VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
@@ -443,8 +456,8 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
                  VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
                  VK_PIPELINE_STAGE_TRANSFER_BIT);
-    const double scale = std::min(double(mExtent.width) / image.width,
-                                  double(mExtent.height) / image.height);
+    const double scale =
+        std::min(double(mExtent.width) / image.width, double(mExtent.height) / image.height);
     const int32_t w = std::max(1, int32_t(image.width * scale + 0.5));
     const int32_t h = std::max(1, int32_t(image.height * scale + 0.5));
     const int32_t x0 = (int32_t(mExtent.width) - w) / 2, y0 = (int32_t(mExtent.height) - h) / 2;
@@ -473,8 +486,6 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     vkCmdEndRenderPass(cmd);
 
     if (capture) {
-        if (Status s = ensureCaptureBuffer(VkDeviceSize(mExtent.width) * mExtent.height * 4); !s)
-            return s;
         imageBarrier(cmd, target, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
                      VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
                      VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
@@ -482,8 +493,8 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
         VkBufferImageCopy out{};
         out.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         out.imageExtent = {mExtent.width, mExtent.height, 1};
-        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mCaptureBuffer,
-                               1, &out);
+        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mCaptureBuffer, 1,
+                               &out);
         imageBarrier(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                      VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_READ_BIT, 0,
                      VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
@@ -500,6 +511,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     submit.pCommandBuffers = &cmd;
     submit.signalSemaphoreCount = 1;
     submit.pSignalSemaphores = &mRenderDone[index];
+    std::unique_lock<std::mutex> queueLock(mRenderer.queueMutex());
     SILT_VK(vkQueueSubmit(mRenderer.queue(), 1, &submit, mFence));
 
     VkPresentInfoKHR presentInfo{};
@@ -510,6 +522,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     presentInfo.pSwapchains = &mSwapchain;
     presentInfo.pImageIndices = &index;
     VkResult shown = vkQueuePresentKHR(mRenderer.queue(), &presentInfo);
+    queueLock.unlock();
     if (shown == VK_ERROR_OUT_OF_DATE_KHR || shown == VK_SUBOPTIMAL_KHR)
         mRebuildNeeded = true;
     else if (shown != VK_SUCCESS)
@@ -558,7 +571,10 @@ Status VulkanPresenter::runOnce(const std::function<void(void*)>& commands) {
     submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &mCommands;
-    SILT_VK(vkQueueSubmit(mRenderer.queue(), 1, &submit, mFence));
+    {
+        std::lock_guard<std::mutex> queueLock(mRenderer.queueMutex());
+        SILT_VK(vkQueueSubmit(mRenderer.queue(), 1, &submit, mFence));
+    }
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
     return {};
 }

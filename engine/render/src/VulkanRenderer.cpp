@@ -1003,7 +1003,10 @@ Status VulkanRenderer::renderFrame(const FrameDesc& frame, bool withLabels) {
     auto submit = vkStruct<VkSubmitInfo2>(VK_STRUCTURE_TYPE_SUBMIT_INFO_2);
     submit.commandBufferInfoCount = 1;
     submit.pCommandBufferInfos = &commandInfo;
-    SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, mFence));
+    {
+        std::lock_guard<std::mutex> queueLock(mQueueMutex);
+        SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, mFence));
+    }
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
     SILT_VK(vkResetFences(mDevice, 1, &mFence));
     mTimings.waitSeconds = secondsSince(submitStart);

@@ -194,6 +194,7 @@ int main(int argc, char** argv) {
     // Subcommands that live in their own files (see silt/app/Commands.h), one line each.
     std::vector<silt::app::RegisteredCommand> registered;
     registered.push_back(silt::app::registerReviewCommand(app));
+    registered.push_back(silt::app::registerPreviewCommand(app));
 
     CLI11_PARSE(app, argc, argv);
 

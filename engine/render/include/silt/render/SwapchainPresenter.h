@@ -8,7 +8,9 @@
 //
 // Ownership: the presenter shares the Renderer's instance, device and queue and owns the
 // surface, swapchain and its own command buffer; destroy it before the Renderer.
-// Thread-safety: the thread that uses the Renderer, one call at a time.
+// Thread-safety: one thread at a time per presenter; that thread may differ from the one
+// rendering with the Renderer (they share its queue under one lock), so a window can present
+// while the next frame renders.
 
 #include <cstdint>
 #include <functional>
@@ -72,7 +74,8 @@ public:
 
     /// Records `commands` into a one-time command buffer (a VkCommandBuffer), submits it and
     /// waits: for uploads such as ImGui's font texture.
-    [[nodiscard]] virtual Status runOnce(const std::function<void(void* commandBuffer)>& commands) = 0;
+    [[nodiscard]] virtual Status runOnce(
+        const std::function<void(void* commandBuffer)>& commands) = 0;
 };
 
 }  // namespace silt::render

@@ -24,8 +24,8 @@ struct StageTimes;
 
 /// One rendered frame of a clip.
 struct ClipFrame {
-    uint32_t index = 0;        ///< frame number in the clip, 0 = the initial state
-    render::FrameDesc desc;    ///< what was drawn, through the scene's camera
+    uint32_t index = 0;      ///< frame number in the clip, 0 = the initial state
+    render::FrameDesc desc;  ///< what was drawn, through the scene's camera
     render::FrameImages images;
     std::vector<physics::BodyState> states;  ///< the rigid bodies at this frame
     /// The continuum surfaces drawn this frame, in the order of desc.items' last

@@ -23,6 +23,7 @@ struct RegisteredCommand {
 
 // One declaration per command source file, e.g.
 //   RegisteredCommand registerReviewCommand(CLI::App& app);   // src/ReviewCommand.cpp
+RegisteredCommand registerPreviewCommand(CLI::App& app);  // src/PreviewCommand.cpp
 
 RegisteredCommand registerReviewCommand(CLI::App& app);  // src/ReviewCommand.cpp: silt review
 

@@ -1,13 +1,8 @@
 #pragma once
-// How Silt shows label channels as colour images: one mapping shared by `silt contact-sheet`
-// and the `silt preview` window, so a channel looks the same in both.
-//   depth: turbo colour map of inverse depth (near = red, far = blue; none black)
-//   instance ids / semantic classes: a stable palette colour per id (background black)
-//   normals: camera frame, rgb = (n + 1) / 2 (none black)
-//   flow: hue = direction, brightness = sqrt(speed / fastest) (none and NaN black; right red,
-//         down yellow-green, left cyan, up violet)
+// The label channels of a rendered frame as colour images for the `silt preview` window,
+// with the colour maps of silt/exporters/LabelColours.h, so a channel looks the same in the
+// window, the contact sheet and the review page.
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,23 +11,6 @@
 #include "silt/render/Renderer.h"
 
 namespace silt::app {
-
-using Rgb = std::array<uint8_t, 3>;
-
-/// Google's Turbo colour map, polynomial fit (Mikhailov 2019): 0 = dark blue, 1 = dark red.
-Rgb turbo(float x);
-/// hue in turns, saturation and value in 0..1.
-Rgb hsv(float hue, float saturation, float value);
-/// A stable, well-spread colour per id (0 = black).
-Rgb palette(uint32_t id);
-
-/// Inverse depth between the nearest and farthest depth shown (m); 0 or non-finite = black.
-Rgb depthColour(float depth, float nearest, float farthest);
-/// Semantic classes get their own colours, not the instances'.
-Rgb semanticColour(uint32_t semanticClass);
-Rgb normalColour(const float* normal);
-/// `fastest`: the largest flow speed shown (px).
-Rgb flowColour(const float* flow, float fastest);
 
 enum class LabelChannel : uint8_t { Colour, Depth, Instance, Semantic, Normals, Flow };
 inline constexpr int kLabelChannelCount = 6;
