@@ -45,14 +45,11 @@ struct SandParams {
 /// Klar et al. 2016 return mapping on the trial elastic F (Hencky strain, d = 3) with the
 /// volume correction of Tampubolon et al. 2017. Updates f (to the projected F_E), q, vc,
 /// and writes the Kirchhoff stress τ = U (2μ ε + λ tr ε I) Uᵀ and J = det F_E.
-/// `basis` is the particle's V of the previous step (in: the SVD's starting rotation, out:
-/// this step's V).
 inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Mat3f& tau,
-                          float& jacobian, Mat3f& basis) {
-    Mat3f u;
-    Mat3f& v = basis;
+                          float& jacobian) {
+    Mat3f u, v;
     Vec3f sigma;
-    svd3Warm(f, u, sigma, v);
+    svd3(f, u, sigma, v);
     Vec3f eps = sigma.cwiseMax(1.0e-6f).array().log().matrix();
     const float logJTrial = eps.sum();
     if (p.volumeCorrection) eps.array() += vc / 3.0f;

@@ -118,9 +118,7 @@ struct MpmSolver::Impl {
     std::vector<GridCollider*> colliders;
     std::vector<Eigen::Vector3d> chunkImpulse;
     std::vector<Vec3f> emitPositions, emitVelocities;  ///< scratch for the emitters
-    /// Per particle: V of its last SVD, the warm start of the next (sand only; a cache that
-    /// speeds the SVD up and is a deterministic function of the particle's history).
-    std::vector<Mat3f> svdBasis;  ///< [chunk][collider][linear, angular]
+  ///< [chunk][collider][linear, angular]
 
     [[nodiscard]] size_t blockCount() const {
         return static_cast<size_t>(blocks[0]) * static_cast<size_t>(blocks[1]) *
@@ -351,7 +349,6 @@ Status MpmSolver::substep(float dt) {
             p.position[i].x(), p.position[i].y(), p.position[i].z(), v.x(), v.y(), v.z())};
     };
 
-    if (g.svdBasis.size() != n) g.svdBasis.resize(n, Mat3f::Identity());
     Status result;
     g.arena.execute([&] {
         // 0. Validate the incoming state (catches values injected or coupled in from outside).
@@ -579,8 +576,7 @@ Status MpmSolver::substep(float dt) {
                     if (mat.kind == MaterialKind::Sand) {
                         p.elasticF[i] = (Mat3f::Identity() + dt * cMat) * p.elasticF[i];
                         detail::sandReturnMap(mat.sand, p.elasticF[i], p.hardeningQ[i],
-                                              p.volumeCorrection[i], p.stress[i], p.jacobian[i],
-                                              g.svdBasis[i]);
+                                              p.volumeCorrection[i], p.stress[i], p.jacobian[i]);
                     } else {
                         detail::waterUpdate(mat.water, cMat, dt, p.jacobian[i], p.stress[i]);
                     }

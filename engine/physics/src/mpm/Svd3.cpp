@@ -5,10 +5,9 @@
 
 namespace silt::physics::detail {
 
-namespace {
-
-/// Jacobi on S = vᵀ FᵀF v, accumulating into v, then U and σ from F v.
-void svd3From(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v, Mat3f s) {
+void svd3(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v) {
+    Mat3f s = f.transpose() * f;
+    v.setIdentity();
     constexpr int kPairs[3][2] = {{0, 1}, {0, 2}, {1, 2}};
     for (int sweep = 0; sweep < 6; ++sweep) {
         const float off = s(0, 1) * s(0, 1) + s(0, 2) * s(0, 2) + s(1, 2) * s(1, 2);
@@ -77,37 +76,6 @@ void svd3From(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v, Mat3f s) {
             sigma[k] = -sigma[k];
             u.col(k) *= -1.0f;
         }
-}
-
-}  // namespace
-
-void svd3(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v) {
-    v.setIdentity();
-    svd3From(f, u, sigma, v, f.transpose() * f);
-}
-
-void svd3Warm(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v) {
-    // Gram–Schmidt keeps the stored basis a rotation despite rounding over many steps.
-    Vec3f c0 = v.col(0);
-    const float n0 = c0.norm();
-    Vec3f c1 = v.col(1);
-    if (!(n0 > 0.5f) || !std::isfinite(n0)) {
-        svd3(f, u, sigma, v);
-        return;
-    }
-    c0 /= n0;
-    c1 -= c0.dot(c1) * c0;
-    const float n1 = c1.norm();
-    if (!(n1 > 0.5f)) {
-        svd3(f, u, sigma, v);
-        return;
-    }
-    c1 /= n1;
-    v.col(0) = c0;
-    v.col(1) = c1;
-    v.col(2) = c0.cross(c1);
-    const Mat3f fv = f * v;
-    svd3From(f, u, sigma, v, fv.transpose() * fv);
 }
 
 }  // namespace silt::physics::detail

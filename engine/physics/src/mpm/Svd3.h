@@ -16,10 +16,4 @@ namespace silt::physics::detail {
 /// det F < 0). U diag(σ) Vᵀ reproduces F to float precision.
 void svd3(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v);
 
-/// The same, with the Jacobi iteration started from the rotation `v` holds on entry (e.g.
-/// the particle's V of the previous step, re-orthonormalised here): FᵀF is then nearly
-/// diagonal in that basis and one sweep usually converges instead of three or four. Any
-/// rotation gives a correct SVD; a good one only saves time.
-void svd3Warm(const Mat3f& f, Mat3f& u, Vec3f& sigma, Mat3f& v);
-
 }  // namespace silt::physics::detail
