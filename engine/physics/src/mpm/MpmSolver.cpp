@@ -116,9 +116,8 @@ struct MpmSolver::Impl {
     std::vector<uint8_t> touchedFlag;
 
     std::vector<GridCollider*> colliders;
-    std::vector<Eigen::Vector3d> chunkImpulse;
+    std::vector<Eigen::Vector3d> chunkImpulse;  ///< [chunk][collider][linear, angular]
     std::vector<Vec3f> emitPositions, emitVelocities;  ///< scratch for the emitters
-  ///< [chunk][collider][linear, angular]
 
     [[nodiscard]] size_t blockCount() const {
         return static_cast<size_t>(blocks[0]) * static_cast<size_t>(blocks[1]) *
