@@ -533,8 +533,10 @@ Status SpecChecker::emitter(const json& entry, const std::string& path) const {
                                 "an object (a pour: \"material\", \"position\", \"rate\"…)"));
     if (!entry.contains("position")) return missing(childPath(path, "position"), kPosition.what);
     if (!entry.contains("rate")) return missing(childPath(path, "rate"), kPourRate.what);
-    SILT_TRY_STATUS(text(entry, "material", path, "\"sand\" or \"water\"", kEmitterMaterials));
-    SILT_TRY_STATUS(text(entry, "shape", path, "\"disc\" or \"rectangle\"", kNozzleShapes));
+    if (entry.contains("material"))
+        SILT_TRY_STATUS(text(entry, "material", path, "\"sand\" or \"water\"", kEmitterMaterials));
+    if (entry.contains("shape"))
+        SILT_TRY_STATUS(text(entry, "shape", path, "\"disc\" or \"rectangle\"", kNozzleShapes));
     SILT_TRY_STATUS(vec3(entry, "position", path, kPosition));
     SILT_TRY_STATUS(vec3(entry, "velocity", path, kVelocity));
     if (entry.contains("velocity")) {

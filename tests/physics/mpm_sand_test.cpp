@@ -1,12 +1,13 @@
 // Granular validation of the MPM sand model: planar column collapse (runout vs aspect
-// ratio against Lube et al. 2005 and Lajeunesse et al. 2005) and the angle of repose
-// against the friction angle. Built twice: label "physics" (coarse, CI) and, with
+// ratio against Lube et al. 2005 and Lajeunesse et al. 2005) and the angle of repose of a
+// poured pile against the friction angle. Built twice: label "physics" (coarse, CI) and, with
 // SILT_MPM_SLOW=1, label "slow" (20 cells across, a = 8, the 2/3 exponent check).
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "mpm_validation.h"
@@ -108,11 +109,17 @@ TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
 }
 
 // Angle of repose by pouring (PHYSICS.md): sand of fixed friction angle φ (no hardening)
-// poured slowly from a narrow slot onto a rough floor forms a plane-strain pile whose
-// flanks, fitted away from apex and toe, must rise with φ and lie within ±5° of φ.
-// CI: 1 cm grid (pile about 10–20 cells high); slow: 5 mm grid. Plot: mpm_repose_pour.png
-// (x: φ, y: fitted slope; grey: slope = φ, with the ±5° band) and the profiles
-// mpm_repose_profiles.png.
+// poured slowly from a narrow disc nozzle held just above the pile onto a rough floor forms
+// a conical pile whose flanks, fitted away from apex and toe, must rise with φ and lie
+// within ±5° of φ. CI: 1 cm grid (a pile 8–12 cells high, 20k particles); slow: 6 mm.
+// Softer sand (E = 50 kPa) than the default allows longer steps; the slope depends on φ,
+// not on the stiffness. Why this set-up (measured at 1 cm): a plane-strain slab over-shoots
+// (29.5°, 36.1°, 50.5° with a near-vertical face at 45°: the Drucker-Prager cone matched to
+// triaxial compression is stronger in plane strain); a 4 cm nozzle rounds the apex and the
+// flanks come out 24.3°, 32.4°, 39.4°; a 3 cm nozzle gives 23.6°, 33.2°, 44.9°. A floor
+// friction of 3 instead of 1 changed nothing (39.4° at 45°, 4 cm nozzle). Plots: mpm_repose_pour.png (x: φ 20–50°, y: fitted slope 10–55°;
+// red: MPM, grey: slope = φ and the ±5° band) and mpm_repose_profiles.png (surface through
+// the axis, x −0.3..0.3 m, y 0..0.3 m; blue 25°, green 35°, red 45°).
 TEST(SILT_MPM_SUITE, PouredPileSlopeMatchesFrictionAngle) {
     const float phis[3] = {25.0f, 35.0f, 45.0f};
     double slopes[3] = {0, 0, 0};
@@ -125,7 +132,8 @@ TEST(SILT_MPM_SUITE, PouredPileSlopeMatchesFrictionAngle) {
         setup.sand.hardening = false;
         setup.sand.frictionAngleDeg = phis[i];
         setup.sand.density = 1600.0f;
-        setup.dx = kSlow ? 0.005f : 0.01f;
+        setup.sand.youngsModulus = 5.0e4f;
+        setup.dx = kSlow ? 0.006f : 0.01f;
         const PourResult r = runPour(setup);
         slopes[i] = r.slopeDeg;
         std::printf(
@@ -144,43 +152,10 @@ TEST(SILT_MPM_SUITE, PouredPileSlopeMatchesFrictionAngle) {
     const std::string dir = plotDirectory();
     const std::string suffix = kSlow ? "_slow.png" : ".png";
     EXPECT_TRUE(writePlot(dir + "/mpm_repose_pour" + suffix, {lo, hi, ideal, sim}, 20, 50, 10, 55));
-    EXPECT_TRUE(writePlot(dir + "/mpm_repose_profiles" + suffix, profiles, -0.35, 0.35, 0.0, 0.35));
+    EXPECT_TRUE(writePlot(dir + "/mpm_repose_profiles" + suffix, profiles, -0.3, 0.3, 0.0, 0.3));
     std::printf("plots: %s/mpm_repose_pour%s, mpm_repose_profiles%s\n", dir.c_str(),
                 suffix.c_str(), suffix.c_str());
 }
-
-#if !SILT_MPM_SLOW
-// Angle of repose: a column (a = 2) of fixed-φ sand (no hardening) released on a rough
-// floor; the median slope of the deposit's free surface must rise with φ. At CI resolution
-// the deposits settle 5–7° below φ (a collapse is dynamic, not a quasi-static pour), so
-// the band is [φ − 15°, φ + 5°]. The ±5° check is NOT met by this set-up at 20 cells
-// either (17.5°, 28.3°, 28.6° for φ = 25°, 35°, 45°: a tall φ = 45° column hardly fails),
-// so it is not in the slow build; it needs a pour test, which is missing.
-TEST(SILT_MPM_SUITE, DepositSlopeRisesWithFrictionAngle) {
-    const float phis[3] = {25.0f, 35.0f, 45.0f};
-    double slopes[3] = {0, 0, 0};
-    for (int i = 0; i < 3; ++i) {
-        ColumnSetup setup;
-        setup.aspect = 2.0;
-        setup.cellsAcross = kCellsAcross;
-        setup.sand.hardening = false;
-        setup.sand.frictionAngleDeg = phis[i];
-        setup.floorFriction = 1.0f;
-        setup.domainLengths = 5.5;
-        const ColumnResult r = runColumnCollapse(setup);
-        slopes[i] = r.slopeDeg;
-        std::printf("repose: phi = %.0f deg -> deposit slope %.1f deg (runout %.2f)\n", phis[i],
-                    r.slopeDeg, r.runout);
-    }
-    EXPECT_LT(slopes[0], slopes[1]);
-    EXPECT_LT(slopes[1], slopes[2]);
-    for (int i = 0; i < 3; ++i) {
-        EXPECT_GT(slopes[i], phis[i] - 15.0) << "phi = " << phis[i];
-        EXPECT_LT(slopes[i], phis[i] + 5.0) << "phi = " << phis[i];
-    }
-}
-
-#endif  // !SILT_MPM_SLOW
 
 }  // namespace
 }  // namespace silt::physics::validation

@@ -107,8 +107,14 @@ PourResult runPour(const PourSetup& c) {
     PourResult out;
     MpmSettings s;
     s.dx = c.dx;
-    s.domainMin = Vec3f(-c.halfWidth, 0.0f, 0.0f);
-    s.domainMax = Vec3f(c.halfWidth, c.nozzleHeight + 3.0f * c.dx, 2.0f * c.dx);
+    float nozzleHeight = c.nozzleHeight;
+    if (!(nozzleHeight > 0.0f)) {
+        const double t = std::tan(c.sand.frictionAngleDeg * 3.14159265358979 / 180.0);
+        nozzleHeight = static_cast<float>(std::cbrt(3.0 * c.pileVolume * t * t / 3.14159265358979)) +
+                       3.0f * c.dx;
+    }
+    s.domainMin = Vec3f(-c.halfWidth, 0.0f, -c.halfWidth);
+    s.domainMax = Vec3f(c.halfWidth, nozzleHeight + 3.0f * c.dx, c.halfWidth);
     s.floorFriction = c.floorFriction;
     s.wallFriction = 0.0f;
     s.threads = c.threads;
@@ -119,13 +125,12 @@ PourResult runPour(const PourSetup& c) {
     const uint8_t sand = solver.addMaterial(c.sand);
     EmitterDesc pour;
     pour.material = sand;
-    pour.shape = NozzleShape::Rectangle;
-    pour.centre = Vec3f(0.0f, c.nozzleHeight, c.dx);
-    pour.halfSize = Vec2f(0.5f * c.nozzleWidth, c.dx);  // u = x, v = z for a downward pour
-    const float depth = 2.0f * c.dx;
-    const float rate = c.pileArea * depth / c.pourTime;
+    pour.shape = NozzleShape::Disc;
+    pour.centre = Vec3f(0.0f, nozzleHeight, 0.0f);
+    pour.radius = 0.5f * c.nozzleWidth;
+    const float rate = c.pileVolume / c.pourTime;
     // The stream leaves as a lattice of the particle spacing: speed = rate / nozzle area.
-    pour.velocity = Vec3f(0.0f, -rate / (c.nozzleWidth * depth), 0.0f);
+    pour.velocity = Vec3f(0.0f, -rate / (3.14159265f * pour.radius * pour.radius), 0.0f);
     pour.rate = rate;
     pour.start = 0.0f;
     pour.end = c.pourTime;
@@ -143,8 +148,7 @@ PourResult runPour(const PourSetup& c) {
         EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
         if (!st.ok()) return out;
         if (solver.time() < c.pourTime) continue;
-        const MpmDiagnostics d = solver.diagnostics();
-        quietFrames = d.maxSpeed < 0.01f ? quietFrames + 1 : 0;
+        quietFrames = solver.diagnostics().maxSpeed < 0.01f ? quietFrames + 1 : 0;
         if (quietFrames >= 5) break;
     }
     out.substeps = solver.stepCount();
@@ -152,31 +156,42 @@ PourResult runPour(const PourSetup& c) {
     out.particles = p.size();
     out.mass = solver.diagnostics().mass;
 
-    // Surface: the highest particle per bin of one cell in x (+ half a spacing).
+    // Surface: the highest particle per one-cell column + a quarter cell (half a particle
+    // spacing: particle centres sit inside the material).
     const int bins = static_cast<int>(std::round(2.0f * c.halfWidth / c.dx));
-    std::vector<float> top(static_cast<size_t>(bins), -1.0f);
+    std::vector<float> top(static_cast<size_t>(bins * bins), -1.0f);
+    auto binOf = [&](float v) {
+        return std::clamp(static_cast<int>((v + c.halfWidth) / c.dx), 0, bins - 1);
+    };
     for (size_t i = 0; i < p.size(); ++i) {
-        const int b = std::clamp(
-            static_cast<int>((p.position[i].x() + c.halfWidth) / c.dx), 0, bins - 1);
-        top[static_cast<size_t>(b)] = std::max(top[static_cast<size_t>(b)], p.position[i].y());
+        float& t = top[static_cast<size_t>(binOf(p.position[i].x()) * bins +
+                                           binOf(p.position[i].z()))];
+        t = std::max(t, p.position[i].y());
     }
+    struct Column {
+        float x, r, y;
+    };
+    std::vector<Column> columns;
     float apex = 0.0f;
-    for (int b = 0; b < bins; ++b) {
-        if (top[static_cast<size_t>(b)] < 0.0f) continue;
-        top[static_cast<size_t>(b)] += 0.25f * c.dx;
-        const float x = (static_cast<float>(b) + 0.5f) * c.dx - c.halfWidth;
-        out.profile.emplace_back(x, top[static_cast<size_t>(b)]);
-        apex = std::max(apex, top[static_cast<size_t>(b)]);
-    }
+    for (int bx = 0; bx < bins; ++bx)
+        for (int bz = 0; bz < bins; ++bz) {
+            const float t = top[static_cast<size_t>(bx * bins + bz)];
+            if (t < 0.0f) continue;
+            const float x = (static_cast<float>(bx) + 0.5f) * c.dx - c.halfWidth;
+            const float z = (static_cast<float>(bz) + 0.5f) * c.dx - c.halfWidth;
+            const float y = t + 0.25f * c.dx;
+            columns.push_back({x, std::hypot(x, z), y});
+            apex = std::max(apex, y);
+            if (bz == bins / 2) out.profile.emplace_back(x, y);
+        }
     out.height = apex;
     auto flank = [&](bool left) {
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         int n = 0;
-        for (const auto& [x, y] : out.profile) {
-            if ((x < 0.0f) != left) continue;
-            if (y < 0.25f * apex || y > 0.75f * apex) continue;
-            const double u = left ? -x : x;
-            sx += u, sy += y, sxx += u * u, sxy += u * y, ++n;
+        for (const Column& col : columns) {
+            if ((col.x < 0.0f) != left) continue;
+            if (col.y < 0.25f * apex || col.y > 0.75f * apex) continue;
+            sx += col.r, sy += col.y, sxx += col.r * col.r, sxy += col.r * col.y, ++n;
         }
         if (n < 2) return 0.0;
         const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);

@@ -58,11 +58,13 @@ ColumnResult runColumnCollapse(const ColumnSetup& setup);
 struct PourSetup {
     SandDesc sand;               ///< fixed friction angle for the sweep (hardening off)
     float dx = 0.01f;            ///< m, grid spacing (particle spacing dx / 2)
-    float halfWidth = 0.35f;     ///< m, domain from the nozzle axis to each side wall
-    float pileArea = 0.0187f;    ///< m², cross-section area of the poured pile (plane strain)
-    float pourTime = 2.0f;       ///< s
-    float nozzleHeight = 0.2f;   ///< m above the floor
-    float nozzleWidth = 0.03f;   ///< m, along x
+    float halfWidth = 0.3f;      ///< m, half side of the square box around the nozzle axis
+    float pileVolume = 2.5e-3f;  ///< m³ poured
+    float pourTime = 3.0f;       ///< s
+    /// m above the floor; 0: 3 cells above the apex of a cone of slope φ and pileVolume
+    /// (a low nozzle, as when the funnel is raised with the pile: little impact energy).
+    float nozzleHeight = 0.0f;
+    float nozzleWidth = 0.03f;   ///< m, disc nozzle diameter (a wider one rounds the apex)
     float floorFriction = 1.0f;  ///< Coulomb coefficient of the rough floor
     double settleTime = 1.5;     ///< s, at most, after the pour ends
     int threads = 0;
@@ -70,19 +72,20 @@ struct PourSetup {
 
 struct PourResult {
     double slopeDeg = 0.0;   ///< mean of the two flanks' fitted slopes, degrees
-    double leftDeg = 0.0;    ///< x < axis flank
-    double rightDeg = 0.0;   ///< x > axis flank
+    double leftDeg = 0.0;    ///< x < 0 flank
+    double rightDeg = 0.0;   ///< x > 0 flank
     double height = 0.0;     ///< m, apex height
     double mass = 0.0;       ///< kg poured
     size_t particles = 0;
     int64_t substeps = 0;
-    std::vector<std::pair<float, float>> profile;  ///< (x − axis, surface height) per bin, m
+    std::vector<std::pair<float, float>> profile;  ///< (x, surface height) through the axis, m
 };
 
-/// Angle of repose by pouring: sand poured slowly from a narrow slot nozzle onto a rough
-/// floor in a thin plane-strain slab (free-slip side walls), left to settle; each flank's
-/// slope is a least-squares line through the surface heights between 25 % and 75 % of the
-/// apex height (away from apex and toe). Fails the calling test on solver errors.
+/// Angle of repose by pouring: sand poured slowly from a narrow disc nozzle onto a rough
+/// floor forms a conical pile, left to settle. The surface is the top particle of each
+/// one-cell column; each flank's slope (x < 0, x > 0) is a least-squares line of height on
+/// distance from the axis through the columns between 25 % and 75 % of the apex height (away
+/// from apex and toe). Fails the calling test on solver errors.
 PourResult runPour(const PourSetup& setup);
 
 /// Writes a simple line plot (axes, ticks, series as polylines or markers) as PNG.

@@ -393,3 +393,60 @@ TEST(ColorTemperature, WarmIsRedderThanCoolAndLuminanceStaysOne) {
 
 }  // namespace
 }  // namespace silt::scenes
+
+namespace silt::scenes {
+namespace {
+
+json pourSpec() {
+    json spec = json::parse(R"({
+      "silt_scene": 1, "name": "pour", "frames": 4,
+      "objects": [],
+      "continuum": {
+        "cell_size": 0.02, "particles_per_cell": 2,
+        "domain": {"min": [-0.3, 0, -0.3], "max": [0.3, 0.6, 0.3]},
+        "emitters": [
+          {"material": "sand", "shape": "disc", "position": [0, {"uniform": [0.4, 0.5]}, 0],
+           "velocity": [0, -0.5, 0], "radius": 0.03, "rate": {"uniform": [0.001, 0.002]},
+           "start": 0.1, "end": 1.2, "max_particles": 5000, "friction_angle_deg": 33},
+          {"material": "water", "shape": "rectangle", "position": [0.1, 0.4, 0],
+           "velocity": [0.3, -0.2, 0], "width": 0.05, "depth": 0.02, "rate": 0.001}
+        ]
+      }
+    })");
+    return spec;
+}
+
+TEST(Randomize, EmittersBecomeEmitterPlansWithTheirOwnJitterStreams) {
+    const SceneTemplate scene = parsed(pourSpec());
+    const ScenePlan a = plan(scene, 7, 3);
+    ASSERT_TRUE(a.continuum.has_value());
+    ASSERT_EQ(a.continuum->emitters.size(), 2u);
+    const EmitterPlan& sand = a.continuum->emitters[0];
+    EXPECT_EQ(sand.kind, "sand");
+    EXPECT_EQ(sand.shape, "disc");
+    EXPECT_GE(sand.position.y(), 0.4f);
+    EXPECT_LE(sand.position.y(), 0.5f);
+    EXPECT_GE(sand.rate, 0.001f);
+    EXPECT_LE(sand.rate, 0.002f);
+    EXPECT_EQ(sand.maxParticles, 5000u);
+    ASSERT_TRUE(sand.frictionAngleDeg.has_value());
+    EXPECT_EQ(*sand.frictionAngleDeg, 33.0f);
+    EXPECT_EQ(sand.density, 1600.0f);
+    EXPECT_TRUE(a.sampled.contains("/continuum/emitters/0/rate"));
+    const EmitterPlan& water = a.continuum->emitters[1];
+    EXPECT_EQ(water.kind, "water");
+    EXPECT_EQ(water.shape, "rectangle");
+    EXPECT_EQ(water.density, 1000.0f);
+    EXPECT_EQ(water.width, 0.05f);
+    EXPECT_EQ(water.start, 0.0f);
+    EXPECT_EQ(water.end, 1.0f);
+    EXPECT_TRUE(a.continuum->has("sand"));
+    EXPECT_TRUE(a.continuum->has("water"));
+    // Jitter streams: per pour and per clip, reproducible.
+    EXPECT_NE(sand.seed, water.seed);
+    EXPECT_EQ(plan(scene, 7, 3).continuum->emitters[0].seed, sand.seed);
+    EXPECT_NE(plan(scene, 7, 4).continuum->emitters[0].seed, sand.seed);
+}
+
+}  // namespace
+}  // namespace silt::scenes

@@ -322,3 +322,48 @@ TEST(SceneErrors, MultiLineDescription) {
 
 }  // namespace
 }  // namespace silt::scenes
+
+namespace silt::scenes {
+namespace {
+
+json pourSpec(const json& emitter) {
+    json spec = validSpec();
+    spec["continuum"] = {{"emitters", json::array({emitter})}};
+    return spec;
+}
+
+TEST(SceneErrors, EmittersNameTheFieldAndWhatWasExpected) {
+    const json good = {{"position", {0, 0.5, 0}}, {"rate", 0.001}};
+    EXPECT_EQ(errorFor(pourSpec(good)), "<parsed without error>");
+    json e = good;
+    e.erase("rate");
+    expectError(pourSpec(e), "/continuum/emitters/0/rate", "m³/s");
+    e = good;
+    e["material"] = "mud";
+    expectError(pourSpec(e), "/continuum/emitters/0/material", "\"sand\" or \"water\"");
+    e = good;
+    e["shape"] = "square";
+    expectError(pourSpec(e), "/continuum/emitters/0/shape", "\"disc\" or \"rectangle\"");
+    e = good;
+    e["velocity"] = {0, 0, 0};
+    expectError(pourSpec(e), "/continuum/emitters/0/velocity", "never zero");
+    e = good;
+    e["start"] = 1.0;
+    e["end"] = {{"uniform", {0.5, 2.0}}};
+    expectError(pourSpec(e), "/continuum/emitters/0/end", "after \"start\"");
+    e = good;
+    e["max_particles"] = 2.5;
+    expectError(pourSpec(e), "/continuum/emitters/0/max_particles", "integer");
+    e = good;
+    e["radius"] = -0.1;
+    expectError(pourSpec(e), "/continuum/emitters/0/radius", "positive");
+    e = good;
+    e["nozzle"] = 1;
+    expectError(pourSpec(e), "/continuum/emitters/0/nozzle", "unknown field");
+    json notArray = validSpec();
+    notArray["continuum"] = {{"emitters", good}};
+    expectError(notArray, "/continuum/emitters", "an array of pours");
+}
+
+}  // namespace
+}  // namespace silt::scenes

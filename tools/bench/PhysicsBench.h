@@ -1,8 +1,11 @@
 #pragma once
 // MPM throughput benchmark: for each material × particle count × thread count, builds a
 // collapsing block, runs a fixed number of substeps and prints one JSON line
-// {"material","particles","threads","steps","particle_steps_per_s","peak_rss_mb",...}.
-// Timing uses the wall clock (this is a benchmark, not a simulation input).
+// {"material","particles","threads","steps","particle_steps_per_s","ns_per_particle_step",
+// "cpu_ns_per_particle_step","peak_rss_mb"}. Timing uses the wall clock (this is a
+// benchmark, not a simulation input); cpu_ns_per_particle_step is the process CPU time
+// over the same steps (all threads), which other programs on a shared machine do not
+// inflate: wall ≈ cpu / threads when the cores are free.
 
 #include <iosfwd>
 #include <string>

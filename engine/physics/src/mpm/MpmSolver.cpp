@@ -27,6 +27,8 @@ constexpr int kPad = 3;
 /// sums do not depend on the thread count).
 constexpr size_t kChunkBlocks = 16;
 constexpr size_t kMaxMaterials = 255;
+/// Particles ahead whose state P2G prefetches.
+constexpr uint32_t kPrefetch = 4;
 
 /// Grid node: (momentum during P2G, velocity after the grid update; mass) as one SIMD
 /// vector so the scatter and the gather are one 4-wide multiply-add per node.
@@ -114,8 +116,8 @@ struct MpmSolver::Impl {
     std::vector<uint8_t> touchedFlag;
 
     std::vector<GridCollider*> colliders;
-    std::vector<Eigen::Vector3d> chunkImpulse;
-    std::vector<Vec3f> emitPositions, emitVelocities;  ///< scratch for the emitters  ///< [chunk][collider][linear, angular]
+    std::vector<Eigen::Vector3d> chunkImpulse;  ///< [chunk][collider][linear, angular]
+    std::vector<Vec3f> emitPositions, emitVelocities;  ///< scratch for the emitters
 
     [[nodiscard]] size_t blockCount() const {
         return static_cast<size_t>(blocks[0]) * static_cast<size_t>(blocks[1]) *
@@ -426,8 +428,21 @@ Status MpmSolver::substep(float dt) {
                 [&](const tbb::blocked_range<size_t>& r) {
                     for (size_t t = r.begin(); t != r.end(); ++t) {
                         const uint32_t b = list[t];
-                        for (uint32_t o = g.blockStart[b]; o < g.blockStart[b + 1]; ++o) {
+                        const uint32_t oEnd = g.blockStart[b + 1];
+                        for (uint32_t o = g.blockStart[b]; o < oEnd; ++o) {
                             const uint32_t i = g.order[o];
+                            // Particles are visited in block order, not memory order: fetch
+                            // the next few particles' state early (hides the gather latency,
+                            // changes no result).
+                            if (o + kPrefetch < oEnd) {
+                                const uint32_t ahead = g.order[o + kPrefetch];
+                                __builtin_prefetch(&p.stress[ahead]);
+                                __builtin_prefetch(&p.affine[ahead]);
+                                __builtin_prefetch(&p.position[ahead]);
+                                __builtin_prefetch(&p.velocity[ahead]);
+                                __builtin_prefetch(&p.mass[ahead]);
+                                __builtin_prefetch(&p.volume0[ahead]);
+                            }
                             const Stencil s = stencilAt(p.position[i], origin, invDx);
                             const float m = p.mass[i];
                             const Mat3f affine =
