@@ -109,7 +109,8 @@ TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
 }
 
 // Angle of repose by pouring (PHYSICS.md): sand of fixed friction angle φ (no hardening)
-// poured slowly from a narrow disc nozzle held just above the pile onto a rough floor forms
+// poured slowly from a narrow disc nozzle (held above the apex a cone 10° steeper than φ would
+// reach, so an over-steep pile is not capped) onto a rough floor forms
 // a conical pile whose flanks, fitted away from apex and toe, must rise with φ and lie
 // within ±5° of φ. CI: 1 cm grid (a pile 8–12 cells high, 20k particles); slow: 6 mm.
 // Softer sand (E = 50 kPa) than the default allows longer steps; the slope depends on φ,
