@@ -469,10 +469,10 @@ Status VulkanRenderer::createTargets() {
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
     if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
-        Result<Image> msaa = createImage(
-            w, h, kColorFormat, mSamples,
-            VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
-            VK_IMAGE_ASPECT_COLOR_BIT);
+        // Stored, not transient: the water pass continues drawing into it.
+        Result<Image> msaa = createImage(w, h, kColorFormat, mSamples,
+                                         VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+                                         VK_IMAGE_ASPECT_COLOR_BIT);
         if (!msaa) return msaa.error();
         mColorMsaa = *msaa;
     }
@@ -482,11 +482,26 @@ Status VulkanRenderer::createTargets() {
                     VK_IMAGE_ASPECT_COLOR_BIT);
     if (!resolved) return resolved.error();
     mColorResolved = *resolved;
-    Result<Image> depth =
-        createImage(w, h, kDepthFormat, mSamples, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
-                    VK_IMAGE_ASPECT_DEPTH_BIT);
+    Result<Image> depth = createImage(
+        w, h, kDepthFormat, mSamples,
+        VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+        VK_IMAGE_ASPECT_DEPTH_BIT);
     if (!depth) return depth.error();
     mDepth = *depth;
+    Result<Image> opaqueColor =
+        createImage(w, h, kColorFormat, VK_SAMPLE_COUNT_1_BIT,
+                    VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                    VK_IMAGE_ASPECT_COLOR_BIT);
+    if (!opaqueColor) return opaqueColor.error();
+    mOpaqueColor = *opaqueColor;
+    // MSAA: the main pass resolves its depth (sample 0) into it; 1x: copied from mDepth.
+    Result<Image> opaqueDepth = createImage(
+        w, h, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
+        VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+            VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+        VK_IMAGE_ASPECT_DEPTH_BIT);
+    if (!opaqueDepth) return opaqueDepth.error();
+    mOpaqueDepth = *opaqueDepth;
     Result<Image> shadow =
         createImage(mDesc.shadowMapSize, mDesc.shadowMapSize, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
                     VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
@@ -536,12 +551,23 @@ Status VulkanRenderer::createDescriptors() {
     samplerInfo.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;  // lit where ref ≤ nearest occluder
     samplerInfo.maxLod = 0.0f;
     SILT_VK(vkCreateSampler(mDevice, &samplerInfo, nullptr, &mShadowSampler));
+    auto opaqueInfo = vkStruct<VkSamplerCreateInfo>(VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO);
+    opaqueInfo.magFilter = VK_FILTER_LINEAR;
+    opaqueInfo.minFilter = VK_FILTER_LINEAR;
+    opaqueInfo.mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST;
+    opaqueInfo.addressModeU = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    opaqueInfo.addressModeV = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    opaqueInfo.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    opaqueInfo.maxLod = 0.0f;
+    SILT_VK(vkCreateSampler(mDevice, &opaqueInfo, nullptr, &mOpaqueSampler));
 
-    std::array<VkDescriptorSetLayoutBinding, 2> bindings{};
+    std::array<VkDescriptorSetLayoutBinding, 4> bindings{};
     bindings[0] = {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
                    VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
-    bindings[1] = {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT,
-                   nullptr};
+    for (uint32_t b = 1; b < 4; ++b) {
+        bindings[b] = {b, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1,
+                       VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
+    }
     auto layoutInfo = vkStruct<VkDescriptorSetLayoutCreateInfo>(
         VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO);
     layoutInfo.bindingCount = uint32_t(bindings.size());
@@ -549,7 +575,7 @@ Status VulkanRenderer::createDescriptors() {
     SILT_VK(vkCreateDescriptorSetLayout(mDevice, &layoutInfo, nullptr, &mSetLayout));
 
     std::array<VkDescriptorPoolSize, 2> sizes{
-        {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}}};
+        {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 3}}};
     auto poolInfo =
         vkStruct<VkDescriptorPoolCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO);
     poolInfo.maxSets = 1;
@@ -566,21 +592,25 @@ Status VulkanRenderer::createDescriptors() {
 
     // Written once: the uniform buffer and the shadow map never change.
     VkDescriptorBufferInfo bufferInfo{mUniforms.buffer, 0, sizeof(FrameUniforms)};
-    VkDescriptorImageInfo imageInfo{mShadowSampler, mShadowMap.view,
-                                    VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-    std::array<VkWriteDescriptorSet, 2> writes{};
+    const std::array<VkDescriptorImageInfo, 3> imageInfos{
+        {{mShadowSampler, mShadowMap.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+         {mOpaqueSampler, mOpaqueColor.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+         {mOpaqueSampler, mOpaqueDepth.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL}}};
+    std::array<VkWriteDescriptorSet, 4> writes{};
     writes[0] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
     writes[0].dstSet = mDescriptorSet;
     writes[0].dstBinding = 0;
     writes[0].descriptorCount = 1;
     writes[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
     writes[0].pBufferInfo = &bufferInfo;
-    writes[1] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
-    writes[1].dstSet = mDescriptorSet;
-    writes[1].dstBinding = 1;
-    writes[1].descriptorCount = 1;
-    writes[1].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    writes[1].pImageInfo = &imageInfo;
+    for (uint32_t b = 1; b < 4; ++b) {
+        writes[b] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
+        writes[b].dstSet = mDescriptorSet;
+        writes[b].dstBinding = b;
+        writes[b].descriptorCount = 1;
+        writes[b].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        writes[b].pImageInfo = &imageInfos[b - 1];
+    }
     vkUpdateDescriptorSets(mDevice, uint32_t(writes.size()), writes.data(), 0, nullptr);
 
     VkPushConstantRange pushRange{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
@@ -793,6 +823,9 @@ VulkanRenderer::~VulkanRenderer() {
         if (mDescriptorPool) vkDestroyDescriptorPool(mDevice, mDescriptorPool, nullptr);
         if (mSetLayout) vkDestroyDescriptorSetLayout(mDevice, mSetLayout, nullptr);
         if (mShadowSampler) vkDestroySampler(mDevice, mShadowSampler, nullptr);
+        if (mOpaqueSampler) vkDestroySampler(mDevice, mOpaqueSampler, nullptr);
+        destroyImage(mOpaqueColor);
+        destroyImage(mOpaqueDepth);
         destroyBuffer(mUniforms);
         destroyBuffer(mReadback);
         destroyImage(mShadowMap);
@@ -958,6 +991,8 @@ Status VulkanRenderer::renderFrame(const FrameDesc& frame, bool withLabels) {
     u.intrinsics[3] = k.cy();
     u.imageSize[0] = float(k.width);
     u.imageSize[1] = float(k.height);
+    u.imageSize[2] = k.nearPlane;
+    u.imageSize[3] = k.farPlane;
     copyMatrix(frame.camera.worldToCamera(), u.worldToCamera);
     copyMatrix(viewProjection(next), u.nextViewProj);
     // The previous frame's fence wait guarantees the GPU no longer reads the buffer.
@@ -1043,9 +1078,15 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     const VkAccessFlags2 depthAccess = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT |
                                        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
 
-    auto drawItems = [&](bool withMaterial) {
+    // Water is transparent: it is drawn after every opaque item (it samples their image)
+    // and casts no shadow.
+    const auto isWater = [](const DrawItem& item) { return item.shading == Shading::Water; };
+    const bool hasWater = std::any_of(frame.items.begin(), frame.items.end(), isWater);
+    const bool msaa = mSamples != VK_SAMPLE_COUNT_1_BIT;
+    auto drawItems = [&](bool withMaterial, bool water) {
         MeshId bound = MeshId(-1);
         for (const DrawItem& item : frame.items) {
+            if (isWater(item) != water) continue;
             const GpuMesh& mesh = mMeshes[item.mesh];
             bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
             DrawConstants constants{};
@@ -1054,6 +1095,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
                 copyVec(item.material.baseColor, item.material.metallic,
                         constants.baseColorMetallic);
                 constants.roughness[0] = item.material.roughness;
+                constants.roughness[1] = float(static_cast<int>(item.shading));
             }
             vkCmdPushConstants(cmd, mPipelineLayout,
                                VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
@@ -1093,7 +1135,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &mDescriptorSet, 0, nullptr);
-    drawItems(false);
+    drawItems(false, false);
     vkCmdEndRendering(cmd);
 
     {
@@ -1121,10 +1163,16 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
                              VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
                              VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
         }
+        if (hasWater && msaa) {
+            barriers.push_back(imageBarrier(
+                mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                0, VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
+                VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+        }
         pipelineBarrier(cmd, barriers);
     }
 
-    // Pass 2: sky, then the lit meshes, resolved into mColorResolved.
+    // Pass 2: sky, then the lit opaque meshes, resolved into mColorResolved.
     auto color = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
     color.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     color.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
@@ -1145,6 +1193,16 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     depth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
     depth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
     depth.clearValue.depthStencil = {0.0f, 0};  // reversed Z: 0 is the far plane
+    if (hasWater) {
+        // The water pass continues on these targets and samples the opaque depth.
+        color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        depth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        if (msaa) {
+            depth.resolveMode = VK_RESOLVE_MODE_SAMPLE_ZERO_BIT;  // every device supports it
+            depth.resolveImageView = mOpaqueDepth.view;
+            depth.resolveImageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        }
+    }
     auto mainPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
     mainPass.renderArea = {{0, 0}, {w, h}};
     mainPass.layerCount = 1;
@@ -1158,8 +1216,125 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
                             &mDescriptorSet, 0, nullptr);
     vkCmdDraw(cmd, 3, 1, 0, 0);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
-    drawItems(true);
+    drawItems(true, false);
     vkCmdEndRendering(cmd);
+
+    // Pass 2b (frames with water): the opaque colour and depth become sampled images, then
+    // the water is drawn over the same colour and depth targets.
+    if (hasWater) {
+        const VkPipelineStageFlags2 copy = VK_PIPELINE_STAGE_2_COPY_BIT;
+        std::vector<VkImageMemoryBarrier2> toCopy{
+            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_READ_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                         VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL),
+            imageBarrier(mOpaqueColor.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                         VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, copy,
+                         VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL)};
+        if (msaa) {
+            toCopy.push_back(imageBarrier(
+                mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT,
+                VK_ACCESS_2_MEMORY_WRITE_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL));
+        } else {
+            toCopy.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                                          depthAccess, copy, VK_ACCESS_2_TRANSFER_READ_BIT,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL));
+            toCopy.push_back(imageBarrier(mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT,
+                                          VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, copy,
+                                          VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                          VK_IMAGE_LAYOUT_UNDEFINED,
+                                          VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL));
+        }
+        pipelineBarrier(cmd, toCopy);
+        VkImageCopy region{};
+        region.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        region.dstSubresource = region.srcSubresource;
+        region.extent = {w, h, 1};
+        vkCmdCopyImage(cmd, mColorResolved.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                       mOpaqueColor.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+        if (!msaa) {
+            region.srcSubresource.aspectMask = VK_IMAGE_ASPECT_DEPTH_BIT;
+            region.dstSubresource.aspectMask = VK_IMAGE_ASPECT_DEPTH_BIT;
+            vkCmdCopyImage(cmd, mDepth.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                           mOpaqueDepth.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+        }
+        std::vector<VkImageMemoryBarrier2> toDraw{
+            imageBarrier(mOpaqueColor.image, VK_IMAGE_ASPECT_COLOR_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                         VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                         VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
+            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_READ_BIT,
+                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT |
+                             VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                         VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                         VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        if (msaa) {
+            toDraw.push_back(imageBarrier(
+                mColorMsaa.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+            toDraw.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                                          depthAccess, fragmentTests, depthAccess,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+        } else {
+            toDraw.push_back(imageBarrier(mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, copy,
+                                          VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                          VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                                          VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                                          VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL));
+            toDraw.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, copy,
+                                          VK_ACCESS_2_TRANSFER_READ_BIT, fragmentTests,
+                                          depthAccess, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+        }
+        pipelineBarrier(cmd, toDraw);
+
+        auto waterColor =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        waterColor.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        waterColor.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+        if (msaa) {
+            waterColor.imageView = mColorMsaa.view;
+            waterColor.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+            waterColor.resolveMode = VK_RESOLVE_MODE_AVERAGE_BIT;
+            waterColor.resolveImageView = mColorResolved.view;
+            waterColor.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        } else {
+            waterColor.imageView = mColorResolved.view;
+            waterColor.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        }
+        auto waterDepth =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        waterDepth.imageView = mDepth.view;
+        waterDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        waterDepth.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+        waterDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+        auto waterPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+        waterPass.renderArea = {{0, 0}, {w, h}};
+        waterPass.layerCount = 1;
+        waterPass.colorAttachmentCount = 1;
+        waterPass.pColorAttachments = &waterColor;
+        waterPass.pDepthAttachment = &waterDepth;
+        vkCmdBeginRendering(cmd, &waterPass);
+        setViewport(cmd, w, h);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                                &mDescriptorSet, 0, nullptr);
+        drawItems(true, true);
+        vkCmdEndRendering(cmd);
+    }
 
     // Pass 3 (labels): the same items, single-sampled, into the label targets. Cleared to 0:
     // pixels no item covers read as background in every channel.

@@ -4,8 +4,9 @@
 // command buffer and fence reused every frame.
 //
 // Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds),
-// then the main pass draws the sky and the meshes into an MSAA sRGB target that resolves
-// into a single-sample image. With labels, a single-sample label pass follows with the same
+// then the main pass draws the sky and the opaque meshes into an MSAA sRGB target that
+// resolves into a single-sample image. Frames with water items then copy the opaque colour
+// and depth into sampled images and draw the water in a second pass over the same targets. With labels, a single-sample label pass follows with the same
 // vertex transform and four colour attachments (linear depth, instance + semantic ids,
 // normals, flow) and its own depth buffer. Every image is copied into one host-visible
 // buffer and read back; timestamps around the passes and copies feed lastTimings().
@@ -99,10 +100,13 @@ private:
     Image mShadowMap;
     std::array<Image, 4> mLabelTargets;  ///< depth, ids, normals, flow (kLabelFormats order)
     Image mLabelDepth;                   ///< the label pass's own single-sample depth buffer
+    Image mOpaqueColor;  ///< copy of the opaque colour, sampled by water (frames with water)
+    Image mOpaqueDepth;  ///< single-sample opaque depth, sampled by water (frames with water)
     Buffer mReadback;  ///< colour, then each label target, tightly packed (labelOffset())
     Buffer mUniforms;
 
     VkSampler mShadowSampler = VK_NULL_HANDLE;
+    VkSampler mOpaqueSampler = VK_NULL_HANDLE;  ///< bilinear, clamped; for water's refraction
     VkDescriptorSetLayout mSetLayout = VK_NULL_HANDLE;
     VkDescriptorPool mDescriptorPool = VK_NULL_HANDLE;
     VkDescriptorSet mDescriptorSet = VK_NULL_HANDLE;

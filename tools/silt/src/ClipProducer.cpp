@@ -157,6 +157,7 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSi
     item.mesh = *slot;
     item.material = sim.kindMaterials().at(kind);
     item.semanticClass = kind == ContinuumKind::Sand ? kSandClass : kWaterClass;
+    item.shading = kind == ContinuumKind::Sand ? render::Shading::Sand : render::Shading::Water;
     item.instanceId = continuumInstanceId(sim.objects().size(), kind);
     // The surface is rebuilt each frame; its flow would come from particle velocities,
     // which the rigid next-transform cannot express, so it is recorded as static here.

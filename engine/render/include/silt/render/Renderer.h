@@ -9,8 +9,9 @@
 //
 // What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
 // meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
-// to the frame's items each frame; hemispherical ambient light from the sky; ACES tone mapping
-// into sRGB. Geometry follows Camera.h exactly: a world point that CameraState::project() maps
+// to the frame's items each frame (4x4 PCF soft shadows); hemispherical ambient light from the
+// sky; ACES tone mapping into sRGB. Sand items get procedural grain detail; water items are
+// drawn after every opaque item and see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world point that CameraState::project() maps
 // to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
 //
 // Labels (renderWithLabels): linear depth, instance id, semantic class, camera-space normals
@@ -46,6 +47,15 @@ struct RendererDesc {
 /// Index of a mesh uploaded with Renderer::addMesh().
 using MeshId = uint32_t;
 
+/// How an item's surface is shaded in the colour image (labels do not depend on it).
+enum class Shading : uint8_t {
+    Standard,  ///< metallic-roughness PBR
+    Sand,      ///< PBR plus world-space grain relief and albedo variation (granular look)
+    Water,     ///< transparent: Fresnel sky reflection over the refracted opaque scene,
+               ///< darkened by Beer–Lambert absorption (per metre, from the base colour)
+               ///< with the thickness to the opaque surface behind; casts no shadow
+};
+
 /// One mesh drawn at one pose with one material.
 struct DrawItem {
     MeshId mesh = 0;
@@ -56,6 +66,7 @@ struct DrawItem {
     /// Where the item will be one frame later, for forward optical flow. Identity by default:
     /// set it (usually to the next frame's modelToWorld) whenever flow labels matter.
     Mat4f nextModelToWorld = Mat4f::Identity();
+    Shading shading = Shading::Standard;
 };
 
 /// Everything that changes from frame to frame.
