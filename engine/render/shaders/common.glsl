@@ -15,6 +15,7 @@ layout(set = 0, binding = 0, std140) uniform FrameUniforms {
     vec4 imageSize;       // xy: width, height in pixels; z, w: near, far plane (m)
     mat4 worldToCamera;   // world -> camera frame (label pass: depth, normals)
     mat4 nextViewProj;    // world -> Vulkan clip of the next frame's camera (flow)
+    vec4 motion;          // x: s to the next frame (scales vertex velocities), yzw: unused
 } frame;
 
 #ifdef SILT_LABEL_PASS

@@ -1,6 +1,7 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
+#include <deque>
 #include <set>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
+#include "silt/volume/SurfaceVelocity.h"
 #include "silt/volume/Surfacer.h"
 
 namespace silt::app {
@@ -144,6 +146,11 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSi
     auto surface = volume::surfaceParticles(volume::ParticleView{particles.position, {}, mask}, desc);
     if (!surface) return surface.error();
     if (surface->indices.empty()) return std::optional<render::DrawItem>();
+    // Flow of the surface follows the material: each vertex moves with nearby particles.
+    if (Status moved = volume::attachParticleVelocities(*surface, particles.position,
+                                                        particles.velocity, mask, 2.0f * spacing);
+        !moved)
+        return moved.error();
     surface->name = kind == ContinuumKind::Sand ? "sand surface" : "water surface";
     auto& slot = mSurfaceMeshes[size_t(kind)];
     if (slot) {
@@ -159,8 +166,8 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSi
     item.semanticClass = kind == ContinuumKind::Sand ? kSandClass : kWaterClass;
     item.shading = kind == ContinuumKind::Sand ? render::Shading::Sand : render::Shading::Water;
     item.instanceId = continuumInstanceId(sim.objects().size(), kind);
-    // The surface is rebuilt each frame; its flow would come from particle velocities,
-    // which the rigid next-transform cannot express, so it is recorded as static here.
+    // The surface is rebuilt each frame: its flow comes from the vertex velocities (see
+    // FrameDesc::timeStep), not from a change of transform.
     item.nextModelToWorld = item.modelToWorld;
     return std::optional<render::DrawItem>(item);
 }
@@ -237,6 +244,38 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     // Frame 0 shows the initial state; frame k the state after k frame intervals. Physics
     // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow),
     // so the continuum's surfaces are built before it advances.
+    //
+    // Rendering is pipelined: frame k is submitted, then frame k − 1 (rendered meanwhile) is
+    // collected and encoded, and frame k + 1 is simulated while frame k renders. Frames are
+    // collected in order, so the output is the same as rendering one frame at a time.
+    struct Pending {
+        uint32_t frame = 0;
+        CameraState camera;
+        std::vector<physics::BodyState> states;
+    };
+    std::deque<Pending> pending;
+    // On an early return, frames still in flight are collected (and dropped) so the renderer
+    // is ready for the next clip.
+    struct DrainOnExit {
+        render::Renderer* renderer;
+        ~DrainOnExit() {
+            while (renderer->pendingFrames() > 0) (void)renderer->collect();
+        }
+    } drainOnExit{mRenderer.get()};
+    auto collectOldest = [&]() -> Status {
+        auto renderStart = Clock::now();
+        auto images = mRenderer->collect();
+        const Pending done = std::move(pending.front());
+        pending.pop_front();
+        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", done.frame));
+        local.render += secondsSince(renderStart);
+        auto encodeStart = Clock::now();
+        if (Status added = (*writer)->addFrame(images->color); !added) return added;
+        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
+        local.encode += secondsSince(encodeStart);
+        metadata.addFrame(done.camera, done.states);
+        return {};
+    };
     std::vector<physics::BodyState> states = sim.bodyStates();
     for (uint32_t frame = 0; frame < plan.frames; ++frame) {
         auto surfaceStart = Clock::now();
@@ -262,21 +301,25 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
         frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
         frameDesc.lighting = plan.lighting;
+        frameDesc.timeStep = 1.0f / float(plan.fps);
         frameDesc.items = rigidItems(states);
         const std::vector<render::DrawItem> nextItems = rigidItems(nextStates);
         for (size_t i = 0; i < frameDesc.items.size(); ++i)
             frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
         frameDesc.items.insert(frameDesc.items.end(), surfaces.begin(), surfaces.end());
-        auto images = mRenderer->renderWithLabels(frameDesc);
-        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
         local.render += secondsSince(renderStart);
-
-        auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(images->color); !added) return added;
-        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
-        local.encode += secondsSince(encodeStart);
-        metadata.addFrame(frameDesc.camera, states);
+        if (mRenderer->pendingFrames() >= render::Renderer::kFramesInFlight) {
+            if (Status collected = collectOldest(); !collected) return collected;
+        }
+        renderStart = Clock::now();
+        if (Status submitted = mRenderer->submitWithLabels(frameDesc); !submitted)
+            return submitted.error().prefixed(fmt::format("rendering frame {}", frame));
+        local.render += secondsSince(renderStart);
+        pending.push_back(Pending{frame, frameDesc.camera, states});
         states = std::move(nextStates);
+    }
+    while (!pending.empty()) {
+        if (Status collected = collectOldest(); !collected) return collected;
     }
 
     std::vector<SurfaceMaterial> materials;

@@ -77,6 +77,10 @@ struct FrameDesc {
     std::optional<CameraState> nextCamera;
     LightingDesc lighting;
     std::vector<DrawItem> items;
+    /// s from this frame to the next, for flow of meshes with vertex velocities
+    /// (TriangleMesh::velocities): a vertex is at p + v·timeStep one frame later, carried by
+    /// nextModelToWorld. 0: vertex velocities are ignored.
+    float timeStep = 0.0f;
 };
 
 /// One frame's colour and its ground-truth labels, all of the same instant and pixel grid.
@@ -91,7 +95,8 @@ struct RenderTimings {
     double gpuDrawSeconds = -1;  ///< GPU timestamps: shadow, colour and label passes (−1: the
                                  ///< device has no timestamps)
     double gpuCopySeconds = -1;  ///< GPU timestamps: image → host-visible buffer copies
-    double waitSeconds = 0;      ///< wall: submit until the fence signalled (draw + copy)
+    double waitSeconds = 0;      ///< wall: submit (or collect, when pipelined) until the fence
+                                 ///< signalled (draw + copy)
     double unpackSeconds = 0;    ///< CPU: mapped buffer → the returned host images
 };
 
@@ -116,7 +121,21 @@ public:
     /// for the same frame, byte for byte.
     [[nodiscard]] virtual Result<FrameImages> renderWithLabels(const FrameDesc& frame) = 0;
 
-    /// Timings of the last render() or renderWithLabels() call.
+    /// Pipelined rendering: records and submits a frame with every label channel and returns
+    /// without waiting for it, so the caller can simulate, surface or encode while the device
+    /// renders. At most kFramesInFlight frames may be pending; collect() returns them in
+    /// submission order. Each frame in flight has its own uniforms, command buffer and
+    /// readback buffer; meshes replaced while a frame is in flight stay alive until it is
+    /// collected. render() and renderWithLabels() need no frame pending.
+    static constexpr size_t kFramesInFlight = 2;
+    [[nodiscard]] virtual Status submitWithLabels(const FrameDesc& frame) = 0;
+    /// Waits for the oldest pending frame and returns its images (the same bytes
+    /// renderWithLabels() would give). Error when nothing is pending.
+    [[nodiscard]] virtual Result<FrameImages> collect() = 0;
+    /// Frames submitted and not yet collected.
+    [[nodiscard]] virtual size_t pendingFrames() const = 0;
+
+    /// Timings of the last render(), renderWithLabels() or collect() call.
     [[nodiscard]] virtual RenderTimings lastTimings() const = 0;
 
     /// "lavapipe", "NVIDIA H100 …": the physical device in use, for logs and the dataset card.
