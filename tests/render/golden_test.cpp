@@ -117,6 +117,9 @@ protected:
             << "rendered " << rendered << " differs from " << golden;
     }
 
+    /// Water over a floor, a red cube floating in it and a yellow one sunk beneath it.
+    FrameDesc waterScene();
+
     std::unique_ptr<Renderer> mRenderer;
     MeshId mGround = 0;
 };
@@ -156,7 +159,7 @@ TEST_F(Golden, Sand) {
     check(frame, "sand");
 }
 
-TEST_F(Golden, Water) {
+FrameDesc Golden::waterScene() {
     FrameDesc frame = frameLookingAt(Vec3f(0.8f, 0.7f, 1.0f), Vec3f(0.0f, 0.08f, 0.0f));
     DrawItem water;
     water.mesh = addSurface(volume::test::makeSlab(Vec3f(-0.45f, 0.0f, -0.3f),
@@ -177,7 +180,40 @@ TEST_F(Golden, Water) {
     frame.items.insert(frame.items.begin(), water);
     frame.items.push_back(floating);
     frame.items.push_back(sunk);
-    check(frame, "water");
+    return frame;
+}
+
+TEST_F(Golden, Water) { check(waterScene(), "water"); }
+
+// Without MSAA the water pass copies the opaque depth instead of resolving it: the image must
+// match the MSAA one except along edges (anti-aliasing).
+TEST_F(Golden, WaterWithoutMsaaMatchesWaterWithMsaa) {
+    const FrameDesc msaaFrame = waterScene();
+    auto msaa = mRenderer->render(msaaFrame);
+    ASSERT_TRUE(msaa.ok()) << msaa.error().message;
+    RendererDesc desc;
+    desc.width = kWidth;
+    desc.height = kHeight;
+    desc.shadowMapSize = 1024;
+    desc.msaaSamples = 1;
+    auto created = Renderer::create(desc);
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    mRenderer = std::move(*created);
+    ASSERT_EQ(*mRenderer->addMesh(test::makeGround(4.0f)), mGround);
+    auto single = mRenderer->render(waterScene());  // same meshes, same ids
+    ASSERT_TRUE(single.ok()) << single.error().message;
+    test::writePng(*single, "golden-water-1x");
+    size_t far = 0;
+    for (size_t i = 0; i < size_t(kWidth) * kHeight; ++i) {
+        int worst = 0;
+        for (size_t c = 0; c < 3; ++c)
+            worst = std::max(worst, std::abs(int(single->pixels[4 * i + c]) -
+                                             int(msaa->pixels[4 * i + c])));
+        if (worst > 24) ++far;
+    }
+    std::printf("1x vs 4x MSAA water: %zu of %u pixels differ by more than 24 levels\n", far,
+                kWidth * kHeight);
+    EXPECT_LT(double(far), 0.03 * kWidth * kHeight);
 }
 
 }  // namespace
