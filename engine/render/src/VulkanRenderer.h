@@ -8,9 +8,11 @@
 // then the main pass draws the sky and the opaque meshes into an MSAA sRGB target that
 // resolves into a single-sample image. Frames with water items then copy the opaque colour
 // and depth into sampled images and draw the water in a second pass over the same targets.
-// With labels, a single-sample label pass follows with the same vertex transform and four colour attachments (linear depth, instance + semantic ids,
-// normals, flow) and its own depth buffer. Every image is copied into one host-visible
-// buffer and read back; timestamps around the passes and copies feed lastTimings().
+// With labels, a single-sample label pass follows with the same vertex transform and four
+// colour attachments (linear depth, instance + semantic ids, normals, flow; the flow moves
+// each vertex by its velocity times FrameDesc::timeStep) and its own depth buffer. Every
+// image is copied into the frame slot's host-visible buffer and read back when the frame is
+// collected; timestamps around the passes and copies feed lastTimings().
 
 #include <vulkan/vulkan.h>
 
