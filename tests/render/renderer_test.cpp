@@ -11,8 +11,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <vector>
 
 #include "render_test_scene.h"
+#include "silt/core/ColorTemperature.h"
 
 namespace silt::render {
 namespace {
@@ -495,6 +497,127 @@ TEST(RendererReplaceMesh, ReplacedMeshDrawsLikeANewlyAddedOne) {
     EXPECT_EQ(replaced.pixels, frameWith(reference).pixels);
     EXPECT_FALSE(renderer.replaceMesh(99, test::makeCube(0.3f)).ok());
     EXPECT_FALSE(renderer.replaceMesh(dynamic, TriangleMesh{}).ok());
+}
+
+// Pipelined frames (submit k+1 before collecting k, a mesh replaced while a frame is in
+// flight) give exactly the bytes of frames rendered one at a time.
+TEST(RendererPipelined, FramesInFlightEqualFramesRenderedOneAtATime) {
+    auto created = Renderer::create(RendererDesc{});
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    Renderer& renderer = **created;
+    const MeshId ground = renderer.addMesh(test::makeGround(5.0f)).value();
+    const MeshId dynamic = renderer.addMesh(test::makeSphere(0.5f, 48, 24)).value();
+    auto frameAt = [&](int k) {
+        FrameDesc frame;
+        frame.camera = test::makeCamera(kSize, kSize, Vec3f(0.2f * float(k), 1.6f, 4.0f),
+                                        Vec3f(0.0f, 0.4f, 0.0f));
+        DrawItem g;
+        g.mesh = ground;
+        g.semanticClass = 1;
+        DrawItem o;
+        o.mesh = dynamic;
+        o.modelToWorld.topRightCorner<3, 1>() = Vec3f(0.1f * float(k), 0.5f, 0);
+        o.nextModelToWorld = o.modelToWorld;
+        o.nextModelToWorld(0, 3) += 0.1f;
+        o.instanceId = 3;
+        frame.items = {g, o};
+        return frame;
+    };
+    // One at a time, replacing the mesh between frames 1 and 2.
+    std::vector<FrameImages> reference;
+    for (int k = 0; k < 4; ++k) {
+        if (k == 2) {
+            ASSERT_TRUE(renderer.replaceMesh(dynamic, test::makeCube(0.4f)).ok());
+        }
+        reference.push_back(renderer.renderWithLabels(frameAt(k)).value());
+    }
+    ASSERT_TRUE(renderer.replaceMesh(dynamic, test::makeSphere(0.5f, 48, 24)).ok());
+    // Pipelined: two in flight; the replacement happens while frame 1 is pending.
+    EXPECT_FALSE(renderer.collect().ok());  // nothing pending
+    std::vector<FrameImages> pipelined;
+    for (int k = 0; k < 4; ++k) {
+        if (renderer.pendingFrames() == Renderer::kFramesInFlight)
+            pipelined.push_back(renderer.collect().value());
+        if (k == 2) {
+            ASSERT_TRUE(renderer.replaceMesh(dynamic, test::makeCube(0.4f)).ok());
+        }
+        ASSERT_TRUE(renderer.submitWithLabels(frameAt(k)).ok());
+        if (k == 1) {
+            EXPECT_EQ(renderer.pendingFrames(), 2u);
+            EXPECT_FALSE(renderer.submitWithLabels(frameAt(k)).ok());  // no third slot
+            EXPECT_FALSE(renderer.render(frameAt(k)).ok());            // must collect first
+        }
+    }
+    while (renderer.pendingFrames() > 0) pipelined.push_back(renderer.collect().value());
+    ASSERT_EQ(pipelined.size(), reference.size());
+    for (size_t k = 0; k < reference.size(); ++k) {
+        EXPECT_EQ(pipelined[k].color.pixels, reference[k].color.pixels) << "frame " << k;
+        EXPECT_EQ(pipelined[k].labels.depth.values, reference[k].labels.depth.values);
+        EXPECT_EQ(pipelined[k].labels.instance.values, reference[k].labels.instance.values);
+        EXPECT_EQ(pipelined[k].labels.flow.values, reference[k].labels.flow.values);
+    }
+    EXPECT_NE(reference[1].color.pixels, reference[2].color.pixels);
+}
+
+// The intrinsics clip metadata records (fx, fy, cx, cy of CameraIntrinsics) are the ones the
+// renderer projects with: a small ball's instance mask is centred where the pinhole model
+// with those numbers puts its centre, also off the optical axis and for a wide-angle lens.
+TEST_F(RendererTest, InstanceMaskCentroidMatchesThePinholeProjectionOfTheIntrinsics) {
+    for (float fovDeg : {35.0f, 70.0f}) {
+        FrameDesc frame;
+        frame.camera =
+            test::makeCamera(kSize, kSize, Vec3f(0.3f, 1.2f, 3.5f), Vec3f(0.0f, 0.4f, 0.0f));
+        frame.camera.intrinsics.verticalFov = degToRad(fovDeg);
+        const Vec3f centre(0.35f, 0.6f, 0.2f);
+        DrawItem ball = item(sSphere, centre, Vec3f(0.5f, 0.5f, 0.5f), 9);
+        ball.modelToWorld.topLeftCorner<3, 3>() *= 0.06f / kSphereRadius;  // 6 cm ball
+        frame.items = {ball};
+        auto images = sRenderer->renderWithLabels(frame);
+        ASSERT_TRUE(images.ok()) << images.error().message;
+        double sx = 0, sy = 0, n = 0;
+        for (uint32_t y = 0; y < kSize; ++y)
+            for (uint32_t x = 0; x < kSize; ++x)
+                if (images->labels.instance.values[size_t(y) * kSize + x] == 9) {
+                    sx += x + 0.5;
+                    sy += y + 0.5;
+                    n += 1;
+                }
+        ASSERT_GT(n, 20.0);
+        // Pinhole with the recorded numbers, written out as a reader of clip.json would.
+        const CameraIntrinsics& k = frame.camera.intrinsics;
+        const Vec4f c = frame.camera.worldToCamera() * centre.homogeneous();
+        const double u = k.fx() * c.x() / -c.z() + k.cx();
+        const double v = -k.fy() * c.y() / -c.z() + k.cy();
+        EXPECT_NEAR(sx / n, u, 0.25) << "fov " << fovDeg;
+        EXPECT_NEAR(sy / n, v, 0.25) << "fov " << fovDeg;
+    }
+}
+
+// Colour temperature sets the white balance of the sun: a grey ball under a 2500 K sun is
+// redder (higher R/B) than under a 9000 K sun.
+TEST_F(RendererTest, WarmSunGivesAGreyObjectAHigherRedToBlueRatioThanACoolOne) {
+    auto ratioAt = [&](float kelvin) {
+        FrameDesc frame;
+        frame.camera =
+            test::makeCamera(kSize, kSize, Vec3f(0.0f, 1.6f, 4.0f), Vec3f(0.0f, 0.4f, 0.0f));
+        frame.lighting.sunDirection = Vec3f(0.0f, -1.0f, -1.0f);
+        frame.lighting.sunTemperature = kelvin;
+        frame.lighting.sunColor = colorTemperatureToLinearRgb(kelvin);
+        frame.lighting.skyColor = Vec3f(0.6f, 0.6f, 0.6f);  // neutral sky: only the sun tints
+        frame.items = {item(sSphere, kSphereCentre, Vec3f(0.5f, 0.5f, 0.5f), 2)};
+        const ImageRGBA8 image = render(frame);
+        Vec2f pixel;
+        EXPECT_TRUE(frame.camera.project(kSphereCentre, &pixel));
+        const uint8_t* p = image.at(uint32_t(pixel.x()), uint32_t(pixel.y()));
+        test::writePng(image, fmt::format("sun-{}k", int(kelvin)));
+        return double(p[0]) / double(std::max<uint8_t>(p[2], 1));
+    };
+    const double warm = ratioAt(2500.0f), neutral = ratioAt(6500.0f), cool = ratioAt(9000.0f);
+    std::printf("R/B of a grey ball: 2500 K %.2f, 6500 K %.2f, 9000 K %.2f\n", warm, neutral, cool);
+    EXPECT_GT(warm, 1.3);
+    EXPECT_LT(cool, 1.0);
+    EXPECT_GT(warm, neutral);
+    EXPECT_GT(neutral, cool);
 }
 
 }  // namespace

@@ -154,6 +154,21 @@ TEST_F(GenerateTwoClips, MetadataRecordsCameraAndHashesRawFrames) {
     EXPECT_NEAR(double(k["cx"]), 64.0, 1e-9);
     EXPECT_GT(double(k["fx"]), 0.0);
     EXPECT_EQ(meta["per_frame"][0]["camera_to_world"].size(), 4u);
+    // Every frame records its intrinsics and both directions of its extrinsics.
+    for (const json& frame : meta["per_frame"]) {
+        EXPECT_EQ(frame["intrinsics"]["fx"], k["fx"]);
+        EXPECT_EQ(frame["intrinsics"]["cy"], k["cy"]);
+        for (int r = 0; r < 4; ++r) {
+            for (int c = 0; c < 4; ++c) {
+                double product = 0;
+                for (int i = 0; i < 4; ++i)
+                    product += double(frame["camera_to_world"][r][i]) *
+                               double(frame["world_to_camera"][i][c]);
+                EXPECT_NEAR(product, r == c ? 1.0 : 0.0, 1e-5);
+            }
+        }
+    }
+    EXPECT_TRUE(meta["lighting"]["sun_temperature_k"].is_null());
     for (const auto& hash : meta["frame_hashes"]) EXPECT_EQ(hash.get<std::string>().size(), 32u);
     EXPECT_FALSE(meta["sampled"].empty());
 }

@@ -12,9 +12,10 @@ layout(set = 0, binding = 0, std140) uniform FrameUniforms {
     vec4 sky;             // rgb: sky colour (linear), w: ambient intensity
     vec4 shadowParams;    // x: 1 / shadow map size, y: normal offset (m) at normal incidence, z, w: unused
     vec4 intrinsics;      // fx, fy, cx, cy in pixels
-    vec4 imageSize;       // xy: width, height in pixels
+    vec4 imageSize;       // xy: width, height in pixels; z, w: near, far plane (m)
     mat4 worldToCamera;   // world -> camera frame (label pass: depth, normals)
     mat4 nextViewProj;    // world -> Vulkan clip of the next frame's camera (flow)
+    vec4 motion;          // x: s to the next frame (scales vertex velocities), yzw: unused
 } frame;
 
 #ifdef SILT_LABEL_PASS
@@ -30,7 +31,7 @@ layout(push_constant, std430) uniform LabelDrawConstants {
 layout(push_constant, std430) uniform DrawConstants {
     mat4 modelToWorld;
     vec4 baseColorMetallic;  // rgb: base colour (linear), a: metallic
-    vec4 roughness;          // x: perceptual roughness
+    vec4 roughness;          // x: perceptual roughness, y: shading (0 standard, 1 sand, 2 water)
 } draw;
 #endif
 

@@ -4,6 +4,7 @@
 
 layout(location = 0) in vec3 inPosition;
 layout(location = 1) in vec3 inNormal;
+layout(location = 2) in vec3 inVelocity;  // m/s, local frame (zero for rigid meshes)
 
 // Clip-space positions are affine in the surface point, so perspective-correct interpolation
 // gives each fragment the exact clip position of its own surface point, now and next frame.
@@ -20,6 +21,8 @@ void main() {
     vCameraNormal = mat3(frame.worldToCamera) * (normalMatrix * inNormal);
     gl_Position = frame.viewProj * world;
     vClipNow = frame.viewProj * world;
-    vec3 nextWorld = draw.nextModelToWorld * vec4(inPosition, 1.0);
+    // Where this surface point is one frame later: carried by its own velocity (particle
+    // surfaces) and by the item's next transform (rigid bodies).
+    vec3 nextWorld = draw.nextModelToWorld * vec4(inPosition + inVelocity * frame.motion.x, 1.0);
     vClipNext = frame.nextViewProj * vec4(nextWorld, 1.0);
 }

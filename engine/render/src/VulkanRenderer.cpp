@@ -17,7 +17,7 @@ namespace {
 
 constexpr VkFormat kColorFormat = VK_FORMAT_R8G8B8A8_SRGB;
 constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
-constexpr uint32_t kVertexStride = 6 * sizeof(float);  // position, normal
+constexpr uint32_t kVertexStride = 9 * sizeof(float);  // position, normal, velocity
 // The label pass's attachments, in label.frag's output order.
 constexpr std::array<VkFormat, 4> kLabelFormats{
     VK_FORMAT_R32_SFLOAT,           // linear depth, m
@@ -28,7 +28,7 @@ constexpr std::array<VkFormat, 4> kLabelFormats{
 constexpr std::array<uint32_t, 4> kLabelTexelBytes{4, 8, 16, 8};
 constexpr uint32_t kPushConstantBytes = 128;  // the most every Vulkan device guarantees
 
-// mReadback holds the colour image, then each label image, tightly packed.
+// Each slot's readback buffer holds the colour image, then each label image, tightly packed.
 constexpr uint32_t readbackBytesPerPixel() {
     uint32_t bytes = 4;
     for (uint32_t b : kLabelTexelBytes) bytes += b;
@@ -72,8 +72,9 @@ struct FrameUniforms {
     float imageSize[4];
     float worldToCamera[16];
     float nextViewProj[16];
+    float motion[4];
 };
-static_assert(sizeof(FrameUniforms) == 5 * 64 + 7 * 16);
+static_assert(sizeof(FrameUniforms) == 5 * 64 + 8 * 16);
 
 // Mirrors DrawConstants in shaders/common.glsl; 96 bytes, inside the 128 every device has.
 struct DrawConstants {
@@ -366,7 +367,7 @@ Status VulkanRenderer::pickDevice() {
     if (families[mQueueFamily].timestampValidBits > 0 && props.limits.timestampPeriod > 0.0f) {
         auto queryInfo = vkStruct<VkQueryPoolCreateInfo>(VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO);
         queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
-        queryInfo.queryCount = 3;
+        queryInfo.queryCount = uint32_t(3 * kFramesInFlight);
         VkQueryPool pool = VK_NULL_HANDLE;
         SILT_VK(vkCreateQueryPool(mDevice, &queryInfo, nullptr, &pool));
         mTimestamps = pool;
@@ -493,10 +494,10 @@ Status VulkanRenderer::createTargets() {
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
     if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
-        Result<Image> msaa = createImage(
-            w, h, kColorFormat, mSamples,
-            VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
-            VK_IMAGE_ASPECT_COLOR_BIT);
+        // Stored, not transient: the water pass continues drawing into it.
+        Result<Image> msaa = createImage(w, h, kColorFormat, mSamples,
+                                         VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+                                         VK_IMAGE_ASPECT_COLOR_BIT);
         if (!msaa) return msaa.error();
         mColorMsaa = *msaa;
     }
@@ -506,11 +507,26 @@ Status VulkanRenderer::createTargets() {
                     VK_IMAGE_ASPECT_COLOR_BIT);
     if (!resolved) return resolved.error();
     mColorResolved = *resolved;
-    Result<Image> depth =
-        createImage(w, h, kDepthFormat, mSamples, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
-                    VK_IMAGE_ASPECT_DEPTH_BIT);
+    Result<Image> depth = createImage(
+        w, h, kDepthFormat, mSamples,
+        VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+        VK_IMAGE_ASPECT_DEPTH_BIT);
     if (!depth) return depth.error();
     mDepth = *depth;
+    Result<Image> opaqueColor =
+        createImage(w, h, kColorFormat, VK_SAMPLE_COUNT_1_BIT,
+                    VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                    VK_IMAGE_ASPECT_COLOR_BIT);
+    if (!opaqueColor) return opaqueColor.error();
+    mOpaqueColor = *opaqueColor;
+    // MSAA: the main pass resolves its depth (sample 0) into it; 1x: copied from mDepth.
+    Result<Image> opaqueDepth = createImage(
+        w, h, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
+        VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+            VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+        VK_IMAGE_ASPECT_DEPTH_BIT);
+    if (!opaqueDepth) return opaqueDepth.error();
+    mOpaqueDepth = *opaqueDepth;
     Result<Image> shadow =
         createImage(mDesc.shadowMapSize, mDesc.shadowMapSize, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
                     VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
@@ -533,16 +549,18 @@ Status VulkanRenderer::createTargets() {
 
     const VkMemoryPropertyFlags hostCoherent =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    Result<Buffer> readback = createBuffer(VkDeviceSize(w) * h * readbackBytesPerPixel(),
-                                           VK_BUFFER_USAGE_TRANSFER_DST_BIT, hostCoherent,
-                                           VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
-    if (!readback) return readback.error();
-    mReadback = *readback;
-    Result<Buffer> uniforms =
-        createBuffer(sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, hostCoherent,
-                     VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-    if (!uniforms) return uniforms.error();
-    mUniforms = *uniforms;
+    for (FrameSlot& slot : mSlots) {
+        Result<Buffer> readback = createBuffer(VkDeviceSize(w) * h * readbackBytesPerPixel(),
+                                               VK_BUFFER_USAGE_TRANSFER_DST_BIT, hostCoherent,
+                                               VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+        if (!readback) return readback.error();
+        slot.readback = *readback;
+        Result<Buffer> uniforms =
+            createBuffer(sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, hostCoherent,
+                         VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+        if (!uniforms) return uniforms.error();
+        slot.uniforms = *uniforms;
+    }
     return {};
 }
 
@@ -560,23 +578,35 @@ Status VulkanRenderer::createDescriptors() {
     samplerInfo.compareOp = VK_COMPARE_OP_LESS_OR_EQUAL;  // lit where ref ≤ nearest occluder
     samplerInfo.maxLod = 0.0f;
     SILT_VK(vkCreateSampler(mDevice, &samplerInfo, nullptr, &mShadowSampler));
+    auto opaqueInfo = vkStruct<VkSamplerCreateInfo>(VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO);
+    opaqueInfo.magFilter = VK_FILTER_LINEAR;
+    opaqueInfo.minFilter = VK_FILTER_LINEAR;
+    opaqueInfo.mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST;
+    opaqueInfo.addressModeU = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    opaqueInfo.addressModeV = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    opaqueInfo.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    opaqueInfo.maxLod = 0.0f;
+    SILT_VK(vkCreateSampler(mDevice, &opaqueInfo, nullptr, &mOpaqueSampler));
 
-    std::array<VkDescriptorSetLayoutBinding, 2> bindings{};
+    std::array<VkDescriptorSetLayoutBinding, 4> bindings{};
     bindings[0] = {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
                    VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
-    bindings[1] = {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT,
-                   nullptr};
+    for (uint32_t b = 1; b < 4; ++b) {
+        bindings[b] = {b, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1,
+                       VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
+    }
     auto layoutInfo = vkStruct<VkDescriptorSetLayoutCreateInfo>(
         VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO);
     layoutInfo.bindingCount = uint32_t(bindings.size());
     layoutInfo.pBindings = bindings.data();
     SILT_VK(vkCreateDescriptorSetLayout(mDevice, &layoutInfo, nullptr, &mSetLayout));
 
-    std::array<VkDescriptorPoolSize, 2> sizes{
-        {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}}};
+    constexpr uint32_t kSets = uint32_t(kFramesInFlight);
+    std::array<VkDescriptorPoolSize, 2> sizes{{{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kSets},
+                                               {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 3 * kSets}}};
     auto poolInfo =
         vkStruct<VkDescriptorPoolCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO);
-    poolInfo.maxSets = 1;
+    poolInfo.maxSets = kSets;
     poolInfo.poolSizeCount = uint32_t(sizes.size());
     poolInfo.pPoolSizes = sizes.data();
     SILT_VK(vkCreateDescriptorPool(mDevice, &poolInfo, nullptr, &mDescriptorPool));
@@ -586,26 +616,32 @@ Status VulkanRenderer::createDescriptors() {
     allocInfo.descriptorPool = mDescriptorPool;
     allocInfo.descriptorSetCount = 1;
     allocInfo.pSetLayouts = &mSetLayout;
-    SILT_VK(vkAllocateDescriptorSets(mDevice, &allocInfo, &mDescriptorSet));
+    for (FrameSlot& slot : mSlots) {
+        SILT_VK(vkAllocateDescriptorSets(mDevice, &allocInfo, &slot.descriptorSet));
 
-    // Written once: the uniform buffer and the shadow map never change.
-    VkDescriptorBufferInfo bufferInfo{mUniforms.buffer, 0, sizeof(FrameUniforms)};
-    VkDescriptorImageInfo imageInfo{mShadowSampler, mShadowMap.view,
-                                    VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-    std::array<VkWriteDescriptorSet, 2> writes{};
-    writes[0] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
-    writes[0].dstSet = mDescriptorSet;
-    writes[0].dstBinding = 0;
-    writes[0].descriptorCount = 1;
-    writes[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-    writes[0].pBufferInfo = &bufferInfo;
-    writes[1] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
-    writes[1].dstSet = mDescriptorSet;
-    writes[1].dstBinding = 1;
-    writes[1].descriptorCount = 1;
-    writes[1].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    writes[1].pImageInfo = &imageInfo;
-    vkUpdateDescriptorSets(mDevice, uint32_t(writes.size()), writes.data(), 0, nullptr);
+        // Written once: the uniform buffer and the shadow map never change.
+        VkDescriptorBufferInfo bufferInfo{slot.uniforms.buffer, 0, sizeof(FrameUniforms)};
+        const std::array<VkDescriptorImageInfo, 3> imageInfos{
+            {{mShadowSampler, mShadowMap.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+             {mOpaqueSampler, mOpaqueColor.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+             {mOpaqueSampler, mOpaqueDepth.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL}}};
+        std::array<VkWriteDescriptorSet, 4> writes{};
+        writes[0] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
+        writes[0].dstSet = slot.descriptorSet;
+        writes[0].dstBinding = 0;
+        writes[0].descriptorCount = 1;
+        writes[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+        writes[0].pBufferInfo = &bufferInfo;
+        for (uint32_t b = 1; b < 4; ++b) {
+            writes[b] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
+            writes[b].dstSet = slot.descriptorSet;
+            writes[b].dstBinding = b;
+            writes[b].descriptorCount = 1;
+            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+            writes[b].pImageInfo = &imageInfos[b - 1];
+        }
+        vkUpdateDescriptorSets(mDevice, uint32_t(writes.size()), writes.data(), 0, nullptr);
+    }
 
     VkPushConstantRange pushRange{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                                   kPushConstantBytes};
@@ -660,9 +696,10 @@ Status VulkanRenderer::createPipelines() {
     };
 
     const VkVertexInputBindingDescription binding{0, kVertexStride, VK_VERTEX_INPUT_RATE_VERTEX};
-    const std::array<VkVertexInputAttributeDescription, 2> attributes{
+    const std::array<VkVertexInputAttributeDescription, 3> attributes{
         {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, 0},
-         {1, 0, VK_FORMAT_R32G32B32_SFLOAT, 3 * sizeof(float)}}};
+         {1, 0, VK_FORMAT_R32G32B32_SFLOAT, 3 * sizeof(float)},
+         {2, 0, VK_FORMAT_R32G32B32_SFLOAT, 6 * sizeof(float)}}};
 
     // What every pipeline shares; each one below changes what differs.
     struct PipelineSpec {
@@ -779,6 +816,7 @@ Status VulkanRenderer::createPipelines() {
     label.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, labelVert),
                     stage(VK_SHADER_STAGE_FRAGMENT_BIT, labelFrag)};
     label.samples = VK_SAMPLE_COUNT_1_BIT;
+    label.attributeCount = 3;  // velocities move surfaces for flow
     label.colorFormats.assign(kLabelFormats.begin(), kLabelFormats.end());
     if (Status s = build(label, &mLabelPipeline); !s) return s;
     return {};
@@ -794,9 +832,11 @@ Status VulkanRenderer::createCommands() {
     allocInfo.commandPool = mCommandPool;
     allocInfo.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     allocInfo.commandBufferCount = 1;
-    SILT_VK(vkAllocateCommandBuffers(mDevice, &allocInfo, &mCommandBuffer));
-    auto fenceInfo = vkStruct<VkFenceCreateInfo>(VK_STRUCTURE_TYPE_FENCE_CREATE_INFO);
-    SILT_VK(vkCreateFence(mDevice, &fenceInfo, nullptr, &mFence));
+    for (FrameSlot& slot : mSlots) {
+        SILT_VK(vkAllocateCommandBuffers(mDevice, &allocInfo, &slot.commandBuffer));
+        auto fenceInfo = vkStruct<VkFenceCreateInfo>(VK_STRUCTURE_TYPE_FENCE_CREATE_INFO);
+        SILT_VK(vkCreateFence(mDevice, &fenceInfo, nullptr, &slot.fence));
+    }
     return {};
 }
 
@@ -807,7 +847,15 @@ VulkanRenderer::~VulkanRenderer() {
             destroyBuffer(mesh.vertices);
             destroyBuffer(mesh.indices);
         }
-        if (mFence) vkDestroyFence(mDevice, mFence, nullptr);
+        for (FrameSlot& slot : mSlots) {
+            if (slot.fence) vkDestroyFence(mDevice, slot.fence, nullptr);
+            for (GpuMesh& mesh : slot.retired) {
+                destroyBuffer(mesh.vertices);
+                destroyBuffer(mesh.indices);
+            }
+            destroyBuffer(slot.uniforms);
+            destroyBuffer(slot.readback);
+        }
         if (mCommandPool) vkDestroyCommandPool(mDevice, mCommandPool, nullptr);
         if (mTimestamps) vkDestroyQueryPool(mDevice, mTimestamps, nullptr);
         for (VkPipeline p : {mShadowPipeline, mSkyPipeline, mScenePipeline, mLabelPipeline}) {
@@ -817,8 +865,9 @@ VulkanRenderer::~VulkanRenderer() {
         if (mDescriptorPool) vkDestroyDescriptorPool(mDevice, mDescriptorPool, nullptr);
         if (mSetLayout) vkDestroyDescriptorSetLayout(mDevice, mSetLayout, nullptr);
         if (mShadowSampler) vkDestroySampler(mDevice, mShadowSampler, nullptr);
-        destroyBuffer(mUniforms);
-        destroyBuffer(mReadback);
+        if (mOpaqueSampler) vkDestroySampler(mDevice, mOpaqueSampler, nullptr);
+        destroyImage(mOpaqueColor);
+        destroyImage(mOpaqueDepth);
         destroyImage(mShadowMap);
         for (Image& label : mLabelTargets) destroyImage(label);
         destroyImage(mLabelDepth);
@@ -847,9 +896,14 @@ Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
     }
     Result<GpuMesh> gpu = uploadMesh(mesh);
     if (!gpu) return gpu.error();
-    // render() waits for its frame to finish, so no submitted work still reads the old buffers.
-    destroyBuffer(mMeshes[id].vertices);
-    destroyBuffer(mMeshes[id].indices);
+    // A pending frame may still read the old buffers: they die when the newest pending frame
+    // (which finishes last, frames run in order) is collected.
+    if (mPending.empty()) {
+        destroyBuffer(mMeshes[id].vertices);
+        destroyBuffer(mMeshes[id].indices);
+    } else {
+        mSlots[mPending.back()].retired.push_back(mMeshes[id]);
+    }
     mMeshes[id] = *gpu;
     return {};
 }
@@ -867,6 +921,12 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
                         "positions",
                         where, mesh.normals.size(), mesh.positions.size())};
     }
+    if (!mesh.velocities.empty() && mesh.velocities.size() != mesh.positions.size()) {
+        return Error{
+            fmt::format("{}: expected no velocities or one per position, got {} velocities for "
+                        "{} positions",
+                        where, mesh.velocities.size(), mesh.positions.size())};
+    }
     if (mesh.indices.size() % 3 != 0) {
         return Error{fmt::format("{}: expected three indices per triangle, got {} indices", where,
                                  mesh.indices.size())};
@@ -881,11 +941,13 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     }
 
     std::vector<float> vertices;
-    vertices.reserve(mesh.positions.size() * 6);
+    vertices.reserve(mesh.positions.size() * 9);
     for (size_t i = 0; i < mesh.positions.size(); ++i) {
         const Vec3f& p = mesh.positions[i];
         const Vec3f& n = mesh.normals[i];
-        vertices.insert(vertices.end(), {p.x(), p.y(), p.z(), n.x(), n.y(), n.z()});
+        const Vec3f v = mesh.velocities.empty() ? Vec3f::Zero() : mesh.velocities[i];
+        vertices.insert(vertices.end(),
+                        {p.x(), p.y(), p.z(), n.x(), n.y(), n.z(), v.x(), v.y(), v.z()});
     }
     // Host-visible memory: device-local too where the device has it (lavapipe, ReBAR GPUs).
     const VkMemoryPropertyFlags host =
@@ -914,7 +976,13 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
 // ---------------------------------------------------------------------------------------
 // Frames
 
-Status VulkanRenderer::renderFrame(const FrameDesc& frame, bool withLabels) {
+Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
+    if (mPending.size() >= kFramesInFlight) {
+        return Error{fmt::format("Renderer: {} frames are already pending; collect() one first",
+                                 mPending.size())};
+    }
+    const size_t slotIndex = mNextSlot;
+    FrameSlot& slot = mSlots[slotIndex];
     const auto recordStart = Clock::now();
     const CameraIntrinsics& k = frame.camera.intrinsics;
     if (k.width != mDesc.width || k.height != mDesc.height) {
@@ -982,61 +1050,111 @@ Status VulkanRenderer::renderFrame(const FrameDesc& frame, bool withLabels) {
     u.intrinsics[3] = k.cy();
     u.imageSize[0] = float(k.width);
     u.imageSize[1] = float(k.height);
+    u.imageSize[2] = k.nearPlane;
+    u.imageSize[3] = k.farPlane;
     copyMatrix(frame.camera.worldToCamera(), u.worldToCamera);
     copyMatrix(viewProjection(next), u.nextViewProj);
-    // The previous frame's fence wait guarantees the GPU no longer reads the buffer.
-    std::memcpy(mUniforms.mapped, &u, sizeof(u));
+    u.motion[0] = frame.timeStep;
+    // The slot is free (collected), so the device no longer reads its uniform buffer.
+    std::memcpy(slot.uniforms.mapped, &u, sizeof(u));
 
-    SILT_VK(vkResetCommandBuffer(mCommandBuffer, 0));
+    SILT_VK(vkResetCommandBuffer(slot.commandBuffer, 0));
     auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    SILT_VK(vkBeginCommandBuffer(mCommandBuffer, &begin));
-    recordFrame(frame, withLabels);
-    SILT_VK(vkEndCommandBuffer(mCommandBuffer));
-    mTimings = RenderTimings{};
-    mTimings.recordSeconds = secondsSince(recordStart);
-    const auto submitStart = Clock::now();
+    SILT_VK(vkBeginCommandBuffer(slot.commandBuffer, &begin));
+    recordFrame(frame, withLabels, slotIndex);
+    SILT_VK(vkEndCommandBuffer(slot.commandBuffer));
+    slot.recordSeconds = secondsSince(recordStart);
+    slot.submitted = Clock::now();
 
     auto commandInfo =
         vkStruct<VkCommandBufferSubmitInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO);
-    commandInfo.commandBuffer = mCommandBuffer;
+    commandInfo.commandBuffer = slot.commandBuffer;
     auto submit = vkStruct<VkSubmitInfo2>(VK_STRUCTURE_TYPE_SUBMIT_INFO_2);
     submit.commandBufferInfoCount = 1;
     submit.pCommandBufferInfos = &commandInfo;
     {
+        // The preview's presenter submits to the same queue from the UI thread.
         std::lock_guard<std::mutex> queueLock(mQueueMutex);
-        SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, mFence));
+        SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, slot.fence));
     }
-    SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
-    SILT_VK(vkResetFences(mDevice, 1, &mFence));
-    mTimings.waitSeconds = secondsSince(submitStart);
+    mPending.push_back(slotIndex);
+    mNextSlot = (mNextSlot + 1) % kFramesInFlight;
+    return {};
+}
+
+Result<size_t> VulkanRenderer::waitOldest() {
+    if (mPending.empty()) return Error{"Renderer: collect() with no frame pending"};
+    const size_t slotIndex = mPending.front();
+    FrameSlot& slot = mSlots[slotIndex];
+    const auto waitStart = Clock::now();
+    SILT_VK(vkWaitForFences(mDevice, 1, &slot.fence, VK_TRUE, UINT64_MAX));
+    SILT_VK(vkResetFences(mDevice, 1, &slot.fence));
+    mPending.pop_front();
+    mTimings = RenderTimings{};
+    mTimings.recordSeconds = slot.recordSeconds;
+    // Synchronous use: submit to signal. Pipelined: only the time the caller still waited.
+    mTimings.waitSeconds = std::chrono::duration<double>(Clock::now() -
+                                                         std::max(slot.submitted, waitStart))
+                               .count();
+    for (GpuMesh& mesh : slot.retired) {
+        destroyBuffer(mesh.vertices);
+        destroyBuffer(mesh.indices);
+    }
+    slot.retired.clear();
     if (mTimestamps) {
         std::array<uint64_t, 3> ticks{};
-        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps, 0, 3, sizeof(ticks), ticks.data(),
-                                      sizeof(uint64_t),
+        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps, uint32_t(3 * slotIndex), 3,
+                                      sizeof(ticks), ticks.data(), sizeof(uint64_t),
                                       VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
         mTimings.gpuDrawSeconds = double(ticks[1] - ticks[0]) * mTimestampPeriodNs * 1e-9;
         mTimings.gpuCopySeconds = double(ticks[2] - ticks[1]) * mTimestampPeriodNs * 1e-9;
     }
-    return {};
+    return slotIndex;
 }
 
 Result<ImageRGBA8> VulkanRenderer::render(const FrameDesc& frame) {
-    if (Status s = renderFrame(frame, false); !s) return s.error();
+    if (!mPending.empty()) {
+        return Error{"Renderer: render() while pipelined frames are pending; collect() them first"};
+    }
+    if (Status s = submitFrame(frame, false); !s) return s.error();
+    Result<size_t> slot = waitOldest();
+    if (!slot) return slot.error();
     const auto unpackStart = Clock::now();
     ImageRGBA8 image(mDesc.width, mDesc.height);
-    std::memcpy(image.pixels.data(), mReadback.mapped, image.pixels.size());
+    std::memcpy(image.pixels.data(), mSlots[*slot].readback.mapped, image.pixels.size());
     mTimings.unpackSeconds = secondsSince(unpackStart);
     return image;
 }
 
 Result<FrameImages> VulkanRenderer::renderWithLabels(const FrameDesc& frame) {
-    if (Status s = renderFrame(frame, true); !s) return s.error();
+    if (!mPending.empty()) {
+        return Error{
+            "Renderer: renderWithLabels() while pipelined frames are pending; collect() them "
+            "first"};
+    }
+    if (Status s = submitFrame(frame, true); !s) return s.error();
+    return collect();
+}
+
+Status VulkanRenderer::submitWithLabels(const FrameDesc& frame) {
+    return submitFrame(frame, true);
+}
+
+Result<FrameImages> VulkanRenderer::collect() {
+    Result<size_t> slot = waitOldest();
+    if (!slot) return slot.error();
     const auto unpackStart = Clock::now();
+    FrameImages out = unpackLabels(*slot);
+    mTimings.unpackSeconds = secondsSince(unpackStart);
+    return out;
+}
+
+FrameImages VulkanRenderer::unpackLabels(size_t slot) const {
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
     const size_t n = size_t{w} * h;
-    const auto* base = static_cast<const uint8_t*>(mReadback.mapped);
+    const auto* base = static_cast<const uint8_t*>(mSlots[slot].readback.mapped);
     FrameImages out;
     out.color = ImageRGBA8(w, h);
     std::memcpy(out.color.pixels.data(), base, out.color.pixels.size());
@@ -1057,12 +1175,13 @@ Result<FrameImages> VulkanRenderer::renderWithLabels(const FrameDesc& frame) {
     }
     labels.flow = ImageVec2f(w, h);
     std::memcpy(labels.flow.values.data(), base + labelOffset(3, w, h), n * 2 * sizeof(float));
-    mTimings.unpackSeconds = secondsSince(unpackStart);
     return out;
 }
 
-void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
-    VkCommandBuffer cmd = mCommandBuffer;
+void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex) {
+    const FrameSlot& slot = mSlots[slotIndex];
+    VkCommandBuffer cmd = slot.commandBuffer;
+    const uint32_t firstQuery = uint32_t(3 * slotIndex);
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
     const VkPipelineStageFlags2 fragmentTests =
@@ -1070,9 +1189,15 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     const VkAccessFlags2 depthAccess = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT |
                                        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
 
-    auto drawItems = [&](bool withMaterial) {
+    // Water is transparent: it is drawn after every opaque item (it samples their image)
+    // and casts no shadow.
+    const auto isWater = [](const DrawItem& item) { return item.shading == Shading::Water; };
+    const bool hasWater = std::any_of(frame.items.begin(), frame.items.end(), isWater);
+    const bool msaa = mSamples != VK_SAMPLE_COUNT_1_BIT;
+    auto drawItems = [&](bool withMaterial, bool water) {
         MeshId bound = MeshId(-1);
         for (const DrawItem& item : frame.items) {
+            if (isWater(item) != water) continue;
             const GpuMesh& mesh = mMeshes[item.mesh];
             bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
             DrawConstants constants{};
@@ -1081,6 +1206,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
                 copyVec(item.material.baseColor, item.material.metallic,
                         constants.baseColorMetallic);
                 constants.roughness[0] = item.material.roughness;
+                constants.roughness[1] = float(static_cast<int>(item.shading));
             }
             vkCmdPushConstants(cmd, mPipelineLayout,
                                VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
@@ -1090,8 +1216,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     };
 
     if (mTimestamps) {
-        vkCmdResetQueryPool(cmd, mTimestamps, 0, 3);
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, 0);
+        vkCmdResetQueryPool(cmd, mTimestamps, firstQuery, 3);
+        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, firstQuery);
     }
 
     // Every target starts UNDEFINED: each frame clears them, nothing carries over.
@@ -1119,8 +1245,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     setViewport(cmd, mDesc.shadowMapSize, mDesc.shadowMapSize);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
-                            &mDescriptorSet, 0, nullptr);
-    drawItems(false);
+                            &slot.descriptorSet, 0, nullptr);
+    drawItems(false, false);
     vkCmdEndRendering(cmd);
 
     {
@@ -1132,8 +1258,10 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
                 VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
                 VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
                 VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
-            imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests, depthAccess,
-                         fragmentTests, depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
+            // COPY too: the previous frame may have copied it for water.
+            imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT,
+                         fragmentTests | VK_PIPELINE_STAGE_2_COPY_BIT, depthAccess, fragmentTests,
+                         depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL),
             imageBarrier(colorTarget, VK_IMAGE_ASPECT_COLOR_BIT,
                          VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
@@ -1148,10 +1276,16 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
                              VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
                              VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
         }
+        if (hasWater && msaa) {
+            barriers.push_back(imageBarrier(
+                mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                0, VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
+                VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+        }
         pipelineBarrier(cmd, barriers);
     }
 
-    // Pass 2: sky, then the lit meshes, resolved into mColorResolved.
+    // Pass 2: sky, then the lit opaque meshes, resolved into mColorResolved.
     auto color = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
     color.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     color.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
@@ -1172,6 +1306,16 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     depth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
     depth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
     depth.clearValue.depthStencil = {0.0f, 0};  // reversed Z: 0 is the far plane
+    if (hasWater) {
+        // The water pass continues on these targets and samples the opaque depth.
+        color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        depth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        if (msaa) {
+            depth.resolveMode = VK_RESOLVE_MODE_SAMPLE_ZERO_BIT;  // every device supports it
+            depth.resolveImageView = mOpaqueDepth.view;
+            depth.resolveImageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        }
+    }
     auto mainPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
     mainPass.renderArea = {{0, 0}, {w, h}};
     mainPass.layerCount = 1;
@@ -1182,11 +1326,128 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     setViewport(cmd, w, h);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
-                            &mDescriptorSet, 0, nullptr);
+                            &slot.descriptorSet, 0, nullptr);
     vkCmdDraw(cmd, 3, 1, 0, 0);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
-    drawItems(true);
+    drawItems(true, false);
     vkCmdEndRendering(cmd);
+
+    // Pass 2b (frames with water): the opaque colour and depth become sampled images, then
+    // the water is drawn over the same colour and depth targets.
+    if (hasWater) {
+        const VkPipelineStageFlags2 copy = VK_PIPELINE_STAGE_2_COPY_BIT;
+        std::vector<VkImageMemoryBarrier2> toCopy{
+            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_READ_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                         VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL),
+            imageBarrier(mOpaqueColor.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                         VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, copy,
+                         VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL)};
+        if (msaa) {
+            toCopy.push_back(imageBarrier(
+                mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT,
+                VK_ACCESS_2_MEMORY_WRITE_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL));
+        } else {
+            toCopy.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                                          depthAccess, copy, VK_ACCESS_2_TRANSFER_READ_BIT,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL));
+            toCopy.push_back(imageBarrier(mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT,
+                                          VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, copy,
+                                          VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                          VK_IMAGE_LAYOUT_UNDEFINED,
+                                          VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL));
+        }
+        pipelineBarrier(cmd, toCopy);
+        VkImageCopy region{};
+        region.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        region.dstSubresource = region.srcSubresource;
+        region.extent = {w, h, 1};
+        vkCmdCopyImage(cmd, mColorResolved.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                       mOpaqueColor.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+        if (!msaa) {
+            region.srcSubresource.aspectMask = VK_IMAGE_ASPECT_DEPTH_BIT;
+            region.dstSubresource.aspectMask = VK_IMAGE_ASPECT_DEPTH_BIT;
+            vkCmdCopyImage(cmd, mDepth.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                           mOpaqueDepth.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+        }
+        std::vector<VkImageMemoryBarrier2> toDraw{
+            imageBarrier(mOpaqueColor.image, VK_IMAGE_ASPECT_COLOR_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                         VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                         VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
+            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_READ_BIT,
+                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT |
+                             VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                         VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                         VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        if (msaa) {
+            toDraw.push_back(imageBarrier(
+                mColorMsaa.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+            toDraw.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                                          depthAccess, fragmentTests, depthAccess,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+        } else {
+            toDraw.push_back(imageBarrier(mOpaqueDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, copy,
+                                          VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                          VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                                          VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                                          VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL));
+            toDraw.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, copy,
+                                          VK_ACCESS_2_TRANSFER_READ_BIT, fragmentTests,
+                                          depthAccess, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+        }
+        pipelineBarrier(cmd, toDraw);
+
+        auto waterColor =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        waterColor.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        waterColor.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+        if (msaa) {
+            waterColor.imageView = mColorMsaa.view;
+            waterColor.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+            waterColor.resolveMode = VK_RESOLVE_MODE_AVERAGE_BIT;
+            waterColor.resolveImageView = mColorResolved.view;
+            waterColor.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        } else {
+            waterColor.imageView = mColorResolved.view;
+            waterColor.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        }
+        auto waterDepth =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        waterDepth.imageView = mDepth.view;
+        waterDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        waterDepth.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
+        waterDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+        auto waterPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+        waterPass.renderArea = {{0, 0}, {w, h}};
+        waterPass.layerCount = 1;
+        waterPass.colorAttachmentCount = 1;
+        waterPass.pColorAttachments = &waterColor;
+        waterPass.pDepthAttachment = &waterDepth;
+        vkCmdBeginRendering(cmd, &waterPass);
+        setViewport(cmd, w, h);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                                &slot.descriptorSet, 0, nullptr);
+        drawItems(true, true);
+        vkCmdEndRendering(cmd);
+    }
 
     // Pass 3 (labels): the same items, single-sampled, into the label targets. Cleared to 0:
     // pixels no item covers read as background in every channel.
@@ -1230,7 +1491,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
         setViewport(cmd, w, h);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mLabelPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
-                                &mDescriptorSet, 0, nullptr);
+                                &slot.descriptorSet, 0, nullptr);
         MeshId bound = MeshId(-1);
         for (const DrawItem& item : frame.items) {
             const GpuMesh& mesh = mMeshes[item.mesh];
@@ -1268,23 +1529,25 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
         pipelineBarrier(cmd, barriers);
     }
     if (mTimestamps) {
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps, 1);
+        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
+                             firstQuery + 1);
     }
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {w, h, 1};
     vkCmdCopyImageToBuffer(cmd, mColorResolved.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                           mReadback.buffer, 1, &region);
+                           slot.readback.buffer, 1, &region);
     if (withLabels) {
         for (size_t i = 0; i < mLabelTargets.size(); ++i) {
             region.bufferOffset = labelOffset(i, w, h);
             vkCmdCopyImageToBuffer(cmd, mLabelTargets[i].image,
-                                   VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mReadback.buffer, 1,
+                                   VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, slot.readback.buffer, 1,
                                    &region);
         }
     }
     if (mTimestamps) {
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps, 2);
+        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
+                             firstQuery + 2);
     }
     auto toHost = vkStruct<VkBufferMemoryBarrier2>(VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER_2);
     toHost.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
@@ -1293,7 +1556,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels) {
     toHost.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT;
     toHost.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     toHost.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    toHost.buffer = mReadback.buffer;
+    toHost.buffer = slot.readback.buffer;
     toHost.size = VK_WHOLE_SIZE;
     pipelineBarrier(cmd, {}, std::span<const VkBufferMemoryBarrier2>(&toHost, 1));
 }

@@ -1,18 +1,24 @@
 #pragma once
 // The Vulkan implementation of Renderer: one device and queue, offscreen targets sized
 // once, three pipelines (sun shadow map, sky, lit meshes) with dynamic rendering, one
-// command buffer and fence reused every frame.
+// command buffer, fence, uniform and readback buffer per frame in flight (two: frame k+1
+// renders while frame k is read back and encoded).
 //
 // Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds),
-// then the main pass draws the sky and the meshes into an MSAA sRGB target that resolves
-// into a single-sample image. With labels, a single-sample label pass follows with the same
-// vertex transform and four colour attachments (linear depth, instance + semantic ids,
-// normals, flow) and its own depth buffer. Every image is copied into one host-visible
-// buffer and read back; timestamps around the passes and copies feed lastTimings().
+// then the main pass draws the sky and the opaque meshes into an MSAA sRGB target that
+// resolves into a single-sample image. Frames with water items then copy the opaque colour
+// and depth into sampled images and draw the water in a second pass over the same targets.
+// With labels, a single-sample label pass follows with the same vertex transform and four
+// colour attachments (linear depth, instance + semantic ids, normals, flow; the flow moves
+// each vertex by its velocity times FrameDesc::timeStep) and its own depth buffer. Every
+// image is copied into the frame slot's host-visible buffer and read back when the frame is
+// collected; timestamps around the passes and copies feed lastTimings().
 
 #include <vulkan/vulkan.h>
 
 #include <array>
+#include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -35,6 +41,9 @@ public:
     [[nodiscard]] Status replaceMesh(MeshId id, const TriangleMesh& mesh) override;
     [[nodiscard]] Result<ImageRGBA8> render(const FrameDesc& frame) override;
     [[nodiscard]] Result<FrameImages> renderWithLabels(const FrameDesc& frame) override;
+    [[nodiscard]] Status submitWithLabels(const FrameDesc& frame) override;
+    [[nodiscard]] Result<FrameImages> collect() override;
+    [[nodiscard]] size_t pendingFrames() const override { return mPending.size(); }
     [[nodiscard]] RenderTimings lastTimings() const override { return mTimings; }
     [[nodiscard]] std::string deviceName() const override { return mDeviceName; }
 
@@ -78,9 +87,12 @@ private:
     Status createDescriptors();
     Status createPipelines();
     Status createCommands();
-    /// Validates, records, submits and waits for one frame; the result is in mReadback.
-    Status renderFrame(const FrameDesc& frame, bool withLabels);
-    void recordFrame(const FrameDesc& frame, bool withLabels);
+    /// Validates, records and submits one frame into slot mNextSlot (which must be free).
+    Status submitFrame(const FrameDesc& frame, bool withLabels);
+    /// Waits for the oldest pending frame; its readback is in mSlots[returned].readback.
+    Result<size_t> waitOldest();
+    void recordFrame(const FrameDesc& frame, bool withLabels, size_t slot);
+    FrameImages unpackLabels(size_t slot) const;
 
     Result<uint32_t> findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
                                     VkMemoryPropertyFlags preferred) const;
@@ -112,25 +124,39 @@ private:
     Image mShadowMap;
     std::array<Image, 4> mLabelTargets;  ///< depth, ids, normals, flow (kLabelFormats order)
     Image mLabelDepth;                   ///< the label pass's own single-sample depth buffer
-    Buffer mReadback;  ///< colour, then each label target, tightly packed (labelOffset())
-    Buffer mUniforms;
+    Image mOpaqueColor;  ///< copy of the opaque colour, sampled by water (frames with water)
+    Image mOpaqueDepth;  ///< single-sample opaque depth, sampled by water (frames with water)
+    /// What one frame in flight owns. The render targets are shared: frames execute in
+    /// submission order on the one queue, and each frame's first barriers wait for the
+    /// previous frame's reads of them.
+    struct FrameSlot {
+        Buffer readback;  ///< colour, then each label target, tightly packed (labelOffset())
+        Buffer uniforms;
+        VkDescriptorSet descriptorSet = VK_NULL_HANDLE;
+        VkCommandBuffer commandBuffer = VK_NULL_HANDLE;
+        VkFence fence = VK_NULL_HANDLE;
+        std::vector<GpuMesh> retired;  ///< replaced meshes this frame may still read
+        double recordSeconds = 0;
+        std::chrono::steady_clock::time_point submitted;
+    };
+    std::array<FrameSlot, kFramesInFlight> mSlots;
+    size_t mNextSlot = 0;       ///< the slot the next submit uses
+    std::deque<size_t> mPending;  ///< submitted, not yet collected, oldest first
 
     VkSampler mShadowSampler = VK_NULL_HANDLE;
+    VkSampler mOpaqueSampler = VK_NULL_HANDLE;  ///< bilinear, clamped; for water's refraction
     VkDescriptorSetLayout mSetLayout = VK_NULL_HANDLE;
     VkDescriptorPool mDescriptorPool = VK_NULL_HANDLE;
-    VkDescriptorSet mDescriptorSet = VK_NULL_HANDLE;
     VkPipelineLayout mPipelineLayout = VK_NULL_HANDLE;
     VkPipeline mShadowPipeline = VK_NULL_HANDLE;
     VkPipeline mSkyPipeline = VK_NULL_HANDLE;
     VkPipeline mScenePipeline = VK_NULL_HANDLE;
     VkPipeline mLabelPipeline = VK_NULL_HANDLE;
-    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< 3 queries; null without timestamp support
+    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< 3 queries per slot; null without support
     double mTimestampPeriodNs = 0.0;
     RenderTimings mTimings;
 
     VkCommandPool mCommandPool = VK_NULL_HANDLE;
-    VkCommandBuffer mCommandBuffer = VK_NULL_HANDLE;
-    VkFence mFence = VK_NULL_HANDLE;
 
     std::vector<GpuMesh> mMeshes;
 };

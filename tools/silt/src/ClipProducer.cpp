@@ -1,6 +1,7 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
+#include <deque>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
+#include "silt/volume/SurfaceVelocity.h"
 #include "silt/volume/Surfacer.h"
 
 namespace silt::app {
@@ -111,6 +113,11 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(
     auto surface = volume::surfaceParticles(volume::ParticleView{particles.position, {}, mask}, desc);
     if (!surface) return surface.error();
     if (surface->indices.empty()) return std::optional<render::DrawItem>();
+    // Flow of the surface follows the material: each vertex moves with nearby particles.
+    if (Status moved = volume::attachParticleVelocities(*surface, particles.position,
+                                                        particles.velocity, mask, 2.0f * spacing);
+        !moved)
+        return moved.error();
     surface->name = kind == ContinuumKind::Sand ? "sand surface" : "water surface";
     if (keep) keep->push_back(*surface);
     auto& slot = mSurfaceMeshes[size_t(kind)];
@@ -125,9 +132,10 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(
     item.mesh = *slot;
     item.material = sim.kindMaterials().at(kind);
     item.semanticClass = kind == ContinuumKind::Sand ? kSandClass : kWaterClass;
+    item.shading = kind == ContinuumKind::Sand ? render::Shading::Sand : render::Shading::Water;
     item.instanceId = continuumInstanceId(sim.objects().size(), kind);
-    // The surface is rebuilt each frame; its flow would come from particle velocities,
-    // which the rigid next-transform cannot express, so it is recorded as static here.
+    // The surface is rebuilt each frame: its flow comes from the vertex velocities (see
+    // FrameDesc::timeStep), not from a change of transform.
     item.nextModelToWorld = item.modelToWorld;
     return std::optional<render::DrawItem>(item);
 }
@@ -218,13 +226,26 @@ Status ClipProducer::write(ClipRun& run, const std::filesystem::path& datasetDir
     video.fps = plan.fps;
     auto writer = exporters::ClipWriter::open(datasetDir, clipName(plan.clipIndex), video);
     if (!writer) return writer.error();
-    while (!run.finished()) {
-        auto frame = run.step(local);
+    // Rendering is pipelined: frame k + 1 is simulated and submitted while frame k renders,
+    // then frame k is collected and encoded. Frames come back in order, so the output is the
+    // same as rendering one frame at a time.
+    auto encodeOldest = [&]() -> Status {
+        auto frame = run.collect(local);
         if (!frame) return frame.error();
         auto encodeStart = Clock::now();
         if (Status added = (*writer)->addFrame(frame->images.color); !added) return added;
         if (Status added = (*writer)->addLabels(frame->images.labels); !added) return added;
         local->encode += secondsSince(encodeStart);
+        return {};
+    };
+    while (!run.finished()) {
+        if (run.pendingFrames() >= render::Renderer::kFramesInFlight) {
+            if (Status encoded = encodeOldest(); !encoded) return encoded;
+        }
+        if (Status submitted = run.submit(local); !submitted) return submitted;
+    }
+    while (run.pendingFrames() > 0) {
+        if (Status encoded = encodeOldest(); !encoded) return encoded;
     }
     auto commitStart = Clock::now();
     if (Status committed = (*writer)->commit(run.metadata()); !committed) return committed;

@@ -57,7 +57,14 @@ std::vector<scenes::SceneEvent> sceneEvents(const std::vector<physics::RigidEven
 
 }  // namespace
 
-ClipRun::~ClipRun() = default;
+ClipRun::~ClipRun() {
+    // A run abandoned mid-clip (an error, a restart in the preview) leaves the renderer with
+    // no frame in flight, ready for the next clip.
+    while (!mPending.empty()) {
+        (void)mProducer.mRenderer->collect();
+        mPending.pop_front();
+    }
+}
 
 size_t ClipRun::particleCount() const {
     return mSim->continuum() ? mSim->continuum()->particles().size() : 0;
@@ -87,7 +94,7 @@ std::vector<render::DrawItem> ClipRun::rigidItems(
     return items;
 }
 
-Result<ClipFrame> ClipRun::step(StageTimes* times, bool keepSurfaces) {
+Status ClipRun::submit(StageTimes* times, bool keepSurfaces) {
     StageTimes unused;
     StageTimes& local = times ? *times : unused;
     ClipSimulation& sim = *mSim;
@@ -123,21 +130,40 @@ Result<ClipFrame> ClipRun::step(StageTimes* times, bool keepSurfaces) {
     frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
     frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
     frameDesc.lighting = plan.lighting;
+    frameDesc.timeStep = 1.0f / float(plan.fps);
     frameDesc.items = rigidItems(mStates);
     const std::vector<render::DrawItem> nextItems = rigidItems(nextStates);
     for (size_t i = 0; i < frameDesc.items.size(); ++i)
         frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
     frameDesc.items.insert(frameDesc.items.end(), surfaces.begin(), surfaces.end());
-    auto images = mProducer.mRenderer->renderWithLabels(frameDesc);
-    if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
+    if (Status submitted = mProducer.mRenderer->submitWithLabels(frameDesc); !submitted)
+        return submitted.error().prefixed(fmt::format("rendering frame {}", frame));
     local.render += secondsSince(renderStart);
 
-    out.images = std::move(*images);
-    mMetadata->addFrame(frameDesc.camera, mStates);
     out.states = std::move(mStates);
     mStates = std::move(nextStates);
+    mPending.push_back(std::move(out));
     ++mFrame;
+    return {};
+}
+
+Result<ClipFrame> ClipRun::collect(StageTimes* times) {
+    SILT_CHECK(!mPending.empty());
+    ClipFrame out = std::move(mPending.front());
+    mPending.pop_front();
+    auto renderStart = Clock::now();
+    auto images = mProducer.mRenderer->collect();
+    if (!images) return images.error().prefixed(fmt::format("rendering frame {}", out.index));
+    if (times) times->render += secondsSince(renderStart);
+    out.images = std::move(*images);
+    mMetadata->addFrame(out.desc.camera, out.states);
     return out;
+}
+
+Result<ClipFrame> ClipRun::step(StageTimes* times, bool keepSurfaces) {
+    SILT_CHECK(mPending.empty());
+    if (Status submitted = submit(times, keepSurfaces); !submitted) return submitted.error();
+    return collect(times);
 }
 
 nlohmann::json ClipRun::metadata() const {

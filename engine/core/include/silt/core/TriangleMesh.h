@@ -22,6 +22,10 @@ struct TriangleMesh {
     std::vector<Vec3f> positions;   ///< m, local frame
     std::vector<Vec3f> normals;     ///< unit, one per position
     std::vector<uint32_t> indices;  ///< three per triangle, counter-clockwise seen from outside
+    /// m/s in the local frame, one per position, or empty (the mesh moves only with its
+    /// transform). Surfaces rebuilt from particles carry the particles' velocities here so the
+    /// renderer's flow labels can follow the material, not the (static) mesh transform.
+    std::vector<Vec3f> velocities;
     SurfaceMaterial material;
 
     [[nodiscard]] size_t triangleCount() const { return indices.size() / 3; }

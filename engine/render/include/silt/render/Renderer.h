@@ -9,8 +9,9 @@
 //
 // What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
 // meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
-// to the frame's items each frame; hemispherical ambient light from the sky; ACES tone mapping
-// into sRGB. Geometry follows Camera.h exactly: a world point that CameraState::project() maps
+// to the frame's items each frame (4x4 PCF soft shadows); hemispherical ambient light from the
+// sky; ACES tone mapping into sRGB. Sand items get procedural grain detail; water items are
+// drawn after every opaque item and see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world point that CameraState::project() maps
 // to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
 //
 // Labels (renderWithLabels): linear depth, instance id, semantic class, camera-space normals
@@ -52,6 +53,15 @@ struct RendererDesc {
 /// Index of a mesh uploaded with Renderer::addMesh().
 using MeshId = uint32_t;
 
+/// How an item's surface is shaded in the colour image (labels do not depend on it).
+enum class Shading : uint8_t {
+    Standard,  ///< metallic-roughness PBR
+    Sand,      ///< PBR plus world-space grain relief and albedo variation (granular look)
+    Water,     ///< transparent: Fresnel sky reflection over the refracted opaque scene,
+               ///< darkened by Beer–Lambert absorption (per metre, from the base colour)
+               ///< with the thickness to the opaque surface behind; casts no shadow
+};
+
 /// One mesh drawn at one pose with one material.
 struct DrawItem {
     MeshId mesh = 0;
@@ -62,6 +72,7 @@ struct DrawItem {
     /// Where the item will be one frame later, for forward optical flow. Identity by default:
     /// set it (usually to the next frame's modelToWorld) whenever flow labels matter.
     Mat4f nextModelToWorld = Mat4f::Identity();
+    Shading shading = Shading::Standard;
 };
 
 /// Everything that changes from frame to frame.
@@ -72,6 +83,10 @@ struct FrameDesc {
     std::optional<CameraState> nextCamera;
     LightingDesc lighting;
     std::vector<DrawItem> items;
+    /// s from this frame to the next, for flow of meshes with vertex velocities
+    /// (TriangleMesh::velocities): a vertex is at p + v·timeStep one frame later, carried by
+    /// nextModelToWorld. 0: vertex velocities are ignored.
+    float timeStep = 0.0f;
 };
 
 /// One frame's colour and its ground-truth labels, all of the same instant and pixel grid.
@@ -86,7 +101,8 @@ struct RenderTimings {
     double gpuDrawSeconds = -1;  ///< GPU timestamps: shadow, colour and label passes (−1: the
                                  ///< device has no timestamps)
     double gpuCopySeconds = -1;  ///< GPU timestamps: image → host-visible buffer copies
-    double waitSeconds = 0;      ///< wall: submit until the fence signalled (draw + copy)
+    double waitSeconds = 0;      ///< wall: submit (or collect, when pipelined) until the fence
+                                 ///< signalled (draw + copy)
     double unpackSeconds = 0;    ///< CPU: mapped buffer → the returned host images
 };
 
@@ -111,7 +127,21 @@ public:
     /// for the same frame, byte for byte.
     [[nodiscard]] virtual Result<FrameImages> renderWithLabels(const FrameDesc& frame) = 0;
 
-    /// Timings of the last render() or renderWithLabels() call.
+    /// Pipelined rendering: records and submits a frame with every label channel and returns
+    /// without waiting for it, so the caller can simulate, surface or encode while the device
+    /// renders. At most kFramesInFlight frames may be pending; collect() returns them in
+    /// submission order. Each frame in flight has its own uniforms, command buffer and
+    /// readback buffer; meshes replaced while a frame is in flight stay alive until it is
+    /// collected. render() and renderWithLabels() need no frame pending.
+    static constexpr size_t kFramesInFlight = 2;
+    [[nodiscard]] virtual Status submitWithLabels(const FrameDesc& frame) = 0;
+    /// Waits for the oldest pending frame and returns its images (the same bytes
+    /// renderWithLabels() would give). Error when nothing is pending.
+    [[nodiscard]] virtual Result<FrameImages> collect() = 0;
+    /// Frames submitted and not yet collected.
+    [[nodiscard]] virtual size_t pendingFrames() const = 0;
+
+    /// Timings of the last render(), renderWithLabels() or collect() call.
     [[nodiscard]] virtual RenderTimings lastTimings() const = 0;
 
     /// "lavapipe", "NVIDIA H100 …": the physical device in use, for logs and the dataset card.

@@ -6,6 +6,7 @@
 // Thread-safety: one thread per run.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -42,15 +43,25 @@ public:
 
     [[nodiscard]] const scenes::ScenePlan& plan() const { return mSim->plan(); }
     [[nodiscard]] const ClipSimulation& simulation() const { return *mSim; }
-    /// Frames rendered so far; the next step() renders this frame.
+    /// Frames submitted so far; the next submit() or step() renders this frame.
     [[nodiscard]] uint32_t framesDone() const { return mFrame; }
+    /// Every frame submitted (some may still wait in pendingFrames() to be collected).
     [[nodiscard]] bool finished() const { return mFrame >= mSim->plan().frames; }
+    /// Frames submitted to the renderer and not yet collected.
+    [[nodiscard]] size_t pendingFrames() const { return mPending.size(); }
     /// Continuum particles in the simulation (0 without a continuum).
     [[nodiscard]] size_t particleCount() const;
 
-    /// Renders frame framesDone() with every label channel, advancing the physics one frame
-    /// interval first (physics runs one frame ahead for the flow labels, see ClipProducer).
-    /// Adds the frame to the metadata. `times` (optional) accumulates stage times.
+    /// Starts rendering frame framesDone() with every label channel, advancing the physics
+    /// one frame interval first (physics runs one frame ahead for the flow labels). The
+    /// renderer works on it while the caller simulates the next frame or encodes the previous
+    /// one: at most render::Renderer::kFramesInFlight frames may be pending, collect() first.
+    /// `times` (optional) accumulates stage times.
+    [[nodiscard]] Status submit(StageTimes* times = nullptr, bool keepSurfaces = false);
+    /// The oldest pending frame, rendered; frames come back in order and are added to the
+    /// metadata as they do, so pipelined output equals rendering one frame at a time.
+    [[nodiscard]] Result<ClipFrame> collect(StageTimes* times = nullptr);
+    /// submit() then collect(): one frame, for callers that show each frame at once.
     [[nodiscard]] Result<ClipFrame> step(StageTimes* times = nullptr, bool keepSurfaces = false);
 
     /// The clip's metadata as ClipWriter takes it: the frames rendered so far, the
@@ -73,6 +84,8 @@ private:
     std::unique_ptr<ClipMetadataBuilder> mMetadata;
     std::vector<physics::BodyState> mStates;  ///< at frame mFrame
     uint32_t mFrame = 0;
+    /// Submitted frames without their images, oldest first.
+    std::deque<ClipFrame> mPending;
 };
 
 }  // namespace silt::app
