@@ -1,10 +1,12 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "silt/app/ClipChecks.h"
 #include "silt/app/ClipMetadata.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
@@ -173,12 +175,66 @@ Result<render::MeshId> ClipProducer::groundMesh() {
     return *mGround;
 }
 
-Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, uint64_t clipIndex,
-                             const scenes::PlanOverrides& overrides,
-                             const std::filesystem::path& datasetDir, StageTimes* times) {
+struct ClipProducer::Attempt {
+    std::unique_ptr<exporters::ClipWriter> writer;  ///< uncommitted: dropping it leaves nothing
+    nlohmann::json metadata;
+    std::vector<CheckResult> checks;
+};
+
+Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed,
+                                          uint64_t clipIndex, const scenes::PlanOverrides& overrides,
+                                          const std::filesystem::path& datasetDir,
+                                          const scenes::ChecksConfig& checks, StageTimes* times) {
     StageTimes local;
+    const bool regenerate = checks.enabled && checks.onFail == scenes::CheckFailPolicy::Regenerate;
+    const uint32_t attempts = regenerate ? checks.maxAttempts : 1;
+    ClipOutcome outcome;
+    nlohmann::json rejected = nlohmann::json::array();
+    for (uint32_t attempt = 0; attempt < attempts; ++attempt) {
+        const uint64_t stream = attemptSeed(seed, clipIndex, attempt);
+        auto made = renderAttempt(scene, stream, clipIndex, overrides, datasetDir, checks, local);
+        if (!made) return made.error();
+        outcome.attempts = attempt + 1;
+        outcome.passed = allPassed(made->checks);
+        outcome.failures = failureSummary(made->checks);
+        if (!outcome.passed && attempt + 1 < attempts) {
+            // Dropping the writer removes the attempt's staging folder.
+            nlohmann::json failed = nlohmann::json::object();
+            for (const CheckResult& r : made->checks)
+                if (!r.passed) failed[r.name] = std::isfinite(r.value) ? nlohmann::json(r.value) : nlohmann::json();
+            rejected.push_back({{"attempt", attempt}, {"seed_stream", stream}, {"failed", failed}});
+            continue;
+        }
+        // clip.json records the dataset seed (what identifies the clip); the stream the
+        // randomizer drew this attempt from is under checks.seed_stream.
+        made->metadata["seed"] = seed;
+        if (checks.enabled) {
+            nlohmann::json record = checksJson(made->checks, checks, attempt, stream);
+            record["rejected_attempts"] = std::move(rejected);
+            made->metadata["checks"] = std::move(record);
+        }
+        auto commitStart = Clock::now();
+        if (Status committed = made->writer->commit(std::move(made->metadata)); !committed)
+            return committed.error();
+        local.encode += secondsSince(commitStart);
+        break;
+    }
+    if (times) {
+        times->plan += local.plan;
+        times->physics += local.physics;
+        times->render += local.render;
+        times->encode += local.encode;
+        times->checks += local.checks;
+    }
+    return outcome;
+}
+
+Result<ClipProducer::Attempt> ClipProducer::renderAttempt(
+    const scenes::SceneTemplate& scene, uint64_t seedStream, uint64_t clipIndex,
+    const scenes::PlanOverrides& overrides, const std::filesystem::path& datasetDir,
+    const scenes::ChecksConfig& checks, StageTimes& local) {
     auto start = Clock::now();
-    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides);
+    auto planned = scenes::randomize(scene, mLookup, seedStream, clipIndex, overrides);
     if (!planned) return planned.error();
 
     // Every asset is loaded and the world built before anything is written, so a bad asset
@@ -211,6 +267,12 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     if (!writer) return writer.error();
 
     ClipMetadataBuilder metadata(scene, plan, sim.objects(), mClasses);
+    std::vector<uint32_t> instanceIds;
+    for (const ObjectRecord& object : sim.objects()) instanceIds.push_back(object.plan->instanceId);
+    ClipChecker checker(checks, std::move(instanceIds));
+    auto checkStart = Clock::now();
+    checker.addPhysics(sim);
+    local.checks += secondsSince(checkStart);
     auto rigidItems = [&](const std::vector<physics::BodyState>& states) {
         std::vector<render::DrawItem> items;
         render::DrawItem groundItem;
@@ -255,6 +317,9 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         }
         std::vector<physics::BodyState> nextStates = sim.bodyStates();
         local.physics += secondsSince(physicsStart);
+        checkStart = Clock::now();
+        checker.addPhysics(sim);
+        local.checks += secondsSince(checkStart);
 
         auto renderStart = Clock::now();
         render::FrameDesc frameDesc;
@@ -271,9 +336,12 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         local.render += secondsSince(renderStart);
 
         auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(images->color); !added) return added;
-        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
+        if (Status added = (*writer)->addFrame(images->color); !added) return added.error();
+        if (Status added = (*writer)->addLabels(images->labels); !added) return added.error();
         local.encode += secondsSince(encodeStart);
+        checkStart = Clock::now();
+        checker.addFrame(images->color, images->labels);
+        local.checks += secondsSince(checkStart);
         metadata.addFrame(frameDesc.camera, states);
         states = std::move(nextStates);
     }
@@ -283,16 +351,10 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     const std::vector<scenes::SceneEvent> events = sceneEvents(sim.rigidEvents());
     metadata.setOutcome(events, scenes::writeCaption(plan, materials, events));
 
-    auto commitStart = Clock::now();
-    if (Status committed = (*writer)->commit(metadata.build()); !committed) return committed;
-    local.encode += secondsSince(commitStart);
-    if (times) {
-        times->plan += local.plan;
-        times->physics += local.physics;
-        times->render += local.render;
-        times->encode += local.encode;
-    }
-    return {};
+    checkStart = Clock::now();
+    std::vector<CheckResult> results = checker.results();
+    local.checks += secondsSince(checkStart);
+    return Attempt{std::move(*writer), metadata.build(), std::move(results)};
 }
 
 }  // namespace silt::app
