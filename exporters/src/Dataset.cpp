@@ -34,6 +34,7 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
                                  cardPath.string(), card.type_name())};
     }
     nlohmann::json clips = nlohmann::json::array();
+    uint64_t checked = 0, flagged = 0, regenerated = 0;
     for (const std::string& name : listCompleteClips(datasetDir)) {
         const fs::path clipJson = datasetDir / "clips" / name / "clip.json";
         Result<std::string> text = readFile(clipJson);
@@ -52,9 +53,22 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
         if (auto caption = meta.find("caption"); caption != meta.end()) {
             entry["caption"] = *caption;
         }
+        // Plausibility checks (docs/checks.md): flagged clips are kept but counted and marked.
+        if (auto checks = meta.find("checks"); checks != meta.end() && checks->is_object()) {
+            const bool passed = checks->value("passed", false);
+            entry["checks_passed"] = passed;
+            ++checked;
+            if (!passed) ++flagged;
+            if (checks->value("attempt", 0) > 0) ++regenerated;
+        }
         clips.push_back(std::move(entry));
     }
     card["clips"] = std::move(clips);
+    if (checked > 0) {
+        card["checks"] = {{"clips_checked", checked},
+                          {"clips_flagged", flagged},
+                          {"clips_regenerated", regenerated}};
+    }
     std::string text;
     try {
         text = card.dump(2) + "\n";
