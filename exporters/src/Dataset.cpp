@@ -68,6 +68,8 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
         card["checks"] = {{"clips_checked", checked},
                           {"clips_flagged", flagged},
                           {"clips_regenerated", regenerated}};
+    } else {
+        card.erase("checks");  // derived from the clips, never carried over
     }
     std::string text;
     try {
