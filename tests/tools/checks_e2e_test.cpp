@@ -243,5 +243,32 @@ TEST_F(ChecksEndToEnd, BadChecksFileFailsBeforeAnyClipIsWritten) {
     EXPECT_TRUE(exporters::listCompleteClips(o.out).empty());
 }
 
+TEST_F(ChecksEndToEnd, CommandLineTakesAChecksFileAndReportsItsErrors) {
+    const fs::path typo = checksFile("cli_typo", {{"on_fail", "retry"}});
+    const fs::path out = root() / "cli";
+    test::CommandResult run = test::runCommand(
+        fmt::format("{} generate --clips 1 --frames 4 --width 64 --height 64 --threads 1 "
+                    "--checks {} --out {}",
+                    test::siltBinary(), typo.string(), out.string()),
+        root());
+    EXPECT_EQ(run.exitCode, 1);
+    EXPECT_EQ(run.err, fmt::format("silt: error: --checks: {}: /on_fail: expected \"flag\" or "
+                                   "\"regenerate\", got \"retry\"\n",
+                                   typo.string()));
+    EXPECT_TRUE(exporters::listCompleteClips(out).empty());
+
+    const fs::path flag = checksFile("cli_flag", {{"thresholds", {{"frame_contrast", 1000}}}});
+    run = test::runCommand(
+        fmt::format("{} generate --clips 1 --frames 4 --width 64 --height 64 --threads 1 "
+                    "--checks {} --out {}",
+                    test::siltBinary(), flag.string(), out.string()),
+        root());
+    EXPECT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_NE(run.out.find("0 clips regenerated, 1 flagged"), std::string::npos) << run.out;
+    EXPECT_NE(run.err.find("clip_000000: flagged after 1 attempt(s): frame_contrast"),
+              std::string::npos)
+        << run.err;
+}
+
 }  // namespace
 }  // namespace silt::app
