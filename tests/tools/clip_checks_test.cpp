@@ -294,6 +294,10 @@ TEST(ClipChecks, JsonRecordsEveryCheckTheAttemptAndTheStream) {
     EXPECT_EQ(j["frame_contrast"]["compare"], ">=");
     EXPECT_EQ(j["saturated_fraction"]["passed"], true);
     EXPECT_EQ(j["config_hash"], checksHash(config));
+    EXPECT_EQ(rejectedAttemptJson(results, 1, 99),
+              (nlohmann::json{{"attempt", 1},
+                              {"seed_stream", 99},
+                              {"failed", {{"energy_gain", 3.0}, {"frame_contrast", nullptr}}}}));
     EXPECT_NE(checksHash(config), checksHash(ChecksConfig()));
 }
 

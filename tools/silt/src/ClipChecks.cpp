@@ -236,6 +236,14 @@ json checksJson(const std::vector<CheckResult>& results, const scenes::ChecksCon
     return out;
 }
 
+json rejectedAttemptJson(const std::vector<CheckResult>& results, uint32_t attempt,
+                         uint64_t seedStream) {
+    json failed = json::object();
+    for (const CheckResult& r : results)
+        if (!r.passed) failed[r.name] = std::isfinite(r.value) ? json(r.value) : json(nullptr);
+    return {{"attempt", attempt}, {"seed_stream", seedStream}, {"failed", failed}};
+}
+
 std::string failureSummary(const std::vector<CheckResult>& results) {
     std::string out;
     for (const CheckResult& r : results) {

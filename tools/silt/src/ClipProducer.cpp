@@ -1,7 +1,6 @@
 #include "silt/app/ClipProducer.h"
 
 #include <chrono>
-#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -199,10 +198,7 @@ Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, ui
         outcome.failures = failureSummary(made->checks);
         if (!outcome.passed && attempt + 1 < attempts) {
             // Dropping the writer removes the attempt's staging folder.
-            nlohmann::json failed = nlohmann::json::object();
-            for (const CheckResult& r : made->checks)
-                if (!r.passed) failed[r.name] = std::isfinite(r.value) ? nlohmann::json(r.value) : nlohmann::json();
-            rejected.push_back({{"attempt", attempt}, {"seed_stream", stream}, {"failed", failed}});
+            rejected.push_back(rejectedAttemptJson(made->checks, attempt, stream));
             continue;
         }
         // clip.json records the dataset seed (what identifies the clip); the stream the
@@ -257,7 +253,7 @@ Result<ClipProducer::Attempt> ClipProducer::renderAttempt(
     }
     auto ground = groundMesh();
     if (!ground) return ground.error();
-    local.plan = secondsSince(start);
+    local.plan += secondsSince(start);
 
     exporters::VideoEncoderDesc video;
     video.width = plan.camera.intrinsics.width;

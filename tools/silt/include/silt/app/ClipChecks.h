@@ -94,6 +94,9 @@ struct CheckResult {
 [[nodiscard]] nlohmann::json checksJson(const std::vector<CheckResult>& results,
                                         const scenes::ChecksConfig& config, uint32_t attempt,
                                         uint64_t seedStream);
+/// One entry of checks.rejected_attempts: {"attempt", "seed_stream", "failed": {check: value}}.
+[[nodiscard]] nlohmann::json rejectedAttemptJson(const std::vector<CheckResult>& results,
+                                                 uint32_t attempt, uint64_t seedStream);
 /// "energy_gain 3.2 > 1.5, frame_contrast 0.4 < 2" for the failed checks; empty if none.
 [[nodiscard]] std::string failureSummary(const std::vector<CheckResult>& results);
 [[nodiscard]] bool allPassed(const std::vector<CheckResult>& results);
