@@ -16,6 +16,8 @@
 
 #include "DatasetCompare.h"
 #include "silt/app/ClipChecks.h"
+#include "silt/app/ClipProducer.h"
+#include "silt/assets/AssetLibrary.h"
 #include "silt/app/Generate.h"
 #include "silt/core/FileAtomics.h"
 #include "silt/exporters/Dataset.h"
@@ -241,6 +243,64 @@ TEST_F(ChecksEndToEnd, BadChecksFileFailsBeforeAnyClipIsWritten) {
                           "\"energy_gain\"?)",
                           file.string()));
     EXPECT_TRUE(exporters::listCompleteClips(o.out).empty());
+}
+
+// A small water tank whose viscosity is drawn from {0.01, 2000} Pa·s: at 2000 the explicit
+// viscous update is unstable at the solver's time step and the simulation blows up within
+// the first frame (the solver reports runaway speed).
+constexpr const char* kUnstableTank = R"({
+  "silt_scene": 1, "name": "unstable-tank", "frames": 4, "fps": 24,
+  "image": {"width": 64, "height": 64},
+  "continuum": {
+    "cell_size": 0.04, "particles_per_cell": 2,
+    "domain": {"min": [-0.2, 0, -0.2], "max": [0.2, 0.4, 0.2]},
+    "water": [{"min": [-0.2, 0, -0.2], "max": [0.2, 0.1, 0.2], "max_flow_speed": 1.5,
+               "viscosity": {"choice": [0.01, 2000]}}]
+  },
+  "objects": [{"asset": "boat", "position": [0, 0.3, 0], "scale": 0.7}],
+  "camera": {"position": [0.8, 0.7, 1.0], "target": [0, 0.12, 0], "fov_deg": 45}
+})";
+
+TEST_F(ChecksEndToEnd, ExplodedSimulationIsRegeneratedFromTheNextSeed) {
+    auto scene = scenes::parseSceneTemplate(kUnstableTank, "unstable-tank.json");
+    ASSERT_TRUE(scene.ok()) << scene.error().message;
+    auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
+    ASSERT_TRUE(library.ok()) << library.error().message;
+    // A clip whose first attempt draws the unstable viscosity and whose second does not.
+    auto lookup = assetLookup(*library);
+    auto viscosity = [&](uint64_t clip, uint32_t attempt) {
+        auto plan = scenes::randomize(*scene, lookup, attemptSeed(kSeed, clip, attempt), clip);
+        EXPECT_TRUE(plan.ok());
+        return plan->continuum->water.at(0).viscosity;
+    };
+    std::optional<uint64_t> clip;
+    for (uint64_t c = 0; c < 64 && !clip; ++c)
+        if (viscosity(c, 0) > 1000.0f && viscosity(c, 1) < 1.0f) clip = c;
+    ASSERT_TRUE(clip) << "no clip among 64 draws 2000 then 0.01";
+
+    configureThreads(1);
+    auto producer = ClipProducer::create(*library, 64, 64, 1);
+    ASSERT_TRUE(producer.ok()) << producer.error().message;
+    const fs::path dir = root() / "unstable";
+    scenes::ChecksConfig checks;
+    checks.onFail = scenes::CheckFailPolicy::Regenerate;
+    checks.maxAttempts = 2;
+    auto outcome = (*producer)->produce(*scene, kSeed, *clip, {}, dir, checks, nullptr);
+    ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+    EXPECT_EQ(outcome->attempts, 2u);
+    json record = clipJson(dir, *clip)["checks"];
+    EXPECT_EQ(record["attempt"], 1);
+    ASSERT_EQ(record["rejected_attempts"].size(), 1u);
+    const std::string error = record["rejected_attempts"][0]["simulation_error"];
+    EXPECT_NE(error.find("runaway"), std::string::npos) << error;
+
+    // Under "flag" there is only one attempt: the failure is the clip's error, and no clip.
+    fs::remove_all(dir);
+    checks.onFail = scenes::CheckFailPolicy::Flag;
+    auto flagged = (*producer)->produce(*scene, kSeed, *clip, {}, dir, checks, nullptr);
+    ASSERT_FALSE(flagged.ok());
+    EXPECT_NE(flagged.error().message.find("simulating frame 1"), std::string::npos);
+    EXPECT_TRUE(exporters::listCompleteClips(dir).empty());
 }
 
 TEST_F(ChecksEndToEnd, CommandLineTakesAChecksFileAndReportsItsErrors) {

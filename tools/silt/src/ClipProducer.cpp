@@ -178,6 +178,8 @@ struct ClipProducer::Attempt {
     std::unique_ptr<exporters::ClipWriter> writer;  ///< uncommitted: dropping it leaves nothing
     nlohmann::json metadata;
     std::vector<CheckResult> checks;
+    /// The simulation failed (NaN/Inf, runaway energy): nothing was rendered to the end.
+    std::optional<Error> simulationFailure;
 };
 
 Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed,
@@ -194,6 +196,15 @@ Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, ui
         auto made = renderAttempt(scene, stream, clipIndex, overrides, datasetDir, checks, local);
         if (!made) return made.error();
         outcome.attempts = attempt + 1;
+        if (made->simulationFailure) {
+            // An exploded simulation is the plainest failed check; with nothing to write, the
+            // last attempt's failure is the clip's error.
+            if (attempt + 1 == attempts) return *made->simulationFailure;
+            nlohmann::json entry = rejectedAttemptJson({}, attempt, stream);
+            entry["simulation_error"] = made->simulationFailure->message;
+            rejected.push_back(std::move(entry));
+            continue;
+        }
         outcome.passed = allPassed(made->checks);
         outcome.failures = failureSummary(made->checks);
         if (!outcome.passed && attempt + 1 < attempts) {
@@ -309,7 +320,10 @@ Result<ClipProducer::Attempt> ClipProducer::renderAttempt(
 
         auto physicsStart = Clock::now();
         if (Status advanced = sim.advanceFrame(); !advanced) {
-            return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
+            Attempt failed;
+            failed.simulationFailure =
+                advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
+            return failed;
         }
         std::vector<physics::BodyState> nextStates = sim.bodyStates();
         local.physics += secondsSince(physicsStart);
@@ -350,7 +364,7 @@ Result<ClipProducer::Attempt> ClipProducer::renderAttempt(
     checkStart = Clock::now();
     std::vector<CheckResult> results = checker.results();
     local.checks += secondsSince(checkStart);
-    return Attempt{std::move(*writer), metadata.build(), std::move(results)};
+    return Attempt{std::move(*writer), metadata.build(), std::move(results), std::nullopt};
 }
 
 }  // namespace silt::app

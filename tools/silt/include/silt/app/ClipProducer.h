@@ -64,7 +64,9 @@ public:
     /// (ClipChecks.h) run on every attempt; under on_fail "regenerate" a failing attempt is
     /// dropped and the clip drawn again from attemptSeed(seed, clip, k), up to max_attempts;
     /// the attempt written (the first that passes, else the last) records them in clip.json
-    /// "checks". On failure nothing is left under the clip's final name.
+    /// "checks". A simulation that fails (NaN/Inf, runaway energy) counts as a failed attempt
+    /// under "regenerate"; when the last attempt fails so, that is the clip's error. On
+    /// failure nothing is left under the clip's final name.
     [[nodiscard]] Result<ClipOutcome> produce(const scenes::SceneTemplate& scene, uint64_t seed,
                                               uint64_t clipIndex,
                                               const scenes::PlanOverrides& overrides,
