@@ -129,6 +129,33 @@ TEST(ClipChecksPhysics, EnergyGainTripsWhenMotionExceedsWhatGravityCanGive) {
     EXPECT_GT(find(blown, "energy_gain")->value, 2.0);
 }
 
+TEST(ClipChecksPhysics, PouredParticlesBringTheirOwnVolumeAndEnergy) {
+    // Frame 1 adds 50 water particles 0.5 m up, falling at 2 m/s (a pour): no drift, no gain.
+    physics::MpmParticles bed = particleBed(50), poured = bed;
+    for (size_t i = 0; i < 50; ++i) {
+        poured.position.emplace_back(0.01f * float(i % 10), 0.5f, 0.1f);
+        poured.velocity.emplace_back(0.0f, -2.0f, 0.0f);
+        poured.jacobian.push_back(1.0f);
+        poured.volume0.push_back(1e-3f);
+        poured.mass.push_back(1.0f);
+        poured.material.push_back(1);
+    }
+    PhysicsState start = stateOf(&bed), later = stateOf(&poured);
+    later.previousParticleCount = bed.size();
+    const ChecksConfig config;
+    auto pour = evaluateChecks(config, clipOf(start, {later}), {});
+    EXPECT_TRUE(passes(pour, "water_volume_drift"));
+    EXPECT_TRUE(passes(pour, "energy_gain"));
+    EXPECT_TRUE(passes(pour, "particle_loss"));
+    // The same particles counted as present from the start gain energy from nowhere.
+    later.previousParticleCount = poured.size();
+    EXPECT_FALSE(passes(evaluateChecks(config, clipOf(start, {later}), {}), "energy_gain"));
+    // A pour that loses particles afterwards is a loss.
+    auto lost = evaluateChecks(config, clipOf(start, {later, stateOf(&bed)}), {});
+    EXPECT_FALSE(passes(lost, "particle_loss"));
+    EXPECT_NEAR(find(lost, "particle_loss")->value, 50.0 / 150.0, 1e-12);
+}
+
 TEST(ClipChecksPhysics, PenetrationTripsOnDeepOverlapOnly) {
     PhysicsState start = stateOf(nullptr);
     PhysicsState touching = start, sunk = start, stuck = start;

@@ -38,10 +38,10 @@ PhysicsSample measurePhysics(const PhysicsState& state) {
     // Height against gravity: potential energy m·|g|·h above the ground plane y = 0.
     const Eigen::Vector3d up =
         g > 0.0 ? Eigen::Vector3d(-state.gravity.cast<double>() / g) : Eigen::Vector3d::Zero();
-    double kinetic = state.bodyKineticEnergy, potential = 0.0;
+    double energy = state.bodyKineticEnergy;
     for (size_t i = 0; i < state.bodyCenters.size(); ++i) {
         const Vec3f& c = state.bodyCenters[i];
-        potential += double(state.bodyMasses[i]) * g * up.dot(c.cast<double>());
+        energy += double(state.bodyMasses[i]) * g * up.dot(c.cast<double>());
         const bool off = !finite(c) || std::abs(c.x()) > state.groundHalfExtent ||
                          std::abs(c.z()) > state.groundHalfExtent || c.y() < 0.0f;
         sample.objectOutside.push_back(off);
@@ -55,15 +55,18 @@ PhysicsSample measurePhysics(const PhysicsState& state) {
             const auto kind = size_t(state.materialKinds[p.material[i]]);
             ++sample.particles[kind];
             sample.volume[kind] += double(p.jacobian[i]) * double(p.volume0[i]);
+            sample.restVolume[kind] += double(p.volume0[i]);
             if (!finite(p.position[i]) || !finite(p.velocity[i]) || !allowed.contains(p.position[i])) {
                 ++sample.lostParticles;
                 continue;  // its energy is meaningless; the loss check reports it
             }
-            kinetic += 0.5 * double(p.mass[i]) * double(p.velocity[i].squaredNorm());
-            potential += double(p.mass[i]) * g * up.dot(p.position[i].cast<double>());
+            const double own = 0.5 * double(p.mass[i]) * double(p.velocity[i].squaredNorm()) +
+                               double(p.mass[i]) * g * up.dot(p.position[i].cast<double>());
+            energy += own;
+            if (i >= state.previousParticleCount) sample.addedEnergy += own;
         }
     }
-    sample.energy = kinetic + potential;
+    sample.energy = energy;
     sample.penetration = state.penetration;
     return sample;
 }
@@ -145,28 +148,35 @@ std::vector<CheckResult> evaluateChecks(const scenes::ChecksConfig& config,
         const PhysicsSample& first = physics.front();
         for (ContinuumKind kind : {ContinuumKind::Sand, ContinuumKind::Water}) {
             const auto k = size_t(kind);
-            if (first.particles[k] == 0 || !(first.volume[k] > 0.0)) continue;
+            // Against the rest volume of the particles present, so that a pour adding
+            // particles is no drift.
             double drift = 0.0;
-            for (const PhysicsSample& s : physics)
-                drift = worse(drift, std::abs(s.volume[k] / first.volume[k] - 1.0));
+            bool any = false;
+            for (const PhysicsSample& s : physics) {
+                if (s.particles[k] == 0 || !(s.restVolume[k] > 0.0)) continue;
+                any = true;
+                drift = worse(drift, std::abs(s.volume[k] / s.restVolume[k] - 1.0));
+            }
+            if (!any) continue;
             add(kind == ContinuumKind::Sand ? "sand_volume_drift" : "water_volume_drift", drift);
         }
-        const size_t particles = first.particles[0] + first.particles[1];
-        if (particles > 0) {
-            size_t lost = 0;
-            for (const PhysicsSample& s : physics) {
-                // The count itself must not change either (the solver never drops particles).
-                const size_t count = s.particles[0] + s.particles[1];
-                const size_t missing = count < particles ? particles - count : 0;
-                lost = std::max(lost, s.lostParticles + missing);
-            }
-            add("particle_loss", double(lost) / double(particles));
+        // Particles are never dropped by the solver (a pour only adds them): any count below
+        // the largest so far is missing.
+        size_t most = 0, lost = 0;
+        for (const PhysicsSample& s : physics) {
+            const size_t count = s.particles[0] + s.particles[1];
+            lost = std::max(lost, s.lostParticles + (count < most ? most - count : 0));
+            most = std::max(most, count);
         }
-        // Energy can only be lost (friction, plasticity, inelastic contacts), never gained.
-        // A floor of 1 mJ keeps a scene that starts (almost) at rest on the ground from
-        // dividing by nothing.
-        double gain = 0.0;
-        for (const PhysicsSample& s : physics) gain = worse(gain, s.energy / std::max(first.energy, 1e-3));
+        if (most > 0) add("particle_loss", double(lost) / double(most));
+        // Energy can only be lost (friction, plasticity, inelastic contacts), never gained,
+        // except what added particles bring. A floor of 1 mJ keeps a scene that starts
+        // (almost) at rest on the ground from dividing by nothing.
+        double gain = 0.0, available = first.energy;
+        for (size_t i = 0; i < physics.size(); ++i) {
+            if (i > 0) available += physics[i].addedEnergy;
+            gain = worse(gain, physics[i].energy / std::max(available, 1e-3));
+        }
         add("energy_gain", gain);
         physics::PenetrationDepths deepest;
         for (const PhysicsSample& s : physics) {
@@ -269,7 +279,10 @@ uint64_t attemptSeed(uint64_t seed, uint64_t clipIndex, uint32_t attempt) {
 
 void ClipChecker::addPhysics(const ClipSimulation& sim) {
     if (!mConfig.enabled) return;
-    mPhysics.push_back(measurePhysics(physicsState(sim)));
+    PhysicsState state = physicsState(sim);
+    if (!mPhysics.empty())
+        state.previousParticleCount = mPhysics.back().particles[0] + mPhysics.back().particles[1];
+    mPhysics.push_back(measurePhysics(state));
 }
 
 void ClipChecker::addFrame(const ImageRGBA8& color, const LabelImages& labels) {

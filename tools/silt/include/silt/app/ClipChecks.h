@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,16 +41,22 @@ struct PhysicsState {
     physics::PenetrationDepths penetration;              ///< deepest so far
     Vec3f gravity{0.0f, -9.81f, 0.0f};                   ///< m/s²
     float groundHalfExtent = 10.0f;                      ///< m, the ground square's half side
+    /// Particles at the previous sample: those from this index on were added since (a pour),
+    /// and bring their own energy (PhysicsSample::addedEnergy). Default: none was added.
+    size_t previousParticleCount = std::numeric_limits<size_t>::max();
 };
 
 /// One frame's physics figures.
 struct PhysicsSample {
     std::array<double, 2> volume{};       ///< m³, Σ J·V0 per ContinuumKind
+    std::array<double, 2> restVolume{};   ///< m³, Σ V0 per ContinuumKind
     std::array<size_t, 2> particles{};    ///< particles per ContinuumKind
     size_t lostParticles = 0;             ///< NaN/Inf or more than a cell outside the domain
     /// J: kinetic energy of particles and bodies plus their potential energy above the
     /// ground plane through the origin (height measured against gravity).
     double energy = 0.0;
+    /// J, the part of `energy` carried by particles added since the previous sample.
+    double addedEnergy = 0.0;
     physics::PenetrationDepths penetration;  ///< m, deepest so far
     std::vector<bool> objectOutside;         ///< per object: centre of mass off the ground square
 };
