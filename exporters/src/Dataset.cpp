@@ -27,7 +27,8 @@ std::vector<std::string> listCompleteClips(const fs::path& datasetDir) {
     return names;
 }
 
-Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
+Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card,
+                        const ClipSelection* selection) {
     const fs::path cardPath = datasetDir / "dataset.json";
     if (!card.is_object() && !card.is_null()) {
         return Error{fmt::format("{}: dataset card must be a JSON object, got {}",
@@ -36,6 +37,7 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
     nlohmann::json clips = nlohmann::json::array();
     uint64_t checked = 0, flagged = 0, regenerated = 0;
     for (const std::string& name : listCompleteClips(datasetDir)) {
+        if (selection && !selection->clips.contains(name)) continue;
         const fs::path clipJson = datasetDir / "clips" / name / "clip.json";
         Result<std::string> text = readFile(clipJson);
         if (!text) return text.error();
@@ -52,6 +54,10 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
                                 {"video", fmt::format("clips/{}/rgb.mp4", name)}};
         if (auto caption = meta.find("caption"); caption != meta.end()) {
             entry["caption"] = *caption;
+        }
+        if (selection) {
+            if (auto edited = selection->captions.find(name); edited != selection->captions.end())
+                entry["caption"] = edited->second;
         }
         // Plausibility checks (docs/checks.md): flagged clips are kept but counted and marked.
         if (auto checks = meta.find("checks"); checks != meta.end() && checks->is_object()) {

@@ -117,8 +117,8 @@ public:
         const std::array<const char*, 4> water = {"a tank of water", "still water",
                                                   "the water", "a pool of water"};
         // The objects meet what the scene puts under them: sand or water when it has some.
-        const bool hasWater = mPlan.continuum && !mPlan.continuum->water.empty();
-        const bool hasSand = mPlan.continuum && !mPlan.continuum->sand.empty();
+        const bool hasWater = mPlan.continuum && mPlan.continuum->has("water");
+        const bool hasSand = mPlan.continuum && mPlan.continuum->has("sand");
         const char* place = hasWater ? pick(water) : hasSand ? pick(sand) : pick(ground);
         const char* onto = mPlan.continuum ? "into" : "onto";
         const char* on = mPlan.continuum ? "in" : "on";

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,6 +37,17 @@ public:
     [[nodiscard]] Result<FrameImages> renderWithLabels(const FrameDesc& frame) override;
     [[nodiscard]] RenderTimings lastTimings() const override { return mTimings; }
     [[nodiscard]] std::string deviceName() const override { return mDeviceName; }
+
+    // For VulkanPresenter, which shares this renderer's instance, device and queue.
+    [[nodiscard]] VkInstance instance() const { return mInstance; }
+    [[nodiscard]] VkPhysicalDevice physicalDevice() const { return mPhysicalDevice; }
+    [[nodiscard]] VkDevice device() const { return mDevice; }
+    [[nodiscard]] VkQueue queue() const { return mQueue; }
+    [[nodiscard]] uint32_t queueFamily() const { return mQueueFamily; }
+    [[nodiscard]] bool presentation() const { return mDesc.presentation; }
+    /// Held around every use of the queue (Vulkan requires external synchronisation), so a
+    /// presenter on another thread can submit while this renderer renders.
+    [[nodiscard]] std::mutex& queueMutex() const { return mQueueMutex; }
 
 private:
     struct Buffer {
@@ -92,6 +104,7 @@ private:
     VkDevice mDevice = VK_NULL_HANDLE;
     uint32_t mQueueFamily = 0;
     VkQueue mQueue = VK_NULL_HANDLE;
+    mutable std::mutex mQueueMutex;
 
     Image mColorMsaa;      ///< only when mSamples > 1
     Image mColorResolved;  ///< what is read back

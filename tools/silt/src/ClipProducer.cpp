@@ -7,6 +7,7 @@
 
 #include "silt/app/ClipChecks.h"
 #include "silt/app/ClipMetadata.h"
+#include "silt/app/ClipRun.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
@@ -27,47 +28,6 @@ TriangleMesh unitGroundQuad() {
     quad.normals.assign(4, Vec3f::UnitY());
     quad.indices = {0, 2, 1, 0, 3, 2};  // counter-clockwise seen from above
     return quad;
-}
-
-Mat4f modelMatrix(const Pose& pose, float scale) {
-    Mat4f m = pose.matrix();
-    m.topLeftCorner<3, 3>() *= scale;
-    return m;
-}
-
-/// The physics event log in the scene's terms (body ids are plan object indices: bodies are
-/// added in plan order).
-std::vector<scenes::SceneEvent> sceneEvents(const std::vector<physics::RigidEvent>& events) {
-    using PK = physics::RigidEvent::Kind;
-    using SK = scenes::SceneEvent::Kind;
-    std::vector<scenes::SceneEvent> out;
-    for (const physics::RigidEvent& e : events) {
-        scenes::SceneEvent s;
-        s.time = e.time;
-        s.object = e.body;
-        s.other = e.other == physics::kGround ? 0 : e.other;
-        s.speed = e.speed;
-        switch (e.kind) {
-            case PK::GroundContact:
-                s.kind = SK::GroundContact;
-                break;
-            case PK::BodyContact:
-                s.kind = SK::ObjectContact;
-                break;
-            case PK::Bounce:
-                s.kind = SK::Bounce;
-                break;
-            case PK::Tumble:
-                s.kind = SK::Tumble;
-                break;
-            case PK::Rest:
-                s.kind = SK::Rest;
-                break;
-        }
-        s.restingPose = physics::restingPoseName(e.pose);
-        out.push_back(std::move(s));
-    }
-    return out;
 }
 
 }  // namespace
@@ -112,9 +72,16 @@ Result<std::unique_ptr<ClipProducer>> ClipProducer::create(const assets::AssetLi
     render::RendererDesc desc;
     desc.width = width;
     desc.height = height;
+    return create(library, desc, threads);
+}
+
+Result<std::unique_ptr<ClipProducer>> ClipProducer::create(const assets::AssetLibrary& library,
+                                                           const render::RendererDesc& desc,
+                                                           int threads) {
     auto renderer = render::Renderer::create(desc);
     if (!renderer) return renderer.error();
-    return std::unique_ptr<ClipProducer>(new ClipProducer(library, std::move(*renderer), threads));
+    return std::unique_ptr<ClipProducer>(
+        new ClipProducer(library, std::move(*renderer), desc, threads));
 }
 
 Result<render::MeshId> ClipProducer::gpuMesh(const std::string& asset, const TriangleMesh& mesh) {
@@ -125,8 +92,8 @@ Result<render::MeshId> ClipProducer::gpuMesh(const std::string& asset, const Tri
     return *id;
 }
 
-Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSimulation& sim,
-                                                                    ContinuumKind kind) {
+Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(
+    const ClipSimulation& sim, ContinuumKind kind, std::vector<TriangleMesh>* keep) {
     const physics::MpmParticles& particles = sim.continuum()->particles();
     std::vector<uint8_t> mask(particles.size());
     bool any = false;
@@ -146,6 +113,7 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSi
     if (!surface) return surface.error();
     if (surface->indices.empty()) return std::optional<render::DrawItem>();
     surface->name = kind == ContinuumKind::Sand ? "sand surface" : "water surface";
+    if (keep) keep->push_back(*surface);
     auto& slot = mSurfaceMeshes[size_t(kind)];
     if (slot) {
         if (Status replaced = mRenderer->replaceMesh(*slot, *surface); !replaced) return replaced.error();
@@ -174,6 +142,61 @@ Result<render::MeshId> ClipProducer::groundMesh() {
     return *mGround;
 }
 
+Result<std::unique_ptr<ClipRun>> ClipProducer::start(const scenes::SceneTemplate& scene,
+                                                     uint64_t seed, uint64_t clipIndex,
+                                                     const scenes::PlanOverrides& overrides) {
+    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides);
+    if (!planned) return planned.error();
+    if (planned->camera.intrinsics.width != mRendererDesc.width ||
+        planned->camera.intrinsics.height != mRendererDesc.height) {
+        return Error{fmt::format("{}: the clip is {}x{} pixels, the renderer {}x{}", scene.source,
+                                 planned->camera.intrinsics.width,
+                                 planned->camera.intrinsics.height, mRendererDesc.width,
+                                 mRendererDesc.height)};
+    }
+
+    // Every asset is loaded and the world built before anything is written, so a bad asset
+    // leaves no trace.
+    std::unique_ptr<ClipRun> run(new ClipRun(*this, scene));
+    auto simulation = ClipSimulation::create(*planned, mMeshes, mThreads);
+    if (!simulation) return simulation.error().prefixed(scene.source);
+    run->mSim = std::move(*simulation);
+    const ClipSimulation& sim = *run->mSim;
+    for (size_t i = 0; i < sim.objects().size(); ++i) {
+        const scenes::ObjectPlan& object = *sim.objects()[i].plan;
+        if (!mClasses.count(object.category)) {
+            return Error{fmt::format("{}: object '{}' has category '{}', which no asset of the "
+                                     "library has (no semantic class id)",
+                                     scene.source, object.asset, object.category)};
+        }
+        auto id = gpuMesh(object.asset, sim.objectMesh(i));
+        if (!id) return id.error();
+        run->mObjectMeshes.push_back(*id);
+    }
+    auto ground = groundMesh();
+    if (!ground) return ground.error();
+    run->mGround = *ground;
+    run->mMetadata =
+        std::make_unique<ClipMetadataBuilder>(scene, sim.plan(), sim.objects(), mClasses);
+    run->mStates = sim.bodyStates();
+    return run;
+}
+
+Result<render::FrameImages> ClipProducer::rerender(const ClipFrame& frame,
+                                                   const CameraState& camera,
+                                                   const CameraState& nextCamera) {
+    render::FrameDesc desc = frame.desc;
+    desc.camera = camera;
+    desc.nextCamera = nextCamera;
+    // The frame's surfaces are its last items, in the order surfaceSlot() hands them out.
+    const size_t first = desc.items.size() - frame.surfaces.size();
+    for (size_t i = 0; i < frame.surfaces.size(); ++i) {
+        const render::MeshId id = desc.items[first + i].mesh;
+        if (Status s = mRenderer->replaceMesh(id, frame.surfaces[i]); !s) return s.error();
+    }
+    return mRenderer->renderWithLabels(desc);
+}
+
 struct ClipProducer::Attempt {
     std::unique_ptr<exporters::ClipWriter> writer;  ///< uncommitted: dropping it leaves nothing
     nlohmann::json metadata;
@@ -193,7 +216,11 @@ Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, ui
     nlohmann::json rejected = nlohmann::json::array();
     for (uint32_t attempt = 0; attempt < attempts; ++attempt) {
         const uint64_t stream = attemptSeed(seed, clipIndex, attempt);
-        auto made = renderAttempt(scene, stream, clipIndex, overrides, datasetDir, checks, local);
+        auto begin = Clock::now();
+        auto run = this->start(scene, stream, clipIndex, overrides);
+        if (!run) return run.error();
+        local.plan += secondsSince(begin);
+        auto made = renderRun(**run, datasetDir, checks, local);
         if (!made) return made.error();
         outcome.attempts = attempt + 1;
         if (made->simulationFailure) {
@@ -236,135 +263,69 @@ Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, ui
     return outcome;
 }
 
-Result<ClipProducer::Attempt> ClipProducer::renderAttempt(
-    const scenes::SceneTemplate& scene, uint64_t seedStream, uint64_t clipIndex,
-    const scenes::PlanOverrides& overrides, const std::filesystem::path& datasetDir,
-    const scenes::ChecksConfig& checks, StageTimes& local) {
-    auto start = Clock::now();
-    auto planned = scenes::randomize(scene, mLookup, seedStream, clipIndex, overrides);
-    if (!planned) return planned.error();
-
-    // Every asset is loaded and the world built before anything is written, so a bad asset
-    // leaves no trace.
-    auto simulation = ClipSimulation::create(*planned, mMeshes, mThreads);
-    if (!simulation) return simulation.error().prefixed(scene.source);
-    ClipSimulation& sim = **simulation;
-    const scenes::ScenePlan& plan = sim.plan();
-    std::vector<render::MeshId> objectMeshes;
-    for (size_t i = 0; i < sim.objects().size(); ++i) {
-        const scenes::ObjectPlan& object = *sim.objects()[i].plan;
-        if (!mClasses.count(object.category)) {
-            return Error{fmt::format("{}: object '{}' has category '{}', which no asset of the "
-                                     "library has (no semantic class id)",
-                                     scene.source, object.asset, object.category)};
-        }
-        auto id = gpuMesh(object.asset, sim.objectMesh(i));
-        if (!id) return id.error();
-        objectMeshes.push_back(*id);
+Status ClipProducer::write(ClipRun& run, const std::filesystem::path& datasetDir,
+                           StageTimes* local, StageTimes* times) {
+    StageTimes own;
+    if (!local) local = &own;
+    scenes::ChecksConfig none;
+    none.enabled = false;
+    auto made = renderRun(run, datasetDir, none, *local);
+    if (!made) return made.error();
+    if (made->simulationFailure) return *made->simulationFailure;
+    auto commitStart = Clock::now();
+    if (Status committed = made->writer->commit(std::move(made->metadata)); !committed)
+        return committed;
+    local->encode += secondsSince(commitStart);
+    if (times) {
+        times->plan += local->plan;
+        times->physics += local->physics;
+        times->render += local->render;
+        times->encode += local->encode;
     }
-    auto ground = groundMesh();
-    if (!ground) return ground.error();
-    local.plan += secondsSince(start);
+    return {};
+}
 
+Result<ClipProducer::Attempt> ClipProducer::renderRun(ClipRun& run,
+                                                      const std::filesystem::path& datasetDir,
+                                                      const scenes::ChecksConfig& checks,
+                                                      StageTimes& local) {
+    const scenes::ScenePlan& plan = run.plan();
     exporters::VideoEncoderDesc video;
     video.width = plan.camera.intrinsics.width;
     video.height = plan.camera.intrinsics.height;
     video.fps = plan.fps;
-    auto writer = exporters::ClipWriter::open(datasetDir, clipName(clipIndex), video);
+    auto writer = exporters::ClipWriter::open(datasetDir, clipName(plan.clipIndex), video);
     if (!writer) return writer.error();
 
-    ClipMetadataBuilder metadata(scene, plan, sim.objects(), mClasses);
     std::vector<uint32_t> instanceIds;
-    for (const ObjectRecord& object : sim.objects()) instanceIds.push_back(object.plan->instanceId);
+    for (const ObjectRecord& object : run.simulation().objects())
+        instanceIds.push_back(object.plan->instanceId);
     ClipChecker checker(checks, std::move(instanceIds));
     auto checkStart = Clock::now();
-    checker.addPhysics(sim);
+    checker.addPhysics(run.simulation());
     local.checks += secondsSince(checkStart);
-    auto rigidItems = [&](const std::vector<physics::BodyState>& states) {
-        std::vector<render::DrawItem> items;
-        render::DrawItem groundItem;
-        groundItem.mesh = *ground;
-        groundItem.modelToWorld = modelMatrix(Pose{}, plan.ground.halfExtent);
-        groundItem.nextModelToWorld = groundItem.modelToWorld;
-        groundItem.material = plan.ground.material;
-        groundItem.semanticClass = kGroundClass;
-        items.push_back(groundItem);
-        for (size_t i = 0; i < sim.objects().size(); ++i) {
-            const ObjectRecord& object = sim.objects()[i];
-            render::DrawItem item;
-            item.mesh = objectMeshes[i];
-            item.modelToWorld = modelMatrix(states[i].pose, object.plan->scale);
-            item.material = object.material;
-            item.instanceId = object.plan->instanceId;
-            item.semanticClass = mClasses.at(object.plan->category);
-            items.push_back(item);
-        }
-        return items;
-    };
-
-    // Frame 0 shows the initial state; frame k the state after k frame intervals. Physics
-    // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow),
-    // so the continuum's surfaces are built before it advances.
-    std::vector<physics::BodyState> states = sim.bodyStates();
-    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
-        auto surfaceStart = Clock::now();
-        std::vector<render::DrawItem> surfaces;
-        if (sim.continuum()) {
-            for (ContinuumKind kind : {ContinuumKind::Sand, ContinuumKind::Water}) {
-                auto item = continuumItem(sim, kind);
-                if (!item) return item.error().prefixed(fmt::format("surfacing frame {}", frame));
-                if (*item) surfaces.push_back(**item);
-            }
-        }
-        local.render += secondsSince(surfaceStart);
-
-        auto physicsStart = Clock::now();
-        if (Status advanced = sim.advanceFrame(); !advanced) {
+    while (!run.finished()) {
+        auto frame = run.step(&local);
+        if (!frame) {
+            if (!run.simulationFailed()) return frame.error();
             Attempt failed;
-            failed.simulationFailure =
-                advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
+            failed.simulationFailure = frame.error();
             return failed;
         }
-        std::vector<physics::BodyState> nextStates = sim.bodyStates();
-        local.physics += secondsSince(physicsStart);
-        checkStart = Clock::now();
-        checker.addPhysics(sim);
-        local.checks += secondsSince(checkStart);
-
-        auto renderStart = Clock::now();
-        render::FrameDesc frameDesc;
-        frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
-        frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
-        frameDesc.lighting = plan.lighting;
-        frameDesc.items = rigidItems(states);
-        const std::vector<render::DrawItem> nextItems = rigidItems(nextStates);
-        for (size_t i = 0; i < frameDesc.items.size(); ++i)
-            frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
-        frameDesc.items.insert(frameDesc.items.end(), surfaces.begin(), surfaces.end());
-        auto images = mRenderer->renderWithLabels(frameDesc);
-        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
-        local.render += secondsSince(renderStart);
-
         auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(images->color); !added) return added.error();
-        if (Status added = (*writer)->addLabels(images->labels); !added) return added.error();
+        if (Status added = (*writer)->addFrame(frame->images.color); !added) return added.error();
+        if (Status added = (*writer)->addLabels(frame->images.labels); !added) return added.error();
         local.encode += secondsSince(encodeStart);
+        // The run has simulated one frame ahead of the frame it rendered (for the flow).
         checkStart = Clock::now();
-        checker.addFrame(images->color, images->labels);
+        checker.addPhysics(run.simulation());
+        checker.addFrame(frame->images.color, frame->images.labels);
         local.checks += secondsSince(checkStart);
-        metadata.addFrame(frameDesc.camera, states);
-        states = std::move(nextStates);
     }
-
-    std::vector<SurfaceMaterial> materials;
-    for (const ObjectRecord& record : sim.objects()) materials.push_back(record.material);
-    const std::vector<scenes::SceneEvent> events = sceneEvents(sim.rigidEvents());
-    metadata.setOutcome(events, scenes::writeCaption(plan, materials, events));
-
     checkStart = Clock::now();
     std::vector<CheckResult> results = checker.results();
     local.checks += secondsSince(checkStart);
-    return Attempt{std::move(*writer), metadata.build(), std::move(results), std::nullopt};
+    return Attempt{std::move(*writer), run.metadata(), std::move(results), std::nullopt};
 }
 
 }  // namespace silt::app

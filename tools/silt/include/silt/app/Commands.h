@@ -23,5 +23,8 @@ struct RegisteredCommand {
 
 // One declaration per command source file, e.g.
 //   RegisteredCommand registerReviewCommand(CLI::App& app);   // src/ReviewCommand.cpp
+RegisteredCommand registerPreviewCommand(CLI::App& app);  // src/PreviewCommand.cpp
+
+RegisteredCommand registerReviewCommand(CLI::App& app);  // src/ReviewCommand.cpp: silt review
 
 }  // namespace silt::app
