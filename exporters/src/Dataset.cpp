@@ -35,6 +35,7 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card,
                                  cardPath.string(), card.type_name())};
     }
     nlohmann::json clips = nlohmann::json::array();
+    uint64_t checked = 0, flagged = 0, regenerated = 0;
     for (const std::string& name : listCompleteClips(datasetDir)) {
         if (selection && !selection->clips.contains(name)) continue;
         const fs::path clipJson = datasetDir / "clips" / name / "clip.json";
@@ -58,9 +59,24 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card,
             if (auto edited = selection->captions.find(name); edited != selection->captions.end())
                 entry["caption"] = edited->second;
         }
+        // Plausibility checks (docs/checks.md): flagged clips are kept but counted and marked.
+        if (auto checks = meta.find("checks"); checks != meta.end() && checks->is_object()) {
+            const bool passed = checks->value("passed", false);
+            entry["checks_passed"] = passed;
+            ++checked;
+            if (!passed) ++flagged;
+            if (checks->value("attempt", 0) > 0) ++regenerated;
+        }
         clips.push_back(std::move(entry));
     }
     card["clips"] = std::move(clips);
+    if (checked > 0) {
+        card["checks"] = {{"clips_checked", checked},
+                          {"clips_flagged", flagged},
+                          {"clips_regenerated", regenerated}};
+    } else {
+        card.erase("checks");  // derived from the clips, never carried over
+    }
     std::string text;
     try {
         text = card.dump(2) + "\n";

@@ -141,6 +141,10 @@ Result<SceneTemplate> parseSceneTemplate(std::string_view text, const std::strin
     if (!valid) return valid.error();
 
     SceneTemplate scene;
+    if (auto checks = spec->find("checks"); checks != spec->end()) {
+        if (Status parsed = applyChecksConfig(*checks, source, "/checks", scene.checks); !parsed)
+            return parsed.error();
+    }
     scene.name = (*spec)["name"].get<std::string>();
     scene.description = spec->value("description", "");
     scene.source = source;

@@ -19,9 +19,10 @@ using json = nlohmann::json;
         if (Status siltStatus_ = (expr); !siltStatus_.ok()) return siltStatus_; \
     } while (false)
 
-constexpr std::array<std::string_view, 12> kRootKeys = {
-    "silt_scene", "name",   "description", "frames", "fps",      "image",
-    "physics",    "ground", "objects",     "camera", "lighting", "continuum"};
+// "checks" is validated by applyChecksConfig (ChecksConfig.h), which --checks files share.
+constexpr std::array<std::string_view, 13> kRootKeys = {
+    "silt_scene", "name",   "description", "frames",    "fps",   "image",   "physics",
+    "ground",     "objects", "camera",     "lighting", "continuum", "checks"};
 constexpr std::array<std::string_view, 8> kContinuumKeys = {
     "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water",
     "emitters"};

@@ -118,6 +118,7 @@ struct RigidWorld::Impl {
     std::vector<BodyTrack> tracks;
     std::set<std::pair<BodyId, BodyId>> pairsSeen;
     std::vector<RigidEvent> events;
+    PenetrationDepths deepest;  // over every step so far
 
     void recordEvents(float dt);
 
@@ -236,14 +237,18 @@ void RigidWorld::Impl::recordEvents(float dt) {
     const int manifolds = dispatcher.getNumManifolds();
     for (int m = 0; m < manifolds; ++m) {
         const btPersistentManifold* manifold = dispatcher.getManifoldByIndexInternal(m);
-        bool close = false;
-        for (int c = 0; c < manifold->getNumContacts(); ++c) {
-            if (manifold->getContactPoint(c).getDistance() < eventDesc.contactDistance)
-                close = true;
-        }
-        if (!close) continue;
         const int a = manifold->getBody0()->getUserIndex();
         const int b = manifold->getBody1()->getUserIndex();
+        bool close = false;
+        float depth = 0.0f;  // deepest overlap of this pair (negative distance)
+        for (int c = 0; c < manifold->getNumContacts(); ++c) {
+            const float distance = manifold->getContactPoint(c).getDistance();
+            if (distance < eventDesc.contactDistance) close = true;
+            depth = std::max(depth, -distance);
+        }
+        float& deepestOfKind = (a < 0 || b < 0) ? deepest.ground : deepest.bodies;
+        deepestOfKind = std::max(deepestOfKind, depth);
+        if (!close) continue;
         if (a < 0 && b < 0) continue;
         if (a < 0 || b < 0) {
             const auto id = static_cast<BodyId>(a < 0 ? b : a);
@@ -343,6 +348,10 @@ double RigidWorld::time() const {
 
 const std::vector<RigidEvent>& RigidWorld::events() const {
     return mImpl->events;
+}
+
+PenetrationDepths RigidWorld::deepestPenetration() const {
+    return mImpl->deepest;
 }
 
 size_t RigidWorld::pieceCount(BodyId id) const {

@@ -265,7 +265,9 @@ Status benchGenerate(const GenerateBenchOptions& options, std::ostream& out) {
                            {{"plan", report->times.plan / frames},
                             {"physics", report->times.physics / frames},
                             {"render", report->times.render / frames},
-                            {"encode", report->times.encode / frames}}},
+                            {"encode", report->times.encode / frames},
+                            {"checks", report->times.checks / frames}}},
+                          {"checks_s_per_clip", report->times.checks / double(report->clipsWritten)},
                           {"peak_rss_mb", peakRssMiB()}};
     out << row.dump() << std::endl;
     return {};

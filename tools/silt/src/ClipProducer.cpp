@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/app/ClipChecks.h"
 #include "silt/app/ClipMetadata.h"
 #include "silt/app/ClipRun.h"
 #include "silt/core/Hash.h"
@@ -204,51 +205,84 @@ Result<render::FrameImages> ClipProducer::rerender(const ClipFrame& frame,
     return mRenderer->renderWithLabels(desc);
 }
 
-Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, uint64_t clipIndex,
-                             const scenes::PlanOverrides& overrides,
-                             const std::filesystem::path& datasetDir, StageTimes* times) {
+struct ClipProducer::Attempt {
+    std::unique_ptr<exporters::ClipWriter> writer;  ///< uncommitted: dropping it leaves nothing
+    nlohmann::json metadata;
+    std::vector<CheckResult> checks;
+    /// The simulation failed (NaN/Inf, runaway energy): nothing was rendered to the end.
+    std::optional<Error> simulationFailure;
+};
+
+Result<ClipOutcome> ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed,
+                                          uint64_t clipIndex, const scenes::PlanOverrides& overrides,
+                                          const std::filesystem::path& datasetDir,
+                                          const scenes::ChecksConfig& checks, StageTimes* times) {
     StageTimes local;
-    auto start = Clock::now();
-    auto run = this->start(scene, seed, clipIndex, overrides);
-    if (!run) return run.error();
-    local.plan = secondsSince(start);
-    return write(**run, datasetDir, &local, times);
+    const bool regenerate = checks.enabled && checks.onFail == scenes::CheckFailPolicy::Regenerate;
+    const uint32_t attempts = regenerate ? checks.maxAttempts : 1;
+    ClipOutcome outcome;
+    nlohmann::json rejected = nlohmann::json::array();
+    for (uint32_t attempt = 0; attempt < attempts; ++attempt) {
+        const uint64_t stream = attemptSeed(seed, clipIndex, attempt);
+        auto begin = Clock::now();
+        auto run = this->start(scene, stream, clipIndex, overrides);
+        if (!run) return run.error();
+        local.plan += secondsSince(begin);
+        auto made = renderRun(**run, datasetDir, checks, local);
+        if (!made) return made.error();
+        outcome.attempts = attempt + 1;
+        if (made->simulationFailure) {
+            // An exploded simulation is the plainest failed check; with nothing to write, the
+            // last attempt's failure is the clip's error.
+            if (attempt + 1 == attempts) return *made->simulationFailure;
+            nlohmann::json entry = rejectedAttemptJson({}, attempt, stream);
+            entry["simulation_error"] = made->simulationFailure->message;
+            rejected.push_back(std::move(entry));
+            continue;
+        }
+        outcome.passed = allPassed(made->checks);
+        outcome.failures = failureSummary(made->checks);
+        if (!outcome.passed && attempt + 1 < attempts) {
+            // Dropping the writer removes the attempt's staging folder.
+            rejected.push_back(rejectedAttemptJson(made->checks, attempt, stream));
+            continue;
+        }
+        // clip.json records the dataset seed (what identifies the clip); the stream the
+        // randomizer drew this attempt from is under checks.seed_stream.
+        made->metadata["seed"] = seed;
+        if (checks.enabled) {
+            nlohmann::json record = checksJson(made->checks, checks, attempt, stream);
+            record["rejected_attempts"] = std::move(rejected);
+            made->metadata["checks"] = std::move(record);
+        }
+        auto commitStart = Clock::now();
+        if (Status committed = made->writer->commit(std::move(made->metadata)); !committed)
+            return committed.error();
+        local.encode += secondsSince(commitStart);
+        break;
+    }
+    if (times) {
+        times->plan += local.plan;
+        times->physics += local.physics;
+        times->render += local.render;
+        times->encode += local.encode;
+        times->checks += local.checks;
+    }
+    return outcome;
 }
 
 Status ClipProducer::write(ClipRun& run, const std::filesystem::path& datasetDir,
                            StageTimes* local, StageTimes* times) {
     StageTimes own;
     if (!local) local = &own;
-    const scenes::ScenePlan& plan = run.plan();
-    exporters::VideoEncoderDesc video;
-    video.width = plan.camera.intrinsics.width;
-    video.height = plan.camera.intrinsics.height;
-    video.fps = plan.fps;
-    auto writer = exporters::ClipWriter::open(datasetDir, clipName(plan.clipIndex), video);
-    if (!writer) return writer.error();
-    // Rendering is pipelined: frame k + 1 is simulated and submitted while frame k renders,
-    // then frame k is collected and encoded. Frames come back in order, so the output is the
-    // same as rendering one frame at a time.
-    auto encodeOldest = [&]() -> Status {
-        auto frame = run.collect(local);
-        if (!frame) return frame.error();
-        auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(frame->images.color); !added) return added;
-        if (Status added = (*writer)->addLabels(frame->images.labels); !added) return added;
-        local->encode += secondsSince(encodeStart);
-        return {};
-    };
-    while (!run.finished()) {
-        if (run.pendingFrames() >= render::Renderer::kFramesInFlight) {
-            if (Status encoded = encodeOldest(); !encoded) return encoded;
-        }
-        if (Status submitted = run.submit(local); !submitted) return submitted;
-    }
-    while (run.pendingFrames() > 0) {
-        if (Status encoded = encodeOldest(); !encoded) return encoded;
-    }
+    scenes::ChecksConfig none;
+    none.enabled = false;
+    auto made = renderRun(run, datasetDir, none, *local);
+    if (!made) return made.error();
+    if (made->simulationFailure) return *made->simulationFailure;
     auto commitStart = Clock::now();
-    if (Status committed = (*writer)->commit(run.metadata()); !committed) return committed;
+    if (Status committed = made->writer->commit(std::move(made->metadata)); !committed)
+        return committed;
     local->encode += secondsSince(commitStart);
     if (times) {
         times->plan += local->plan;
@@ -257,6 +291,64 @@ Status ClipProducer::write(ClipRun& run, const std::filesystem::path& datasetDir
         times->encode += local->encode;
     }
     return {};
+}
+
+Result<ClipProducer::Attempt> ClipProducer::renderRun(ClipRun& run,
+                                                      const std::filesystem::path& datasetDir,
+                                                      const scenes::ChecksConfig& checks,
+                                                      StageTimes& local) {
+    const scenes::ScenePlan& plan = run.plan();
+    exporters::VideoEncoderDesc video;
+    video.width = plan.camera.intrinsics.width;
+    video.height = plan.camera.intrinsics.height;
+    video.fps = plan.fps;
+    auto writer = exporters::ClipWriter::open(datasetDir, clipName(plan.clipIndex), video);
+    if (!writer) return writer.error();
+
+    std::vector<uint32_t> instanceIds;
+    for (const ObjectRecord& object : run.simulation().objects())
+        instanceIds.push_back(object.plan->instanceId);
+    ClipChecker checker(checks, std::move(instanceIds));
+    auto checkStart = Clock::now();
+    checker.addPhysics(run.simulation());
+    local.checks += secondsSince(checkStart);
+    // Rendering is pipelined: frame k + 1 is simulated and submitted while frame k renders,
+    // then frame k is collected, encoded and checked. Frames come back in order, so the
+    // output is the same as rendering one frame at a time.
+    auto encodeOldest = [&]() -> Status {
+        auto frame = run.collect(&local);
+        if (!frame) return frame.error();
+        auto encodeStart = Clock::now();
+        if (Status added = (*writer)->addFrame(frame->images.color); !added) return added;
+        if (Status added = (*writer)->addLabels(frame->images.labels); !added) return added;
+        local.encode += secondsSince(encodeStart);
+        checkStart = Clock::now();
+        checker.addFrame(frame->images.color, frame->images.labels);
+        local.checks += secondsSince(checkStart);
+        return {};
+    };
+    while (!run.finished()) {
+        if (run.pendingFrames() >= render::Renderer::kFramesInFlight) {
+            if (Status encoded = encodeOldest(); !encoded) return encoded.error();
+        }
+        if (Status submitted = run.submit(&local); !submitted) {
+            if (!run.simulationFailed()) return submitted.error();
+            Attempt failed;
+            failed.simulationFailure = submitted.error();
+            return failed;
+        }
+        // Each submit advances the physics one frame interval: check every state once.
+        checkStart = Clock::now();
+        checker.addPhysics(run.simulation());
+        local.checks += secondsSince(checkStart);
+    }
+    while (run.pendingFrames() > 0) {
+        if (Status encoded = encodeOldest(); !encoded) return encoded.error();
+    }
+    checkStart = Clock::now();
+    std::vector<CheckResult> results = checker.results();
+    local.checks += secondsSince(checkStart);
+    return Attempt{std::move(*writer), run.metadata(), std::move(results), std::nullopt};
 }
 
 }  // namespace silt::app

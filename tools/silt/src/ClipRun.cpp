@@ -120,6 +120,7 @@ Status ClipRun::submit(StageTimes* times, bool keepSurfaces) {
 
     auto physicsStart = Clock::now();
     if (Status advanced = sim.advanceFrame(); !advanced) {
+        mSimulationFailed = true;
         return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
     }
     std::vector<physics::BodyState> nextStates = sim.bodyStates();

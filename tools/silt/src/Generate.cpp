@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/app/ClipChecks.h"
 #include "silt/app/ClipMetadata.h"
 #include "silt/core/FileAtomics.h"
 #include "silt/core/Log.h"
@@ -34,16 +35,24 @@ Status validateOptions(const GenerateOptions& options) {
         scenes::PlanOverrides{options.frames, options.fps, options.width, options.height});
 }
 
+/// Every field of `expected` is in `existing` with the same value (objects compared field by
+/// field, so `existing` may hold more).
+bool containsFields(const json& existing, const json& expected) {
+    if (!expected.is_object()) return existing == expected;
+    if (!existing.is_object()) return false;
+    for (const auto& [key, value] : expected.items()) {
+        if (!existing.contains(key) || !containsFields(existing[key], value)) return false;
+    }
+    return true;
+}
+
 // A complete clip from an earlier run is kept only if it was made from the same inputs.
 bool isUpToDate(const fs::path& clipDir, const json& expected) {
     auto text = readFile(clipDir / "clip.json");
     if (!text) return false;
     json existing = json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (existing.is_discarded()) return false;
-    for (const auto& [key, value] : expected.items()) {
-        if (!existing.contains(key) || existing[key] != value) return false;
-    }
-    return true;
+    return containsFields(existing, expected);
 }
 
 std::string formatDuration(double seconds) {
@@ -104,9 +113,21 @@ json datasetCard(const scenes::SceneTemplate& scene, const GenerateOptions& opti
                    {"spec", scene.spec}}},
                  {"seed", options.seed},
                  {"clips_requested", options.clips}};
+    // The settings the clips were checked with (a --checks file is not in the template).
+    if (auto checks = batchChecks(scene, options)) card["checks_config"] = checks->toJson();
     if (!options.shard.whole())
         card["shard"] = {{"index", options.shard.index}, {"count", options.shard.count}};
     return card;
+}
+
+Result<scenes::ChecksConfig> batchChecks(const scenes::SceneTemplate& scene,
+                                         const GenerateOptions& options) {
+    scenes::ChecksConfig checks = scene.checks;
+    if (!options.checks.empty()) {
+        if (Status applied = scenes::applyChecksFile(options.checks.string(), checks); !applied)
+            return applied.error().prefixed("--checks");
+    }
+    return checks;
 }
 
 Result<GenerateReport> generateDataset(const GenerateOptions& options) {
@@ -115,6 +136,8 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
                                           : scenes::resolveScene(options.scene);
     if (!resolved) return resolved.error();
     const scenes::SceneTemplate& scene = *resolved;
+    auto checks = batchChecks(scene, options);
+    if (!checks) return checks.error();
     if (Status writable = ensureWritableDirectory(options.out); !writable) return writable.error();
     auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
     if (!library) return library.error();
@@ -149,6 +172,9 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
             {"fps", plan->fps},
             {"width", k.width},
             {"height", k.height}};
+        // Clips checked under other settings are made again (a --checks file may change
+        // which attempt is written).
+        if (checks->enabled) identity["checks"] = {{"config_hash", checksHash(*checks)}};
         if (isUpToDate(exporters::clipDirectory(options.out, clipName(clip)), identity)) {
             ++report.clipsSkipped;
         } else {
@@ -185,10 +211,12 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
             }
             auto start = Clock::now();
             StageTimes times;
-            if (Status done =
-                    producer->produce(scene, options.seed, clip, overrides, options.out, &times);
-                !done) {
-                return recordError(clip, done.error().prefixed(clipName(clip)));
+            auto done =
+                producer->produce(scene, options.seed, clip, overrides, options.out, *checks, &times);
+            if (!done) return recordError(clip, done.error().prefixed(clipName(clip)));
+            if (!done->passed && !options.quiet) {
+                log::warn("{}: flagged after {} attempt(s): {}", clipName(clip), done->attempts,
+                          done->failures);
             }
             const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
             {
@@ -197,6 +225,10 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
                 report.times.physics += times.physics;
                 report.times.render += times.render;
                 report.times.encode += times.encode;
+                report.times.checks += times.checks;
+                report.attempts += done->attempts;
+                if (done->attempts > 1) ++report.clipsRegenerated;
+                if (!done->passed) ++report.clipsFlagged;
                 ++report.clipsWritten;
                 report.framesWritten += frames;
             }

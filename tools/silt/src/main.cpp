@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0u, 100000000u));
     generateCommand->add_flag("--quiet,-q", generate.quiet, "No progress lines");
+    generateCommand->add_option("--checks", generate.checks,
+                                "JSON file of plausibility-check settings over the template's "
+                                "(thresholds, on_fail flag|regenerate; see docs/checks.md)");
 
     std::filesystem::path mergeOut;
     std::vector<std::filesystem::path> mergeInputs;
@@ -210,6 +213,10 @@ int main(int argc, char** argv) {
         if (!report) return fail(report.error());
         std::printf("silt: wrote %u clips (%u already complete) to %s\n", report->clipsWritten,
                     report->clipsSkipped, std::filesystem::absolute(generate.out).c_str());
+        if (report->clipsFlagged > 0 || report->clipsRegenerated > 0) {
+            std::printf("silt: checks: %u clips regenerated, %u flagged (clip.json \"checks\")\n",
+                        report->clipsRegenerated, report->clipsFlagged);
+        }
         std::printf("silt: clips are in %s, the card is %s\n",
                     std::filesystem::absolute(generate.out / "clips").c_str(),
                     std::filesystem::absolute(generate.out / "dataset.json").c_str());

@@ -27,7 +27,9 @@ struct ClipSelection {
 
 /// Writes <datasetDir>/dataset.json: `card` (a JSON object, or null for none) plus
 /// "clips": [{"name", "frames", "caption" (when the clip.json has one), "video":
-/// "clips/<name>/rgb.mp4"}] built from each complete clip's clip.json, in name order.
+/// "clips/<name>/rgb.mp4", "checks_passed" (when the clip.json has "checks")}] built from
+/// each complete clip's clip.json, in name order, and, when any clip was checked, "checks":
+/// {"clips_checked", "clips_flagged", "clips_regenerated"} (docs/checks.md).
 /// Pretty-printed with sorted keys and written atomically; an unreadable clip.json is an
 /// Error naming it. With a `selection`, lists only its clips, with its captions.
 [[nodiscard]] Status writeDatasetCard(const std::filesystem::path& datasetDir, nlohmann::json card,

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "silt/core/Result.h"
+#include "silt/scenes/ChecksConfig.h"
 #include "silt/scenes/ScenePlan.h"
 
 namespace silt::scenes {
@@ -25,6 +26,7 @@ struct SceneTemplate {
     std::string description;  ///< one line, shown by `silt scenes`
     std::string source;       ///< file path, or "builtin:<name>"
     nlohmann::json spec;      ///< validated spec
+    ChecksConfig checks;      ///< the defaults with the spec's "checks" block applied
 };
 
 /// Parses and validates spec text. `source` names it in error messages.

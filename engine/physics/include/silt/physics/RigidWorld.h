@@ -92,6 +92,14 @@ struct RigidEvent {
     RestingPose pose = RestingPose::Upright;  ///< Rest only
 };
 
+/// How far bodies overlapped (m, >= 0): the deepest negative contact distance Bullet reported
+/// after any step so far. Contacts are resolved by overlap, so a few millimetres are normal;
+/// centimetres mean a body was pushed into another or the ground (a bad plan or a blow-up).
+struct PenetrationDepths {
+    float ground = 0.0f;  ///< m, a body into the ground plane
+    float bodies = 0.0f;  ///< m, two bodies into each other
+};
+
 /// "ground_contact", "body_contact", "bounce", "tumble", "rest"
 [[nodiscard]] const char* eventKindName(RigidEvent::Kind kind);
 /// "upright", "on_side", "upside_down"
@@ -127,6 +135,8 @@ public:
     [[nodiscard]] double time() const;
     /// Events so far, in the order they happened (ties by body id).
     [[nodiscard]] const std::vector<RigidEvent>& events() const;
+    /// The deepest overlaps seen after any step so far (see PenetrationDepths).
+    [[nodiscard]] PenetrationDepths deepestPenetration() const;
     /// Number of convex pieces of a body's collision shape.
     [[nodiscard]] size_t pieceCount(BodyId id) const;
 

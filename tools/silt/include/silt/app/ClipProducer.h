@@ -39,6 +39,14 @@ std::map<std::string, uint32_t> semanticClasses(const assets::AssetLibrary& libr
 /// never written into clip files).
 struct StageTimes {
     double plan = 0, physics = 0, render = 0, encode = 0;
+    double checks = 0;  ///< measuring and evaluating the plausibility checks (ClipChecks.h)
+};
+
+/// What became of one clip.
+struct ClipOutcome {
+    uint32_t attempts = 0;  ///< attempts drawn (1 unless checks failed under "regenerate")
+    bool passed = true;     ///< the written attempt passed every check
+    std::string failures;   ///< failureSummary() of the written attempt
 };
 
 /// A lookup of asset facts for scenes::randomize, backed by the library.
@@ -56,11 +64,19 @@ public:
     /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`: the colour
     /// video and every label channel of every frame (labels/, see ClipWriter.h). Physics runs
     /// one frame ahead of rendering so that each frame's flow sees the next frame's poses
-    /// (the last frame's flow comes from one extra step). On failure nothing is left under
-    /// the clip's final name.
-    [[nodiscard]] Status produce(const scenes::SceneTemplate& scene, uint64_t seed,
-                                 uint64_t clipIndex, const scenes::PlanOverrides& overrides,
-                                 const std::filesystem::path& datasetDir, StageTimes* times);
+    /// (the last frame's flow comes from one extra step). The plausibility checks
+    /// (ClipChecks.h) run on every attempt; under on_fail "regenerate" a failing attempt is
+    /// dropped and the clip drawn again from attemptSeed(seed, clip, k), up to max_attempts;
+    /// the attempt written (the first that passes, else the last) records them in clip.json
+    /// "checks". A simulation that fails (NaN/Inf, runaway energy) counts as a failed attempt
+    /// under "regenerate"; when the last attempt fails so, that is the clip's error. On
+    /// failure nothing is left under the clip's final name.
+    [[nodiscard]] Result<ClipOutcome> produce(const scenes::SceneTemplate& scene, uint64_t seed,
+                                              uint64_t clipIndex,
+                                              const scenes::PlanOverrides& overrides,
+                                              const std::filesystem::path& datasetDir,
+                                              const scenes::ChecksConfig& checks,
+                                              StageTimes* times);
 
     /// Plans clip `clipIndex` and builds its world (every asset loaded, nothing written); the
     /// run then renders it frame by frame. The plan's image size must be the renderer's.
@@ -94,6 +110,11 @@ private:
           mClasses(semanticClasses(library)),
           mLookup(assetLookup(library)) {}
 
+    struct Attempt;
+    /// Renders every remaining frame of `run` into an uncommitted writer, measuring the
+    /// checks as it goes (none when `checks` is disabled).
+    Result<Attempt> renderRun(ClipRun& run, const std::filesystem::path& datasetDir,
+                              const scenes::ChecksConfig& checks, StageTimes& local);
     Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
     /// The surface of one continuum kind this frame (rebuilt from the particles), or none

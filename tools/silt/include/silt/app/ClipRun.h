@@ -49,6 +49,8 @@ public:
     [[nodiscard]] bool finished() const { return mFrame >= mSim->plan().frames; }
     /// Frames submitted to the renderer and not yet collected.
     [[nodiscard]] size_t pendingFrames() const { return mPending.size(); }
+    /// The last submit() or step() failed in the simulation (NaN/Inf, runaway energy), not elsewhere.
+    [[nodiscard]] bool simulationFailed() const { return mSimulationFailed; }
     /// Continuum particles in the simulation (0 without a continuum).
     [[nodiscard]] size_t particleCount() const;
 
@@ -86,6 +88,7 @@ private:
     uint32_t mFrame = 0;
     /// Submitted frames without their images, oldest first.
     std::deque<ClipFrame> mPending;
+    bool mSimulationFailed = false;
 };
 
 }  // namespace silt::app

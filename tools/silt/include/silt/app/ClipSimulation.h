@@ -62,6 +62,7 @@ public:
         return mKindMaterials;
     }
     [[nodiscard]] const scenes::ScenePlan& plan() const { return mPlan; }
+    [[nodiscard]] const physics::World& world() const { return *mWorld; }
 
 private:
     explicit ClipSimulation(const scenes::ScenePlan& plan) : mPlan(plan) {}

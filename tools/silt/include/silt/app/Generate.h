@@ -27,12 +27,18 @@ struct GenerateOptions {
     ShardSpec shard;                  ///< the part of the batch this process makes
     exporters::ShardDesc webDataset;  ///< WebDataset tar shard size
     bool quiet = false;               ///< no progress lines
+    /// A JSON file of check settings (docs/checks.md) applied over the template's "checks"
+    /// block; empty: the template's (or the defaults).
+    std::filesystem::path checks;
 };
 
 struct GenerateReport {
     uint32_t clipsWritten = 0;  ///< clips produced by this run
     uint32_t clipsSkipped = 0;  ///< complete clips found from an earlier run
     uint64_t framesWritten = 0;
+    uint32_t clipsFlagged = 0;     ///< clips written that failed a check (checks.passed false)
+    uint32_t clipsRegenerated = 0; ///< clips written that took more than one attempt
+    uint64_t attempts = 0;         ///< clip attempts drawn, summed over clips written
     StageTimes times;          ///< summed over clips written
     double wallSeconds = 0.0;  ///< producing clips, for throughput figures
 };
@@ -52,5 +58,9 @@ void configureThreads(uint32_t threads, uint32_t jobs = 1);
 /// except for "shard", which a whole batch does not have.
 [[nodiscard]] nlohmann::json datasetCard(const scenes::SceneTemplate& scene,
                                          const GenerateOptions& options);
+
+/// The check settings of a batch: the template's, then options.checks applied over them.
+[[nodiscard]] Result<scenes::ChecksConfig> batchChecks(const scenes::SceneTemplate& scene,
+                                                      const GenerateOptions& options);
 
 }  // namespace silt::app
