@@ -194,7 +194,7 @@ TEST(SceneErrors, MissingAsset) {
     json spec = validSpec();
     spec["objects"][1].erase("asset");
     expectError(spec, "/objects/1/asset",
-                "expected an asset name (a non-empty string), got nothing");
+                "expected an asset name (a non-empty string), or a \"category\" to draw from, got nothing");
 }
 
 TEST(SceneErrors, UnknownCameraPath) {
@@ -269,7 +269,7 @@ TEST(SceneErrors, NonIntegerUniformBoundForCount) {
 TEST(SceneErrors, CountOutOfRange) {
     json spec = validSpec();
     spec["objects"][1]["count"] = 101;
-    expectError(spec, "/objects/1/count", "expected an integer 1..100 (copies), got 101");
+    expectError(spec, "/objects/1/count", "expected an integer 0..100 (copies), got 101");
 }
 
 TEST(SceneErrors, AssetFromAUniformDistribution) {
