@@ -21,6 +21,7 @@ ScenePlan threeObjects(uint64_t seed) {
     for (const char* asset : {"chair", "cup", "ball"}) {
         ObjectPlan object;
         object.asset = asset;
+        object.pose.position = Vec3f(0.0f, 1.0f, 0.0f);  // dropped from a metre
         plan.objects.push_back(object);
     }
     return plan;

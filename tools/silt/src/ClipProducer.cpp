@@ -1,11 +1,14 @@
 #include "silt/app/ClipProducer.h"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "silt/app/ClipMetadata.h"
+#include "silt/app/ContinuumEvents.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
@@ -105,6 +108,16 @@ scenes::AssetLookup assetLookup(const assets::AssetLibrary& library) {
     };
 }
 
+scenes::CategoryLookup categoryLookup(const assets::AssetLibrary& library) {
+    return [&library](const std::string& category) {
+        std::vector<std::string> names;
+        for (const assets::AssetInfo& asset : library.assets())
+            if (asset.category == category) names.push_back(asset.name);
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+}
+
 Result<std::unique_ptr<ClipProducer>> ClipProducer::create(const assets::AssetLibrary& library,
                                                            uint32_t width, uint32_t height,
                                                            int threads) {
@@ -178,7 +191,7 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
                              const std::filesystem::path& datasetDir, StageTimes* times) {
     StageTimes local;
     auto start = Clock::now();
-    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides);
+    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides, mCategories);
     if (!planned) return planned.error();
 
     // Every asset is loaded and the world built before anything is written, so a bad asset
@@ -237,6 +250,14 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
     // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow),
     // so the continuum's surfaces are built before it advances.
     std::vector<physics::BodyState> states = sim.bodyStates();
+    // Sand and water events (burial, splashes, floating …) are read off every simulated frame.
+    std::optional<ContinuumEvents> continuumEvents;
+    if (sim.continuum()) {
+        std::vector<Eigen::AlignedBox3f> bounds;
+        for (size_t i = 0; i < sim.objects().size(); ++i) bounds.push_back(sim.objectMesh(i).bounds());
+        continuumEvents.emplace(plan, std::move(bounds));
+        continuumEvents->observe(0.0f, sim.continuum()->particles(), sim.materialKinds(), states);
+    }
     for (uint32_t frame = 0; frame < plan.frames; ++frame) {
         auto surfaceStart = Clock::now();
         std::vector<render::DrawItem> surfaces;
@@ -254,6 +275,10 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
             return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
         }
         std::vector<physics::BodyState> nextStates = sim.bodyStates();
+        if (continuumEvents) {
+            continuumEvents->observe(float(frame + 1) / float(plan.fps), sim.continuum()->particles(),
+                                     sim.materialKinds(), nextStates);
+        }
         local.physics += secondsSince(physicsStart);
 
         auto renderStart = Clock::now();
@@ -280,7 +305,18 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
 
     std::vector<SurfaceMaterial> materials;
     for (const ObjectRecord& record : sim.objects()) materials.push_back(record.material);
-    const std::vector<scenes::SceneEvent> events = sceneEvents(sim.rigidEvents());
+    std::vector<scenes::SceneEvent> events = sceneEvents(sim.rigidEvents());
+    if (continuumEvents) {
+        // Both lists are in time order; merged stably, rigid events first at equal times.
+        const std::vector<scenes::SceneEvent> more = continuumEvents->events();
+        std::vector<scenes::SceneEvent> merged;
+        std::merge(events.begin(), events.end(), more.begin(), more.end(),
+                   std::back_inserter(merged),
+                   [](const scenes::SceneEvent& a, const scenes::SceneEvent& b) {
+                       return a.time < b.time;
+                   });
+        events = std::move(merged);
+    }
     metadata.setOutcome(events, scenes::writeCaption(plan, materials, events));
 
     auto commitStart = Clock::now();

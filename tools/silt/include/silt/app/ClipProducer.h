@@ -42,6 +42,8 @@ struct StageTimes {
 
 /// A lookup of asset facts for scenes::randomize, backed by the library.
 scenes::AssetLookup assetLookup(const assets::AssetLibrary& library);
+/// Asset names by category for scenes::randomize ("category" in templates), sorted.
+scenes::CategoryLookup categoryLookup(const assets::AssetLibrary& library);
 
 class ClipProducer {
 public:
@@ -67,7 +69,8 @@ private:
           mRenderer(std::move(renderer)),
           mThreads(threads),
           mClasses(semanticClasses(library)),
-          mLookup(assetLookup(library)) {}
+          mLookup(assetLookup(library)),
+          mCategories(categoryLookup(library)) {}
 
     Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
@@ -83,7 +86,8 @@ private:
     std::optional<render::MeshId> mGround;
     std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
     std::map<std::string, uint32_t> mClasses;  ///< semanticClasses(library)
-    scenes::AssetLookup mLookup;  ///< caches asset bounds between clips
+    scenes::AssetLookup mLookup;
+    scenes::CategoryLookup mCategories;  ///< caches asset bounds between clips
 };
 
 /// The clip folder name for a clip index ("clip_000042").
