@@ -202,5 +202,60 @@ TEST(ContinuumEventDetection, LightObjectsFloatDenseOnesSink) {
     EXPECT_EQ(find(dense, Kind::Float), nullptr);
 }
 
+// Splash detection on hand-made particle states: water thrown up fast near an object is a
+// splash for that object, once; slow, low or far water is not.
+TEST(ContinuumEventDetection, SplashNeedsFastRisingWaterAboveTheSurfaceNearTheObject) {
+    scenes::ScenePlan plan;
+    plan.continuum = scenes::ContinuumPlan{};
+    plan.continuum->cellSize = 0.05f;
+    plan.continuum->particlesPerCellPerAxis = 1;
+    plan.continuum->domainMin = Vec3f(-0.5f, 0, -0.5f);
+    plan.continuum->domainMax = Vec3f(0.5f, 1, 0.5f);
+    plan.objects.resize(2);  // 10 cm cubes at x = -0.3 and x = +0.3
+    const Eigen::AlignedBox3f cube(Vec3f(-0.05f, 0, -0.05f), Vec3f(0.05f, 0.1f, 0.05f));
+    std::vector<physics::BodyState> bodies(2);
+    bodies[0].pose.position = Vec3f(-0.3f, 0.2f, 0);
+    bodies[1].pose.position = Vec3f(0.3f, 0.2f, 0);
+    const std::vector<ContinuumKind> kinds = {ContinuumKind::Water};
+
+    // A still layer 0.2 m deep: one particle per 5 cm cell.
+    physics::MpmParticles water;
+    for (float x = -0.475f; x < 0.5f; x += 0.05f)
+        for (float y = 0.025f; y < 0.2f; y += 0.05f)
+            for (float z = -0.475f; z < 0.5f; z += 0.05f) {
+                water.position.emplace_back(x, y, z);
+                water.velocity.emplace_back(0, 0, 0);
+                water.material.push_back(0);
+            }
+    auto withThrown = [&](int count, const Vec3f& where, float upSpeed) {
+        physics::MpmParticles out = water;
+        for (int i = 0; i < count; ++i) {
+            out.position.push_back(where + Vec3f(0.002f * float(i), 0, 0));
+            out.velocity.emplace_back(0, upSpeed, 0);
+            out.material.push_back(0);
+        }
+        return out;
+    };
+    ContinuumEvents events(plan, {cube, cube});
+    events.observe(0.0f, water, kinds, bodies);
+    // Too slow, too low, too few, or too far from either object: nothing.
+    events.observe(0.1f, withThrown(30, Vec3f(-0.3f, 0.4f, 0), 0.2f), kinds, bodies);
+    events.observe(0.2f, withThrown(30, Vec3f(-0.3f, 0.22f, 0), 2.0f), kinds, bodies);
+    events.observe(0.3f, withThrown(5, Vec3f(-0.3f, 0.4f, 0), 2.0f), kinds, bodies);
+    events.observe(0.4f, withThrown(30, Vec3f(0.0f, 0.4f, 0.4f), 2.0f), kinds, bodies);
+    for (const scenes::SceneEvent& e : events.events()) EXPECT_NE(e.kind, Kind::Splash);
+    // Thrown up fast beside object 1, twice: one splash, at the first time.
+    events.observe(0.5f, withThrown(30, Vec3f(0.33f, 0.4f, 0), 1.5f), kinds, bodies);
+    events.observe(0.6f, withThrown(30, Vec3f(0.33f, 0.4f, 0), 1.5f), kinds, bodies);
+    std::vector<scenes::SceneEvent> splashes;
+    for (const scenes::SceneEvent& e : events.events())
+        if (e.kind == Kind::Splash) splashes.push_back(e);
+    ASSERT_EQ(splashes.size(), 1u);
+    EXPECT_EQ(splashes[0].object, 1u);
+    EXPECT_FLOAT_EQ(splashes[0].time, 0.5f);
+    EXPECT_EQ(splashes[0].particles, 30u);
+    EXPECT_NEAR(splashes[0].speed, 1.5f, 1e-5f);
+}
+
 }  // namespace
 }  // namespace silt::app
