@@ -6,14 +6,20 @@
 
 #include <gtest/gtest.h>
 
+#include "test_output.h"
+
 #include <algorithm>
+#include <filesystem>
 #include <memory>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "silt/app/ClipProducer.h"
 #include "silt/app/ClipSimulation.h"
 #include "silt/app/ContinuumEvents.h"
+#include "silt/app/Generate.h"
+#include "silt/core/FileAtomics.h"
 #include "silt/assets/AssetLibrary.h"
 #include "silt/core/Check.h"
 #include "silt/scenes/SceneTemplate.h"
@@ -255,6 +261,43 @@ TEST(ContinuumEventDetection, SplashNeedsFastRisingWaterAboveTheSurfaceNearTheOb
     EXPECT_FLOAT_EQ(splashes[0].time, 0.5f);
     EXPECT_EQ(splashes[0].particles, 30u);
     EXPECT_NEAR(splashes[0].speed, 1.5f, 1e-5f);
+}
+
+// End to end through `silt generate`: one small excavation clip. Its clip.json records the
+// scripted pull, the events the sand reported, and a caption that names the drawn object
+// and tells only those events.
+TEST(ExcavationPipeline, CaptionNamesTheDrawnObjectAndThePullOut) {
+    const std::filesystem::path dir = test::freshDir("excavation_pipeline");
+    GenerateOptions options;
+    options.scene = "excavation";
+    options.out = dir / "out";
+    options.clips = 1;
+    options.seed = 3;
+    options.width = 64;
+    options.height = 64;
+    options.quiet = true;
+    auto report = generateDataset(options);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto text = readFile(dir / "out" / "clips" / "clip_000000" / "clip.json");
+    ASSERT_TRUE(text.ok());
+    const json meta = json::parse(*text);
+    const std::string caption = meta.at("caption");
+    const json& object = meta.at("objects").at(0);
+    EXPECT_EQ(object.at("drawn_by_category"), true);
+    EXPECT_EQ(object.at("buried"), true);
+    EXPECT_EQ(object.at("motion").at("type"), "pull");
+    std::set<std::string> kinds;
+    for (const json& e : meta.at("events")) kinds.insert(e.at("kind").get<std::string>());
+    EXPECT_TRUE(kinds.contains("pulled_out")) << meta.at("events").dump();
+    EXPECT_EQ(caption.find(scenes::assetNoun(object.at("asset"))) != std::string::npos, true)
+        << caption;
+    EXPECT_NE(caption.find("buried in"), std::string::npos) << caption;
+    const bool toldPull = caption.find("out of the sand") != std::string::npos;
+    EXPECT_EQ(toldPull, kinds.contains("pulled_out")) << caption;
+    const bool toldPour = caption.find(" off its ") != std::string::npos ||
+                          caption.find("'s ") != std::string::npos;
+    EXPECT_EQ(toldPour, kinds.contains("sand_pour")) << caption;
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
