@@ -27,7 +27,8 @@ std::vector<std::string> listCompleteClips(const fs::path& datasetDir) {
     return names;
 }
 
-Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
+Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card,
+                        const ClipSelection* selection) {
     const fs::path cardPath = datasetDir / "dataset.json";
     if (!card.is_object() && !card.is_null()) {
         return Error{fmt::format("{}: dataset card must be a JSON object, got {}",
@@ -35,6 +36,7 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
     }
     nlohmann::json clips = nlohmann::json::array();
     for (const std::string& name : listCompleteClips(datasetDir)) {
+        if (selection && !selection->clips.contains(name)) continue;
         const fs::path clipJson = datasetDir / "clips" / name / "clip.json";
         Result<std::string> text = readFile(clipJson);
         if (!text) return text.error();
@@ -51,6 +53,10 @@ Status writeDatasetCard(const fs::path& datasetDir, nlohmann::json card) {
                                 {"video", fmt::format("clips/{}/rgb.mp4", name)}};
         if (auto caption = meta.find("caption"); caption != meta.end()) {
             entry["caption"] = *caption;
+        }
+        if (selection) {
+            if (auto edited = selection->captions.find(name); edited != selection->captions.end())
+                entry["caption"] = edited->second;
         }
         clips.push_back(std::move(entry));
     }

@@ -15,6 +15,7 @@
 #include "silt/exporters/Dataset.h"
 #include "silt/exporters/LabelFiles.h"
 #include "silt/exporters/Manifests.h"
+#include "silt/exporters/ReviewLog.h"
 #include "silt/exporters/VideoDecoder.h"
 #include "silt/exporters/WebDataset.h"
 
@@ -40,6 +41,8 @@ public:
             return std::move(mReport);
         }
         checkClipFolders();
+        for (const auto& [name, facts] : mClips) mAllIndices.insert(facts.index);
+        applyReviewSelection();
         checkCard();
         checkManifests();
         checkShards();
@@ -248,6 +251,26 @@ private:
         }
     }
 
+    /// A dataset published with --approved-only lists only its accepted clips, with their
+    /// edited captions: from here on, those are the clips every list must name.
+    void applyReviewSelection() {
+        auto text = readFile(mDir / "dataset.json");
+        if (!text) return;  // checkCard reports it
+        json card = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+        if (!card.is_object() || !card.contains("review") || !card["review"].is_object() ||
+            card["review"].value("approved_only", false) != true)
+            return;
+        auto selection = approvedClips(mDir);
+        if (!selection) {
+            problem("{}", selection.error().message);
+            return;
+        }
+        std::erase_if(mClips, [&](const auto& c) { return !selection->clips.contains(c.first); });
+        std::erase_if(mVideoToClip,
+                      [&](const auto& v) { return !selection->clips.contains(v.second); });
+        mEditedCaptions = std::move(selection->captions);
+    }
+
     void checkCard() {
         const fs::path cardPath = mDir / "dataset.json";
         auto card = readJson(cardPath);
@@ -269,8 +292,7 @@ private:
                 count = shard->value("count", uint64_t{1});
                 index = shard->value("index", uint64_t{0});
             }
-            std::set<uint64_t> present;
-            for (const auto& [name, facts] : mClips) present.insert(facts.index);
+            const std::set<uint64_t>& present = mAllIndices;
             std::vector<uint64_t> missing;
             for (uint64_t i = index; i < requested->get<uint64_t>();
                  i += std::max<uint64_t>(count, 1))
@@ -314,6 +336,7 @@ private:
     }
 
     std::string captionOf(const std::string& name) const {
+        if (auto it = mEditedCaptions.find(name); it != mEditedCaptions.end()) return it->second;
         return clipCaption(mClips.at(name).meta);
     }
 
@@ -543,6 +566,8 @@ private:
     ValidationReport mReport;
     std::map<std::string, ClipFacts> mClips;          ///< complete clips with a usable clip.json
     std::map<std::string, std::string> mVideoToClip;  ///< training video path → clip name
+    std::set<uint64_t> mAllIndices;  ///< clip_index of every complete clip, published or not
+    std::map<std::string, std::string> mEditedCaptions;  ///< reviewers' captions (approved-only)
 };
 
 }  // namespace

@@ -123,8 +123,9 @@ public:
         return Role::Dropped;
     }
 
-    bool hasWater() const { return mPlan.continuum && !mPlan.continuum->water.empty(); }
-    bool hasSand() const { return mPlan.continuum && !mPlan.continuum->sand.empty(); }
+    // Boxes or pours: the objects meet what the scene puts under them.
+    bool hasWater() const { return mPlan.continuum && mPlan.continuum->has("water"); }
+    bool hasSand() const { return mPlan.continuum && mPlan.continuum->has("sand"); }
 
     /// A block that covers under 60 % of the domain's floor stands as a column that will
     /// collapse (a dam break, a sand tower) rather than lying as a bed or a pool.

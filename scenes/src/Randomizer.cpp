@@ -12,6 +12,7 @@
 #include "JsonText.h"
 #include "Sampler.h"
 #include "SpecRules.h"
+#include "silt/core/ColorTemperature.h"
 #include "silt/scenes/Placement.h"
 #include "silt/scenes/SceneTemplate.h"
 
@@ -281,6 +282,17 @@ void drawCamera(const json& spec, Sampler& sampler, CameraPlan& camera) {
     camera.path = sampler.text(c, "path", camera.path, path);
     if (!member(c, "orbit_deg_per_s").is_null())
         camera.orbitRate = degToRad(toFloat(sampler.number(c, "orbit_deg_per_s", 0.0, path)));
+    // Appended after the original draws so templates without them draw exactly as before.
+    // A dolly's end defaults to its start: an absent end means "no move" on that part.
+    camera.dollyPosition = sampler.vec3(c, "dolly_to_position", camera.position, path);
+    camera.dollyTarget = sampler.vec3(c, "dolly_to_target", camera.target, path);
+    camera.dollyEasing = sampler.text(c, "dolly_easing", camera.dollyEasing, path);
+    camera.handheldAmplitude =
+        toFloat(sampler.number(c, "handheld_m", camera.handheldAmplitude, path));
+    if (!member(c, "handheld_deg").is_null())
+        camera.handheldAngle = degToRad(toFloat(sampler.number(c, "handheld_deg", 0.0, path)));
+    camera.handheldFrequency =
+        toFloat(sampler.number(c, "handheld_hz", camera.handheldFrequency, path));
 }
 
 void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
@@ -290,6 +302,10 @@ void drawLighting(const json& spec, Sampler& sampler, LightingDesc& lighting) {
     lighting.sunIntensity =
         toFloat(sampler.number(l, "sun_intensity", lighting.sunIntensity, path));
     lighting.sunColor = sampler.vec3(l, "sun_color", lighting.sunColor, path);
+    if (!member(l, "sun_temperature_k").is_null()) {
+        lighting.sunTemperature = toFloat(sampler.number(l, "sun_temperature_k", 0.0, path));
+        lighting.sunColor = colorTemperatureToLinearRgb(lighting.sunTemperature);
+    }
     lighting.skyColor = sampler.vec3(l, "sky_color", lighting.skyColor, path);
     lighting.ambientIntensity =
         toFloat(sampler.number(l, "ambient", lighting.ambientIntensity, path));
@@ -353,6 +369,38 @@ void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
         drawAppearance(water[i], sampler, blockPath, block);
         continuum.water.push_back(block);
     }
+    const json& emitters = member(c, "emitters");
+    for (size_t i = 0; emitters.is_array() && i < emitters.size(); ++i) {
+        const json& e = emitters[i];
+        const std::string ePath = detail::childPath(path + "/emitters", i);
+        EmitterPlan pour;
+        pour.kind = sampler.text(e, "material", pour.kind, ePath);
+        pour.shape = sampler.text(e, "shape", pour.shape, ePath);
+        pour.position = sampler.vec3(e, "position", pour.position, ePath);
+        pour.velocity = sampler.vec3(e, "velocity", pour.velocity, ePath);
+        pour.radius = toFloat(sampler.number(e, "radius", pour.radius, ePath));
+        pour.width = toFloat(sampler.number(e, "width", pour.width, ePath));
+        pour.depth = toFloat(sampler.number(e, "depth", pour.depth, ePath));
+        pour.rate = toFloat(sampler.number(e, "rate", pour.rate, ePath));
+        pour.start = toFloat(sampler.number(e, "start", pour.start, ePath));
+        pour.end = toFloat(sampler.number(e, "end", pour.end, ePath));
+        pour.maxParticles = static_cast<uint32_t>(
+            sampler.integer(e, "max_particles", pour.maxParticles, ePath));
+        if (e.contains("friction_angle_deg"))
+            pour.frictionAngleDeg = toFloat(sampler.number(e, "friction_angle_deg", 35.0, ePath));
+        const bool isWater = pour.kind == "water";
+        pour.density = toFloat(sampler.number(e, "density", isWater ? 1000.0 : 1600.0, ePath));
+        pour.youngsModulus =
+            toFloat(sampler.number(e, "youngs_modulus", pour.youngsModulus, ePath));
+        pour.poissonRatio = toFloat(sampler.number(e, "poisson_ratio", pour.poissonRatio, ePath));
+        pour.maxFlowSpeed = toFloat(sampler.number(e, "max_flow_speed", pour.maxFlowSpeed, ePath));
+        pour.viscosity = toFloat(sampler.number(e, "viscosity", pour.viscosity, ePath));
+        if (isWater) pour.material = WaterBlockPlan{}.material;
+        drawAppearance(e, sampler, ePath, pour);
+        // The jitter stream: its own purpose per pour, so it shifts no other draw.
+        pour.seed = streamKey(plan.seed, plan.clipIndex, fmt::format("emitter {}", i));
+        continuum.emitters.push_back(pour);
+    }
     plan.continuum = std::move(continuum);
 }
 
@@ -414,6 +462,8 @@ Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& asset
     Sampler cameraSampler(streamFor(seed, clipIndex, "camera"), &plan.sampled);
     drawCamera(spec, cameraSampler, plan.camera);
     applyOverrides(overrides, plan);
+    plan.camera.duration = float(plan.frames) / float(plan.fps);
+    plan.camera.handheldSeed = streamKey(seed, clipIndex, "camera-handheld");
     // The continuum before the objects: placement keeps objects clear of sand and water
     // unless they are meant to start in them.
     Sampler continuumSampler(streamFor(seed, clipIndex, "continuum"), &plan.sampled);

@@ -22,8 +22,15 @@ using json = nlohmann::json;
 constexpr std::array<std::string_view, 12> kRootKeys = {
     "silt_scene", "name",   "description", "frames", "fps",      "image",
     "physics",    "ground", "objects",     "camera", "lighting", "continuum"};
-constexpr std::array<std::string_view, 7> kContinuumKeys = {
-    "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water"};
+constexpr std::array<std::string_view, 8> kContinuumKeys = {
+    "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water",
+    "emitters"};
+constexpr std::array<std::string_view, 19> kEmitterKeys = {
+    "material", "shape", "position", "velocity", "radius", "width", "depth", "rate", "start",
+    "end", "max_particles", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio",
+    "max_flow_speed", "viscosity", "color", "roughness"};
+constexpr std::array<std::string_view, 2> kEmitterMaterials = {"sand", "water"};
+constexpr std::array<std::string_view, 2> kNozzleShapes = {"disc", "rectangle"};
 constexpr std::array<std::string_view, 2> kBoxKeys = {"min", "max"};
 constexpr std::array<std::string_view, 8> kSandKeys = {
     "min", "max", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio", "color",
@@ -41,13 +48,16 @@ constexpr std::array<std::string_view, 17> kObjectKeys = {
     "metallic", "roughness", "buried",    "motion"};
 constexpr std::array<std::string_view, 3> kMotionKeys = {"type", "start", "velocity"};
 constexpr std::array<std::string_view, 2> kMotionTypes = {"pull", "push"};
-constexpr std::array<std::string_view, 5> kCameraKeys = {"position", "target", "fov_deg", "path",
-                                                         "orbit_deg_per_s"};
-constexpr std::array<std::string_view, 5> kLightingKeys = {"sun_direction", "sun_intensity",
-                                                           "sun_color", "sky_color", "ambient"};
+constexpr std::array<std::string_view, 11> kCameraKeys = {
+    "position",         "target",       "fov_deg",   "path",         "orbit_deg_per_s",
+    "dolly_to_position", "dolly_to_target", "dolly_easing", "handheld_m", "handheld_deg",
+    "handheld_hz"};
+constexpr std::array<std::string_view, 6> kLightingKeys = {
+    "sun_direction", "sun_intensity", "sun_color", "sun_temperature_k", "sky_color", "ambient"};
 constexpr std::array<std::string_view, 5> kDistributionKeys = {"uniform", "normal", "choice", "min",
                                                                "max"};
-constexpr std::array<std::string_view, 2> kCameraPaths = {"static", "orbit"};
+constexpr std::array<std::string_view, 3> kCameraPaths = {"static", "orbit", "dolly"};
+constexpr std::array<std::string_view, 2> kEasings = {"linear", "ease_in_out"};
 
 std::string joined(std::span<const std::string_view> words, std::string_view separator,
                    bool quoted) {
@@ -460,29 +470,50 @@ Status SpecChecker::camera(const json& spec) const {
     SILT_TRY_STATUS(vec3(camera, "target", "/camera", kPosition));
     SILT_TRY_STATUS(number(camera, "fov_deg", "/camera", kFov));
     if (camera.contains("path"))
-        SILT_TRY_STATUS(text(camera, "path", "/camera", "\"static\" or \"orbit\"", kCameraPaths));
+        SILT_TRY_STATUS(text(camera, "path", "/camera", "\"static\", \"orbit\" or \"dolly\"",
+                             kCameraPaths));
     SILT_TRY_STATUS(number(camera, "orbit_deg_per_s", "/camera", kOrbitRate));
+    SILT_TRY_STATUS(vec3(camera, "dolly_to_position", "/camera", kPosition));
+    SILT_TRY_STATUS(vec3(camera, "dolly_to_target", "/camera", kPosition));
+    if (camera.contains("dolly_easing"))
+        SILT_TRY_STATUS(text(camera, "dolly_easing", "/camera", "\"linear\" or \"ease_in_out\"",
+                             kEasings));
+    SILT_TRY_STATUS(number(camera, "handheld_m", "/camera", kHandheldShift));
+    SILT_TRY_STATUS(number(camera, "handheld_deg", "/camera", kHandheldAngle));
+    SILT_TRY_STATUS(number(camera, "handheld_hz", "/camera", kHandheldRate));
 
     // lookAt needs a view direction that is not vertical, and an orbit a radius: the camera
-    // must be horizontally away from the target whatever is drawn.
+    // must be horizontally away from the target whatever is drawn, at both ends of a dolly.
     const CameraPlan defaults;
-    auto axisRange = [&](const char* key, const Vec3f& fallback, int axis) {
-        if (!camera.contains(key)) return Interval{fallback[axis], fallback[axis]};
-        return supportOf(camera[key][static_cast<size_t>(axis)]);
+    auto axisRange = [&](const char* key, const char* fallbackKey, const Vec3f& fallback,
+                         int axis) {
+        const char* present = camera.contains(key)           ? key
+                              : fallbackKey && camera.contains(fallbackKey) ? fallbackKey
+                                                                            : nullptr;
+        if (!present) return Interval{fallback[axis], fallback[axis]};
+        return supportOf(camera[present][static_cast<size_t>(axis)]);
     };
-    bool overlap = true;
-    for (int axis : {0, 2}) {
-        Interval eye = axisRange("position", defaults.position, axis);
-        Interval target = axisRange("target", defaults.target, axis);
-        Interval offset{eye.lo - target.hi, eye.hi - target.lo};
-        overlap = overlap && offset.contains(0.0);
+    auto mayBeVertical = [&](const char* eyeKey, const char* targetKey, const char* eyeFallback,
+                             const char* targetFallback) {
+        bool overlap = true;
+        for (int axis : {0, 2}) {
+            Interval eye = axisRange(eyeKey, eyeFallback, defaults.position, axis);
+            Interval target = axisRange(targetKey, targetFallback, defaults.target, axis);
+            Interval offset{eye.lo - target.hi, eye.hi - target.lo};
+            overlap = overlap && offset.contains(0.0);
+        }
+        return overlap;
+    };
+    const std::string kAway =
+        "a camera position horizontally away from the target for every draw (the view must "
+        "not be vertical)";
+    if (mayBeVertical("position", "target", nullptr, nullptr)) {
+        return expectedGot("/camera/position", kAway,
+                           std::string("x and z ranges that can coincide with the target's"));
     }
-    if (overlap) {
-        return expectedGot(
-            "/camera/position",
-            "a camera position horizontally away from the target for every draw (the "
-            "view must not be vertical)",
-            std::string("x and z ranges that can coincide with the target's"));
+    if (mayBeVertical("dolly_to_position", "dolly_to_target", "position", "target")) {
+        return expectedGot("/camera/dolly_to_position", kAway,
+                           std::string("x and z ranges that can coincide with dolly_to_target's"));
     }
     return {};
 }
@@ -502,6 +533,12 @@ Status SpecChecker::lighting(const json& spec) const {
     }
     SILT_TRY_STATUS(number(lighting, "sun_intensity", "/lighting", kIntensity));
     SILT_TRY_STATUS(vec3(lighting, "sun_color", "/lighting", kColor));
+    SILT_TRY_STATUS(number(lighting, "sun_temperature_k", "/lighting", kColorTemperature));
+    if (lighting.contains("sun_color") && lighting.contains("sun_temperature_k")) {
+        return expectedGot("/lighting/sun_temperature_k",
+                           "either sun_color or sun_temperature_k (the temperature sets the colour)",
+                           std::string("both"));
+    }
     SILT_TRY_STATUS(vec3(lighting, "sky_color", "/lighting", kColor));
     return number(lighting, "ambient", "/lighting", kIntensity);
 }
@@ -539,6 +576,44 @@ Status SpecChecker::continuumBlock(const json& block, const std::string& path, b
     return number(block, "viscosity", path, kViscosity);
 }
 
+Status SpecChecker::emitter(const json& entry, const std::string& path) const {
+    SILT_TRY_STATUS(knownFields(entry, path, kEmitterKeys,
+                                "an object (a pour: \"material\", \"position\", \"rate\"…)"));
+    if (!entry.contains("position")) return missing(childPath(path, "position"), kPosition.what);
+    if (!entry.contains("rate")) return missing(childPath(path, "rate"), kPourRate.what);
+    SILT_TRY_STATUS(text(entry, "material", path, "\"sand\" or \"water\"", kEmitterMaterials));
+    SILT_TRY_STATUS(text(entry, "shape", path, "\"disc\" or \"rectangle\"", kNozzleShapes));
+    SILT_TRY_STATUS(vec3(entry, "position", path, kPosition));
+    SILT_TRY_STATUS(vec3(entry, "velocity", path, kVelocity));
+    if (entry.contains("velocity")) {
+        const json& v = entry["velocity"];
+        if (mayBeZero(v[0]) && mayBeZero(v[1]) && mayBeZero(v[2]))
+            return expectedGot(childPath(path, "velocity"),
+                               "a velocity that is never zero (it sets the nozzle axis)",
+                               std::string("components that can all be 0"));
+    }
+    for (const char* key : {"radius", "width", "depth"})
+        SILT_TRY_STATUS(number(entry, key, path, kNozzleSize));
+    SILT_TRY_STATUS(number(entry, "rate", path, kPourRate));
+    SILT_TRY_STATUS(number(entry, "start", path, kTime));
+    SILT_TRY_STATUS(number(entry, "end", path, kTime));
+    const Interval start = entry.contains("start") ? supportOf(entry["start"]) : Interval{0, 0};
+    const Interval end = entry.contains("end") ? supportOf(entry["end"]) : Interval{1, 1};
+    if (!(end.lo > start.hi))
+        return expectedGot(childPath(path, "end"), "a time after \"start\" for every draw",
+                           fmt::format("ranges that can cross (start up to {}, end from {})",
+                                       start.hi, end.lo));
+    SILT_TRY_STATUS(number(entry, "max_particles", path, kParticleBudget));
+    SILT_TRY_STATUS(number(entry, "friction_angle_deg", path, kFrictionAngle));
+    SILT_TRY_STATUS(number(entry, "density", path, kDensity));
+    SILT_TRY_STATUS(number(entry, "youngs_modulus", path, kYoungsModulus));
+    SILT_TRY_STATUS(number(entry, "poisson_ratio", path, kPoissonRatio));
+    SILT_TRY_STATUS(number(entry, "max_flow_speed", path, kFlowSpeed));
+    SILT_TRY_STATUS(number(entry, "viscosity", path, kViscosity));
+    SILT_TRY_STATUS(vec3(entry, "color", path, kColor));
+    return number(entry, "roughness", path, kUnitInterval);
+}
+
 Status SpecChecker::continuum(const json& spec) const {
     SILT_TRY_STATUS(section(spec, "continuum", kContinuumKeys, "an object (sand and water)"));
     if (!spec.contains("continuum")) return {};
@@ -562,6 +637,13 @@ Status SpecChecker::continuum(const json& spec) const {
             SILT_TRY_STATUS(continuumBlock(c[kind][i], childPath(kindPath, i),
                                            std::string_view(kind) == "sand"));
         }
+    }
+    if (c.contains("emitters")) {
+        const std::string emittersPath = childPath(path, "emitters");
+        if (!c["emitters"].is_array())
+            return expected(emittersPath, "an array of pours", c["emitters"]);
+        for (size_t i = 0; i < c["emitters"].size(); ++i)
+            SILT_TRY_STATUS(emitter(c["emitters"][i], childPath(emittersPath, i)));
     }
     return {};
 }

@@ -79,6 +79,7 @@ private:
     [[nodiscard]] Status camera(const json& spec) const;
     [[nodiscard]] Status lighting(const json& spec) const;
     [[nodiscard]] Status continuum(const json& spec) const;
+    [[nodiscard]] Status emitter(const json& entry, const std::string& path) const;
     [[nodiscard]] Status continuumBlock(const json& block, const std::string& path, bool sand) const;
     /// min < max on every axis for every draw.
     [[nodiscard]] Status orderedBox(const json& box, const std::string& path) const;

@@ -54,6 +54,10 @@ inline constexpr NumberRule kDensity{"a positive number (kg/m³)", 0, kInf, true
 inline constexpr NumberRule kFov{"a number of degrees between 0 and 180, exclusive", 0, 180, true, true};
 inline constexpr NumberRule kOrbitRate{"a number (degrees per second)"};
 inline constexpr NumberRule kIntensity{"a number ≥ 0 (intensity multiplier)", 0};
+inline constexpr NumberRule kHandheldShift{"a number of metres in 0..1 (jitter amplitude)", 0, 1};
+inline constexpr NumberRule kHandheldAngle{"a number of degrees in 0..10 (jitter amplitude)", 0, 10};
+inline constexpr NumberRule kHandheldRate{"a number of hertz in 0..30, 0 excluded (jitter band limit)", 0, 30, true};
+inline constexpr NumberRule kColorTemperature{"a number of kelvin in 1667..25000 (colour temperature)", 1667, 25000};
 
 inline constexpr NumberRule kCellSize{"a number of metres in 0.002..0.5 (grid spacing)", 0.002, 0.5};
 inline constexpr NumberRule kParticlesPerCell{"an integer 1..4 (particles per cell along each axis)", 1, 4, false, false, true};
@@ -61,6 +65,10 @@ inline constexpr NumberRule kFrictionAngle{"a number of degrees in 0..60, exclus
 inline constexpr NumberRule kYoungsModulus{"a positive number (Pa)", 0, kInf, true};
 inline constexpr NumberRule kPoissonRatio{"a number in 0..0.5, 0.5 excluded (Poisson ratio)", 0, 0.5, false, true};
 inline constexpr NumberRule kFlowSpeed{"a positive number (m/s)", 0, kInf, true};
+inline constexpr NumberRule kNozzleSize{"a positive number of metres (nozzle size)", 0, kInf, true};
+inline constexpr NumberRule kPourRate{"a positive number (m³/s of material)", 0, kInf, true};
+inline constexpr NumberRule kTime{"a number of seconds ≥ 0", 0};
+inline constexpr NumberRule kParticleBudget{"an integer 1..20000000 (particles)", 1, 2.0e7, false, false, true};
 inline constexpr NumberRule kViscosity{"a number ≥ 0 (Pa·s)", 0};
 
 inline constexpr Vec3Rule kGravity{"an array of 3 numbers [x, y, z] (m/s²)", {"a number (m/s²)"}};

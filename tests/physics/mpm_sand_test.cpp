@@ -107,6 +107,48 @@ TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
     std::printf("plot: %s (red: MPM, blue: Lube 2005, green: Lajeunesse 2005)\n", path.c_str());
 }
 
+// Angle of repose by pouring (PHYSICS.md): sand of fixed friction angle φ (no hardening)
+// poured slowly from a narrow slot onto a rough floor forms a plane-strain pile whose
+// flanks, fitted away from apex and toe, must rise with φ and lie within ±5° of φ.
+// CI: 1 cm grid (pile about 10–20 cells high); slow: 5 mm grid. Plot: mpm_repose_pour.png
+// (x: φ, y: fitted slope; grey: slope = φ, with the ±5° band) and the profiles
+// mpm_repose_profiles.png.
+TEST(SILT_MPM_SUITE, PouredPileSlopeMatchesFrictionAngle) {
+    const float phis[3] = {25.0f, 35.0f, 45.0f};
+    double slopes[3] = {0, 0, 0};
+    PlotSeries sim{{}, 0xd62728, true}, ideal{{{20, 20}, {50, 50}}, 0x888888, false};
+    PlotSeries lo{{{20, 15}, {50, 45}}, 0xbbbbbb, false}, hi{{{20, 25}, {50, 55}}, 0xbbbbbb, false};
+    std::vector<PlotSeries> profiles;
+    const unsigned colours[3] = {0x1f77b4, 0x2ca02c, 0xd62728};
+    for (int i = 0; i < 3; ++i) {
+        PourSetup setup;
+        setup.sand.hardening = false;
+        setup.sand.frictionAngleDeg = phis[i];
+        setup.sand.density = 1600.0f;
+        setup.dx = kSlow ? 0.005f : 0.01f;
+        const PourResult r = runPour(setup);
+        slopes[i] = r.slopeDeg;
+        std::printf(
+            "repose by pouring: phi = %.0f deg -> slope %.1f deg (left %.1f, right %.1f), "
+            "apex %.3f m, %zu particles, %lld substeps\n",
+            phis[i], r.slopeDeg, r.leftDeg, r.rightDeg, r.height, r.particles,
+            static_cast<long long>(r.substeps));
+        sim.points.emplace_back(phis[i], r.slopeDeg);
+        PlotSeries prof{{}, colours[i], false};
+        for (const auto& [x, y] : r.profile) prof.points.emplace_back(x, y);
+        profiles.push_back(prof);
+    }
+    EXPECT_LT(slopes[0], slopes[1]);
+    EXPECT_LT(slopes[1], slopes[2]);
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(slopes[i], phis[i], 5.0) << "phi = " << phis[i];
+    const std::string dir = plotDirectory();
+    const std::string suffix = kSlow ? "_slow.png" : ".png";
+    EXPECT_TRUE(writePlot(dir + "/mpm_repose_pour" + suffix, {lo, hi, ideal, sim}, 20, 50, 10, 55));
+    EXPECT_TRUE(writePlot(dir + "/mpm_repose_profiles" + suffix, profiles, -0.35, 0.35, 0.0, 0.35));
+    std::printf("plots: %s/mpm_repose_pour%s, mpm_repose_profiles%s\n", dir.c_str(),
+                suffix.c_str(), suffix.c_str());
+}
+
 #if !SILT_MPM_SLOW
 // Angle of repose: a column (a = 2) of fixed-φ sand (no hardening) released on a rough
 // floor; the median slope of the deposit's free surface must rise with φ. At CI resolution

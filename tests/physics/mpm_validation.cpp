@@ -103,6 +103,91 @@ ColumnResult runColumnCollapse(const ColumnSetup& c) {
     return out;
 }
 
+PourResult runPour(const PourSetup& c) {
+    PourResult out;
+    MpmSettings s;
+    s.dx = c.dx;
+    s.domainMin = Vec3f(-c.halfWidth, 0.0f, 0.0f);
+    s.domainMax = Vec3f(c.halfWidth, c.nozzleHeight + 3.0f * c.dx, 2.0f * c.dx);
+    s.floorFriction = c.floorFriction;
+    s.wallFriction = 0.0f;
+    s.threads = c.threads;
+    auto created = MpmSolver::create(s);
+    EXPECT_TRUE(created.ok());
+    if (!created.ok()) return out;
+    MpmSolver& solver = **created;
+    const uint8_t sand = solver.addMaterial(c.sand);
+    EmitterDesc pour;
+    pour.material = sand;
+    pour.shape = NozzleShape::Rectangle;
+    pour.centre = Vec3f(0.0f, c.nozzleHeight, c.dx);
+    pour.halfSize = Vec2f(0.5f * c.nozzleWidth, c.dx);  // u = x, v = z for a downward pour
+    const float depth = 2.0f * c.dx;
+    const float rate = c.pileArea * depth / c.pourTime;
+    // The stream leaves as a lattice of the particle spacing: speed = rate / nozzle area.
+    pour.velocity = Vec3f(0.0f, -rate / (c.nozzleWidth * depth), 0.0f);
+    pour.rate = rate;
+    pour.start = 0.0f;
+    pour.end = c.pourTime;
+    pour.spacing = 0.5f * c.dx;
+    pour.jitter = 0.25f;
+    pour.seed = 2024;
+    pour.maxParticles = 10000000;
+    const Status added = solver.addEmitter(pour);
+    EXPECT_TRUE(added.ok()) << (added.ok() ? "" : added.error().message);
+    if (!added.ok()) return out;
+    const float frame = 1.0f / 50.0f;
+    int quietFrames = 0;
+    while (solver.time() < c.pourTime + c.settleTime) {
+        const Status st = solver.advance(frame);
+        EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
+        if (!st.ok()) return out;
+        if (solver.time() < c.pourTime) continue;
+        const MpmDiagnostics d = solver.diagnostics();
+        quietFrames = d.maxSpeed < 0.01f ? quietFrames + 1 : 0;
+        if (quietFrames >= 5) break;
+    }
+    out.substeps = solver.stepCount();
+    const MpmParticles& p = solver.particles();
+    out.particles = p.size();
+    out.mass = solver.diagnostics().mass;
+
+    // Surface: the highest particle per bin of one cell in x (+ half a spacing).
+    const int bins = static_cast<int>(std::round(2.0f * c.halfWidth / c.dx));
+    std::vector<float> top(static_cast<size_t>(bins), -1.0f);
+    for (size_t i = 0; i < p.size(); ++i) {
+        const int b = std::clamp(
+            static_cast<int>((p.position[i].x() + c.halfWidth) / c.dx), 0, bins - 1);
+        top[static_cast<size_t>(b)] = std::max(top[static_cast<size_t>(b)], p.position[i].y());
+    }
+    float apex = 0.0f;
+    for (int b = 0; b < bins; ++b) {
+        if (top[static_cast<size_t>(b)] < 0.0f) continue;
+        top[static_cast<size_t>(b)] += 0.25f * c.dx;
+        const float x = (static_cast<float>(b) + 0.5f) * c.dx - c.halfWidth;
+        out.profile.emplace_back(x, top[static_cast<size_t>(b)]);
+        apex = std::max(apex, top[static_cast<size_t>(b)]);
+    }
+    out.height = apex;
+    auto flank = [&](bool left) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        int n = 0;
+        for (const auto& [x, y] : out.profile) {
+            if ((x < 0.0f) != left) continue;
+            if (y < 0.25f * apex || y > 0.75f * apex) continue;
+            const double u = left ? -x : x;
+            sx += u, sy += y, sxx += u * u, sxy += u * y, ++n;
+        }
+        if (n < 2) return 0.0;
+        const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        return std::atan(-slope) * 180.0 / 3.14159265358979;
+    };
+    out.leftDeg = flank(true);
+    out.rightDeg = flank(false);
+    out.slopeDeg = 0.5 * (out.leftDeg + out.rightDeg);
+    return out;
+}
+
 std::string plotDirectory() {
     if (const char* env = std::getenv("SILT_MPM_PLOT_DIR")) return env;
     return std::string(SILT_BINARY_DIR) + "/validation";

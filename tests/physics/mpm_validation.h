@@ -55,6 +55,36 @@ struct ColumnSetup {
 /// at rest and run until it stops. Fails the calling test on solver errors.
 ColumnResult runColumnCollapse(const ColumnSetup& setup);
 
+struct PourSetup {
+    SandDesc sand;               ///< fixed friction angle for the sweep (hardening off)
+    float dx = 0.01f;            ///< m, grid spacing (particle spacing dx / 2)
+    float halfWidth = 0.35f;     ///< m, domain from the nozzle axis to each side wall
+    float pileArea = 0.0187f;    ///< m², cross-section area of the poured pile (plane strain)
+    float pourTime = 2.0f;       ///< s
+    float nozzleHeight = 0.2f;   ///< m above the floor
+    float nozzleWidth = 0.03f;   ///< m, along x
+    float floorFriction = 1.0f;  ///< Coulomb coefficient of the rough floor
+    double settleTime = 1.5;     ///< s, at most, after the pour ends
+    int threads = 0;
+};
+
+struct PourResult {
+    double slopeDeg = 0.0;   ///< mean of the two flanks' fitted slopes, degrees
+    double leftDeg = 0.0;    ///< x < axis flank
+    double rightDeg = 0.0;   ///< x > axis flank
+    double height = 0.0;     ///< m, apex height
+    double mass = 0.0;       ///< kg poured
+    size_t particles = 0;
+    int64_t substeps = 0;
+    std::vector<std::pair<float, float>> profile;  ///< (x − axis, surface height) per bin, m
+};
+
+/// Angle of repose by pouring: sand poured slowly from a narrow slot nozzle onto a rough
+/// floor in a thin plane-strain slab (free-slip side walls), left to settle; each flank's
+/// slope is a least-squares line through the surface heights between 25 % and 75 % of the
+/// apex height (away from apex and toe). Fails the calling test on solver errors.
+PourResult runPour(const PourSetup& setup);
+
 /// Writes a simple line plot (axes, ticks, series as polylines or markers) as PNG.
 struct PlotSeries {
     std::vector<std::pair<double, double>> points;

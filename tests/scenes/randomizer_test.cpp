@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "silt/core/ColorTemperature.h"
 #include "silt/scenes/Placement.h"
 #include "silt/scenes/SceneTemplate.h"
 
@@ -453,6 +454,62 @@ TEST(Randomize, BuriedObjectsStartInTheSandOthersClearOfIt) {
         EXPECT_FALSE(p->objects[1].buried);
         EXPECT_FALSE(boxesOverlap(box(1), sand)) << clip;
         EXPECT_GE(p->objects[1].pose.position.y(), 0.3f);
+    }
+}
+
+TEST(Randomize, DollyHandheldAndSunTemperatureComeFromTheTemplate) {
+    json spec = rangeSpec();
+    spec["frames"] = 48;
+    spec["fps"] = 24;
+    spec["camera"] = {{"path", "dolly"},
+                      {"position", {3, 2, 3}},
+                      {"dolly_to_position", {{{"uniform", {1.0, 2.0}}}, 1.5, 2.0}},
+                      {"dolly_easing", "linear"},
+                      {"handheld_m", {{"uniform", {0.01, 0.03}}}},
+                      {"handheld_deg", 2},
+                      {"handheld_hz", 1.5}};
+    spec["lighting"] = {{"sun_temperature_k", {{"uniform", {2500, 9000}}}}};
+    SceneTemplate scene = parsed(spec);
+    ScenePlan a = plan(scene, 3, 4), b = plan(scene, 3, 4), c = plan(scene, 3, 5);
+    EXPECT_EQ(a.camera.path, "dolly");
+    EXPECT_EQ(a.camera.dollyEasing, "linear");
+    EXPECT_FLOAT_EQ(a.camera.duration, 2.0f);
+    EXPECT_EQ(a.camera.dollyPosition.x(), a.sampled["/camera/dolly_to_position/0"].get<float>());
+    EXPECT_EQ(a.camera.dollyTarget, a.camera.target);  // absent end: no move of the target
+    EXPECT_GE(a.camera.handheldAmplitude, 0.01f);
+    EXPECT_LT(a.camera.handheldAmplitude, 0.03f);
+    EXPECT_FLOAT_EQ(a.camera.handheldAngle, degToRad(2.0f));
+    EXPECT_FLOAT_EQ(a.camera.handheldFrequency, 1.5f);
+    EXPECT_EQ(a.camera.handheldSeed, b.camera.handheldSeed);
+    EXPECT_NE(a.camera.handheldSeed, c.camera.handheldSeed);
+    EXPECT_EQ(a.camera.at(0.7f).cameraToWorld.matrix(), b.camera.at(0.7f).cameraToWorld.matrix());
+    // The temperature is drawn, recorded and turned into the sun's colour.
+    const float kelvin = a.lighting.sunTemperature;
+    EXPECT_EQ(kelvin, a.sampled["/lighting/sun_temperature_k"].get<float>());
+    EXPECT_GE(kelvin, 2500.0f);
+    EXPECT_LT(kelvin, 9000.0f);
+    EXPECT_EQ(a.lighting.sunColor, colorTemperatureToLinearRgb(kelvin));
+}
+
+TEST(Randomize, SunColorAndTemperatureTogetherAreRefused) {
+    json spec = rangeSpec();
+    spec["lighting"] = {{"sun_temperature_k", 3000}, {"sun_color", {1, 0.9, 0.8}}};
+    auto result = parseSceneTemplate(spec.dump(), "scene.json");
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().message.find("/lighting/sun_temperature_k"), std::string::npos)
+        << result.error().message;
+}
+
+TEST(ColorTemperature, WarmIsRedderThanCoolAndLuminanceStaysOne) {
+    const Vec3f warm = colorTemperatureToLinearRgb(2500.0f);
+    const Vec3f daylight = colorTemperatureToLinearRgb(6500.0f);
+    const Vec3f cool = colorTemperatureToLinearRgb(9000.0f);
+    EXPECT_GT(warm.x() / warm.z(), 2.0f);
+    EXPECT_LT(cool.x() / cool.z(), 1.0f);
+    EXPECT_NEAR(daylight.x() / daylight.z(), 1.0f, 0.1f);
+    for (const Vec3f& c : {daylight, cool}) {
+        const float luminance = 0.2126f * c.x() + 0.7152f * c.y() + 0.0722f * c.z();
+        EXPECT_NEAR(luminance, 1.0f, 1e-3f);
     }
 }
 

@@ -201,7 +201,7 @@ TEST(SceneErrors, UnknownCameraPath) {
     json spec = validSpec();
     spec["camera"]["path"] = "orbital";
     expectError(spec, "/camera/path",
-                "expected \"static\" or \"orbit\", got \"orbital\" (did you mean \"orbit\"?)");
+                "expected \"static\", \"orbit\" or \"dolly\", got \"orbital\" (did you mean \"orbit\"?)");
 }
 
 TEST(SceneErrors, StringChoiceInNumericField) {

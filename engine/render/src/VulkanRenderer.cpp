@@ -40,6 +40,19 @@ VkDeviceSize labelOffset(size_t label, uint32_t w, uint32_t h) {
     return VkDeviceSize(w) * h * bytesPerPixel;
 }
 
+bool hasDeviceExtension(VkPhysicalDevice device, const char* name) {
+    uint32_t count = 0;
+    if (vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr) != VK_SUCCESS)
+        return false;
+    std::vector<VkExtensionProperties> extensions(count);
+    if (vkEnumerateDeviceExtensionProperties(device, nullptr, &count, extensions.data()) !=
+        VK_SUCCESS)
+        return false;
+    return std::any_of(extensions.begin(), extensions.end(), [&](const VkExtensionProperties& e) {
+        return std::strcmp(e.extensionName, name) == 0;
+    });
+}
+
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -238,6 +251,10 @@ Status VulkanRenderer::pickDevice() {
     app.apiVersion = VK_API_VERSION_1_3;
     auto instanceInfo = vkStruct<VkInstanceCreateInfo>(VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO);
     instanceInfo.pApplicationInfo = &app;
+    std::vector<const char*> instanceExtensions;
+    for (const std::string& name : mDesc.instanceExtensions) instanceExtensions.push_back(name.c_str());
+    instanceInfo.enabledExtensionCount = uint32_t(instanceExtensions.size());
+    instanceInfo.ppEnabledExtensionNames = instanceExtensions.data();
     // Handles are stored only on success: a failed create leaves nothing to destroy.
     VkInstance instance = VK_NULL_HANDLE;
     SILT_VK(vkCreateInstance(&instanceInfo, nullptr, &instance));
@@ -285,6 +302,8 @@ Status VulkanRenderer::pickDevice() {
             why = "push constants too small";
         else if (props.limits.maxColorAttachments < kLabelFormats.size())
             why = "fewer than 4 colour attachments";
+        else if (mDesc.presentation && !hasDeviceExtension(device, VK_KHR_SWAPCHAIN_EXTENSION_NAME))
+            why = "no VK_KHR_swapchain";
         if (!why.empty()) {
             rejected.push_back(fmt::format("{} ({})", props.deviceName, why));
             continue;
@@ -328,6 +347,11 @@ Status VulkanRenderer::pickDevice() {
     deviceInfo.pNext = &enable13;
     deviceInfo.queueCreateInfoCount = 1;
     deviceInfo.pQueueCreateInfos = &queueInfo;
+    const char* swapchainExtension = VK_KHR_SWAPCHAIN_EXTENSION_NAME;
+    if (mDesc.presentation) {
+        deviceInfo.enabledExtensionCount = 1;
+        deviceInfo.ppEnabledExtensionNames = &swapchainExtension;
+    }
     VkDevice device = VK_NULL_HANDLE;
     SILT_VK(vkCreateDevice(mPhysicalDevice, &deviceInfo, nullptr, &device));
     mDevice = device;

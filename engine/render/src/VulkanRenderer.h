@@ -37,6 +37,14 @@ public:
     [[nodiscard]] RenderTimings lastTimings() const override { return mTimings; }
     [[nodiscard]] std::string deviceName() const override { return mDeviceName; }
 
+    // For VulkanPresenter, which shares this renderer's instance, device and queue.
+    [[nodiscard]] VkInstance instance() const { return mInstance; }
+    [[nodiscard]] VkPhysicalDevice physicalDevice() const { return mPhysicalDevice; }
+    [[nodiscard]] VkDevice device() const { return mDevice; }
+    [[nodiscard]] VkQueue queue() const { return mQueue; }
+    [[nodiscard]] uint32_t queueFamily() const { return mQueueFamily; }
+    [[nodiscard]] bool presentation() const { return mDesc.presentation; }
+
 private:
     struct Buffer {
         VkBuffer buffer = VK_NULL_HANDLE;

@@ -49,6 +49,34 @@ json continuumJson(const scenes::ContinuumPlan& c) {
                          {"viscosity_pa_s", b.viscosity},
                          {"material", materialJson(b.material)}});
     }
+    json pours = json::array();
+    for (const scenes::EmitterPlan& e : c.emitters) {
+        json pour = {{"material", e.kind},
+                     {"shape", e.shape},
+                     {"position_m", toJson(e.position)},
+                     {"velocity_m_s", toJson(e.velocity)},
+                     {"rate_m3_s", e.rate},
+                     {"start_s", e.start},
+                     {"end_s", e.end},
+                     {"max_particles", e.maxParticles},
+                     {"density_kg_m3", e.density},
+                     {"appearance", materialJson(e.material)}};
+        if (e.shape == "disc") {
+            pour["radius_m"] = e.radius;
+        } else {
+            pour["width_m"] = e.width;
+            pour["depth_m"] = e.depth;
+        }
+        if (e.kind == "sand") {
+            pour["youngs_modulus_pa"] = e.youngsModulus;
+            pour["poisson_ratio"] = e.poissonRatio;
+            if (e.frictionAngleDeg) pour["friction_angle_deg"] = *e.frictionAngleDeg;
+        } else {
+            pour["max_flow_speed_m_s"] = e.maxFlowSpeed;
+            pour["viscosity_pa_s"] = e.viscosity;
+        }
+        pours.push_back(pour);
+    }
     return {{"method", "MLS-MPM (sand: Drucker-Prager; water: weakly compressible), two-way coupled"},
             {"cell_size_m", c.cellSize},
             {"particles_per_cell_per_axis", c.particlesPerCellPerAxis},
@@ -57,7 +85,8 @@ json continuumJson(const scenes::ContinuumPlan& c) {
             {"floor_friction", c.floorFriction},
             {"wall_friction", c.wallFriction},
             {"sand", sand},
-            {"water", water}};
+            {"water", water},
+            {"emitters", pours}};
 }
 
 }  // namespace
@@ -107,11 +136,11 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
             {"semantic_class", classes.at(object.category)}};
     }
     if (plan.continuum) {
-        if (!plan.continuum->sand.empty()) {
+        if (plan.continuum->has("sand")) {
             instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Sand))] = {
                 {"object", "sand"}, {"class", "sand"}, {"semantic_class", classes.at("sand")}};
         }
-        if (!plan.continuum->water.empty()) {
+        if (plan.continuum->has("water")) {
             instanceTable[std::to_string(continuumInstanceId(objects.size(), ContinuumKind::Water))] = {
                 {"object", "water"}, {"class", "water"}, {"semantic_class", classes.at("water")}};
         }
@@ -145,13 +174,26 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
           {"sun_color", toJson(plan.lighting.sunColor)},
           {"sun_intensity", plan.lighting.sunIntensity},
           {"sky_color", toJson(plan.lighting.skyColor)},
-          {"ambient_intensity", plan.lighting.ambientIntensity}}},
+          {"ambient_intensity", plan.lighting.ambientIntensity},
+          {"sun_temperature_k", plan.lighting.sunTemperature > 0.0f
+                                    ? json(plan.lighting.sunTemperature)
+                                    : json(nullptr)}}},
         {"camera",
          {{"convention",
            "camera_to_world maps the camera frame (OpenGL: looks down -Z, +Y up, +X right) to the "
            "world (+Y up, metres); pixel (u, v) = (fx*x/(-z) + cx, -fy*y/(-z) + cy), origin at the "
            "top-left image corner"},
           {"path", plan.camera.path},
+          {"orbit_rad_per_s", plan.camera.orbitRate},
+          {"dolly",
+           {{"to_position_m", toJson(plan.camera.dollyPosition)},
+            {"to_target_m", toJson(plan.camera.dollyTarget)},
+            {"easing", plan.camera.dollyEasing},
+            {"duration_s", plan.camera.duration}}},
+          {"handheld",
+           {{"amplitude_m", plan.camera.handheldAmplitude},
+            {"angle_rad", plan.camera.handheldAngle},
+            {"band_limit_hz", plan.camera.handheldFrequency}}},
           {"intrinsics",
            {{"width", k.width},
             {"height", k.height},
@@ -175,8 +217,12 @@ void ClipMetadataBuilder::addFrame(const CameraState& camera,
                            {"linear_velocity_m_s", toJson(state.linearVelocity)},
                            {"angular_velocity_rad_s", toJson(state.angularVelocity)}});
     }
+    // Intrinsics per frame too, so a reader never has to know that they are constant today.
+    const CameraIntrinsics& k = camera.intrinsics;
     mFrames.push_back({{"index", mFrames.size()},
                        {"camera_to_world", rowMajor(camera.cameraToWorld.matrix())},
+                       {"world_to_camera", rowMajor(camera.worldToCamera())},
+                       {"intrinsics", {{"fx", k.fx()}, {"fy", k.fy()}, {"cx", k.cx()}, {"cy", k.cy()}}},
                        {"objects", objects}});
 }
 

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "silt/app/ClipMetadata.h"
+#include "silt/app/ClipRun.h"
 #include "silt/app/ContinuumEvents.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
@@ -29,47 +29,6 @@ TriangleMesh unitGroundQuad() {
     quad.normals.assign(4, Vec3f::UnitY());
     quad.indices = {0, 2, 1, 0, 3, 2};  // counter-clockwise seen from above
     return quad;
-}
-
-Mat4f modelMatrix(const Pose& pose, float scale) {
-    Mat4f m = pose.matrix();
-    m.topLeftCorner<3, 3>() *= scale;
-    return m;
-}
-
-/// The physics event log in the scene's terms (body ids are plan object indices: bodies are
-/// added in plan order).
-std::vector<scenes::SceneEvent> sceneEvents(const std::vector<physics::RigidEvent>& events) {
-    using PK = physics::RigidEvent::Kind;
-    using SK = scenes::SceneEvent::Kind;
-    std::vector<scenes::SceneEvent> out;
-    for (const physics::RigidEvent& e : events) {
-        scenes::SceneEvent s;
-        s.time = e.time;
-        s.object = e.body;
-        s.other = e.other == physics::kGround ? 0 : e.other;
-        s.speed = e.speed;
-        switch (e.kind) {
-            case PK::GroundContact:
-                s.kind = SK::GroundContact;
-                break;
-            case PK::BodyContact:
-                s.kind = SK::ObjectContact;
-                break;
-            case PK::Bounce:
-                s.kind = SK::Bounce;
-                break;
-            case PK::Tumble:
-                s.kind = SK::Tumble;
-                break;
-            case PK::Rest:
-                s.kind = SK::Rest;
-                break;
-        }
-        s.restingPose = physics::restingPoseName(e.pose);
-        out.push_back(std::move(s));
-    }
-    return out;
 }
 
 }  // namespace
@@ -124,9 +83,16 @@ Result<std::unique_ptr<ClipProducer>> ClipProducer::create(const assets::AssetLi
     render::RendererDesc desc;
     desc.width = width;
     desc.height = height;
+    return create(library, desc, threads);
+}
+
+Result<std::unique_ptr<ClipProducer>> ClipProducer::create(const assets::AssetLibrary& library,
+                                                           const render::RendererDesc& desc,
+                                                           int threads) {
     auto renderer = render::Renderer::create(desc);
     if (!renderer) return renderer.error();
-    return std::unique_ptr<ClipProducer>(new ClipProducer(library, std::move(*renderer), threads));
+    return std::unique_ptr<ClipProducer>(
+        new ClipProducer(library, std::move(*renderer), desc, threads));
 }
 
 Result<render::MeshId> ClipProducer::gpuMesh(const std::string& asset, const TriangleMesh& mesh) {
@@ -137,8 +103,8 @@ Result<render::MeshId> ClipProducer::gpuMesh(const std::string& asset, const Tri
     return *id;
 }
 
-Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSimulation& sim,
-                                                                    ContinuumKind kind) {
+Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(
+    const ClipSimulation& sim, ContinuumKind kind, std::vector<TriangleMesh>* keep) {
     const physics::MpmParticles& particles = sim.continuum()->particles();
     std::vector<uint8_t> mask(particles.size());
     bool any = false;
@@ -158,6 +124,7 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(const ClipSi
     if (!surface) return surface.error();
     if (surface->indices.empty()) return std::optional<render::DrawItem>();
     surface->name = kind == ContinuumKind::Sand ? "sand surface" : "water surface";
+    if (keep) keep->push_back(*surface);
     auto& slot = mSurfaceMeshes[size_t(kind)];
     if (slot) {
         if (Status replaced = mRenderer->replaceMesh(*slot, *surface); !replaced) return replaced.error();
@@ -186,21 +153,26 @@ Result<render::MeshId> ClipProducer::groundMesh() {
     return *mGround;
 }
 
-Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, uint64_t clipIndex,
-                             const scenes::PlanOverrides& overrides,
-                             const std::filesystem::path& datasetDir, StageTimes* times) {
-    StageTimes local;
-    auto start = Clock::now();
+Result<std::unique_ptr<ClipRun>> ClipProducer::start(const scenes::SceneTemplate& scene,
+                                                     uint64_t seed, uint64_t clipIndex,
+                                                     const scenes::PlanOverrides& overrides) {
     auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides, mCategories);
     if (!planned) return planned.error();
+    if (planned->camera.intrinsics.width != mRendererDesc.width ||
+        planned->camera.intrinsics.height != mRendererDesc.height) {
+        return Error{fmt::format("{}: the clip is {}x{} pixels, the renderer {}x{}", scene.source,
+                                 planned->camera.intrinsics.width,
+                                 planned->camera.intrinsics.height, mRendererDesc.width,
+                                 mRendererDesc.height)};
+    }
 
     // Every asset is loaded and the world built before anything is written, so a bad asset
     // leaves no trace.
+    std::unique_ptr<ClipRun> run(new ClipRun(*this, scene));
     auto simulation = ClipSimulation::create(*planned, mMeshes, mThreads);
     if (!simulation) return simulation.error().prefixed(scene.source);
-    ClipSimulation& sim = **simulation;
-    const scenes::ScenePlan& plan = sim.plan();
-    std::vector<render::MeshId> objectMeshes;
+    run->mSim = std::move(*simulation);
+    const ClipSimulation& sim = *run->mSim;
     for (size_t i = 0; i < sim.objects().size(); ++i) {
         const scenes::ObjectPlan& object = *sim.objects()[i].plan;
         if (!mClasses.count(object.category)) {
@@ -210,123 +182,77 @@ Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, 
         }
         auto id = gpuMesh(object.asset, sim.objectMesh(i));
         if (!id) return id.error();
-        objectMeshes.push_back(*id);
+        run->mObjectMeshes.push_back(*id);
     }
     auto ground = groundMesh();
     if (!ground) return ground.error();
-    local.plan = secondsSince(start);
+    run->mGround = *ground;
+    run->mMetadata =
+        std::make_unique<ClipMetadataBuilder>(scene, sim.plan(), sim.objects(), mClasses);
+    run->mStates = sim.bodyStates();
+    if (sim.continuum()) {
+        std::vector<Eigen::AlignedBox3f> bounds;
+        for (size_t i = 0; i < sim.objects().size(); ++i) bounds.push_back(sim.objectMesh(i).bounds());
+        run->mContinuumEvents = std::make_unique<ContinuumEvents>(sim.plan(), std::move(bounds));
+        run->mContinuumEvents->observe(0.0f, sim.continuum()->particles(), sim.materialKinds(),
+                                       run->mStates);
+    }
+    return run;
+}
 
+Result<render::FrameImages> ClipProducer::rerender(const ClipFrame& frame,
+                                                   const CameraState& camera,
+                                                   const CameraState& nextCamera) {
+    render::FrameDesc desc = frame.desc;
+    desc.camera = camera;
+    desc.nextCamera = nextCamera;
+    // The frame's surfaces are its last items, in the order surfaceSlot() hands them out.
+    const size_t first = desc.items.size() - frame.surfaces.size();
+    for (size_t i = 0; i < frame.surfaces.size(); ++i) {
+        const render::MeshId id = desc.items[first + i].mesh;
+        if (Status s = mRenderer->replaceMesh(id, frame.surfaces[i]); !s) return s.error();
+    }
+    return mRenderer->renderWithLabels(desc);
+}
+
+Status ClipProducer::produce(const scenes::SceneTemplate& scene, uint64_t seed, uint64_t clipIndex,
+                             const scenes::PlanOverrides& overrides,
+                             const std::filesystem::path& datasetDir, StageTimes* times) {
+    StageTimes local;
+    auto start = Clock::now();
+    auto run = this->start(scene, seed, clipIndex, overrides);
+    if (!run) return run.error();
+    local.plan = secondsSince(start);
+    return write(**run, datasetDir, &local, times);
+}
+
+Status ClipProducer::write(ClipRun& run, const std::filesystem::path& datasetDir,
+                           StageTimes* local, StageTimes* times) {
+    StageTimes own;
+    if (!local) local = &own;
+    const scenes::ScenePlan& plan = run.plan();
     exporters::VideoEncoderDesc video;
     video.width = plan.camera.intrinsics.width;
     video.height = plan.camera.intrinsics.height;
     video.fps = plan.fps;
-    auto writer = exporters::ClipWriter::open(datasetDir, clipName(clipIndex), video);
+    auto writer = exporters::ClipWriter::open(datasetDir, clipName(plan.clipIndex), video);
     if (!writer) return writer.error();
-
-    ClipMetadataBuilder metadata(scene, plan, sim.objects(), mClasses);
-    auto rigidItems = [&](const std::vector<physics::BodyState>& states) {
-        std::vector<render::DrawItem> items;
-        render::DrawItem groundItem;
-        groundItem.mesh = *ground;
-        groundItem.modelToWorld = modelMatrix(Pose{}, plan.ground.halfExtent);
-        groundItem.nextModelToWorld = groundItem.modelToWorld;
-        groundItem.material = plan.ground.material;
-        groundItem.semanticClass = kGroundClass;
-        items.push_back(groundItem);
-        for (size_t i = 0; i < sim.objects().size(); ++i) {
-            const ObjectRecord& object = sim.objects()[i];
-            render::DrawItem item;
-            item.mesh = objectMeshes[i];
-            item.modelToWorld = modelMatrix(states[i].pose, object.plan->scale);
-            item.material = object.material;
-            item.instanceId = object.plan->instanceId;
-            item.semanticClass = mClasses.at(object.plan->category);
-            items.push_back(item);
-        }
-        return items;
-    };
-
-    // Frame 0 shows the initial state; frame k the state after k frame intervals. Physics
-    // runs one frame ahead: frame k is rendered knowing frame k + 1's poses (for its flow),
-    // so the continuum's surfaces are built before it advances.
-    std::vector<physics::BodyState> states = sim.bodyStates();
-    // Sand and water events (burial, splashes, floating …) are read off every simulated frame.
-    std::optional<ContinuumEvents> continuumEvents;
-    if (sim.continuum()) {
-        std::vector<Eigen::AlignedBox3f> bounds;
-        for (size_t i = 0; i < sim.objects().size(); ++i) bounds.push_back(sim.objectMesh(i).bounds());
-        continuumEvents.emplace(plan, std::move(bounds));
-        continuumEvents->observe(0.0f, sim.continuum()->particles(), sim.materialKinds(), states);
-    }
-    for (uint32_t frame = 0; frame < plan.frames; ++frame) {
-        auto surfaceStart = Clock::now();
-        std::vector<render::DrawItem> surfaces;
-        if (sim.continuum()) {
-            for (ContinuumKind kind : {ContinuumKind::Sand, ContinuumKind::Water}) {
-                auto item = continuumItem(sim, kind);
-                if (!item) return item.error().prefixed(fmt::format("surfacing frame {}", frame));
-                if (*item) surfaces.push_back(**item);
-            }
-        }
-        local.render += secondsSince(surfaceStart);
-
-        auto physicsStart = Clock::now();
-        if (Status advanced = sim.advanceFrame(); !advanced) {
-            return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
-        }
-        std::vector<physics::BodyState> nextStates = sim.bodyStates();
-        if (continuumEvents) {
-            continuumEvents->observe(float(frame + 1) / float(plan.fps), sim.continuum()->particles(),
-                                     sim.materialKinds(), nextStates);
-        }
-        local.physics += secondsSince(physicsStart);
-
-        auto renderStart = Clock::now();
-        render::FrameDesc frameDesc;
-        frameDesc.camera = plan.camera.at(float(frame) / float(plan.fps));
-        frameDesc.nextCamera = plan.camera.at(float(frame + 1) / float(plan.fps));
-        frameDesc.lighting = plan.lighting;
-        frameDesc.items = rigidItems(states);
-        const std::vector<render::DrawItem> nextItems = rigidItems(nextStates);
-        for (size_t i = 0; i < frameDesc.items.size(); ++i)
-            frameDesc.items[i].nextModelToWorld = nextItems[i].modelToWorld;
-        frameDesc.items.insert(frameDesc.items.end(), surfaces.begin(), surfaces.end());
-        auto images = mRenderer->renderWithLabels(frameDesc);
-        if (!images) return images.error().prefixed(fmt::format("rendering frame {}", frame));
-        local.render += secondsSince(renderStart);
-
+    while (!run.finished()) {
+        auto frame = run.step(local);
+        if (!frame) return frame.error();
         auto encodeStart = Clock::now();
-        if (Status added = (*writer)->addFrame(images->color); !added) return added;
-        if (Status added = (*writer)->addLabels(images->labels); !added) return added;
-        local.encode += secondsSince(encodeStart);
-        metadata.addFrame(frameDesc.camera, states);
-        states = std::move(nextStates);
+        if (Status added = (*writer)->addFrame(frame->images.color); !added) return added;
+        if (Status added = (*writer)->addLabels(frame->images.labels); !added) return added;
+        local->encode += secondsSince(encodeStart);
     }
-
-    std::vector<SurfaceMaterial> materials;
-    for (const ObjectRecord& record : sim.objects()) materials.push_back(record.material);
-    std::vector<scenes::SceneEvent> events = sceneEvents(sim.rigidEvents());
-    if (continuumEvents) {
-        // Both lists are in time order; merged stably, rigid events first at equal times.
-        const std::vector<scenes::SceneEvent> more = continuumEvents->events();
-        std::vector<scenes::SceneEvent> merged;
-        std::merge(events.begin(), events.end(), more.begin(), more.end(),
-                   std::back_inserter(merged),
-                   [](const scenes::SceneEvent& a, const scenes::SceneEvent& b) {
-                       return a.time < b.time;
-                   });
-        events = std::move(merged);
-    }
-    metadata.setOutcome(events, scenes::writeCaption(plan, materials, events));
-
     auto commitStart = Clock::now();
-    if (Status committed = (*writer)->commit(metadata.build()); !committed) return committed;
-    local.encode += secondsSince(commitStart);
+    if (Status committed = (*writer)->commit(run.metadata()); !committed) return committed;
+    local->encode += secondsSince(commitStart);
     if (times) {
-        times->plan += local.plan;
-        times->physics += local.physics;
-        times->render += local.render;
-        times->encode += local.encode;
+        times->plan += local->plan;
+        times->physics += local->physics;
+        times->render += local->render;
+        times->encode += local->encode;
     }
     return {};
 }

@@ -13,7 +13,8 @@ TriangleMesh scaled(const TriangleMesh& mesh, float scale) {
     return copy;
 }
 
-physics::SandDesc sandDesc(const scenes::SandBlockPlan& block) {
+template <typename Plan>
+physics::SandDesc sandDesc(const Plan& block) {
     physics::SandDesc desc;
     desc.density = block.density;
     desc.youngsModulus = block.youngsModulus;
@@ -25,7 +26,8 @@ physics::SandDesc sandDesc(const scenes::SandBlockPlan& block) {
     return desc;
 }
 
-physics::WaterDesc waterDesc(const scenes::WaterBlockPlan& block) {
+template <typename Plan>
+physics::WaterDesc waterDesc(const Plan& block) {
     physics::WaterDesc desc = physics::WaterDesc::forMaxFlowSpeed(block.maxFlowSpeed);
     // forMaxFlowSpeed assumes 1000 kg/m³: keep its sound speed at this density.
     desc.bulkModulus *= block.density / desc.density;
@@ -170,6 +172,32 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
             sim->mMaterialKinds[material] = ContinuumKind::Water;
             sim->mKindMaterials.try_emplace(ContinuumKind::Water, block.material);
             solver.addBox(material, block.min, block.max, perAxis);
+        }
+        for (size_t i = 0; i < p.continuum->emitters.size(); ++i) {
+            const scenes::EmitterPlan& pour = p.continuum->emitters[i];
+            const bool water = pour.kind == "water";
+            const ContinuumKind kind = water ? ContinuumKind::Water : ContinuumKind::Sand;
+            const uint8_t material =
+                water ? solver.addMaterial(waterDesc(pour)) : solver.addMaterial(sandDesc(pour));
+            sim->mMaterialKinds.resize(size_t(material) + 1, kind);
+            sim->mMaterialKinds[material] = kind;
+            sim->mKindMaterials.try_emplace(kind, pour.material);
+            physics::EmitterDesc desc;
+            desc.material = material;
+            desc.shape = pour.shape == "rectangle" ? physics::NozzleShape::Rectangle
+                                                   : physics::NozzleShape::Disc;
+            desc.centre = pour.position;
+            desc.velocity = pour.velocity;
+            desc.radius = pour.radius;
+            desc.halfSize = 0.5f * Vec2f(pour.width, pour.depth);
+            desc.rate = pour.rate;
+            desc.start = pour.start;
+            desc.end = pour.end;
+            desc.spacing = p.continuum->cellSize / float(perAxis);
+            desc.maxParticles = pour.maxParticles;
+            desc.seed = pour.seed;
+            if (Status added = solver.addEmitter(desc); !added)
+                return added.error().prefixed(fmt::format("/continuum/emitters/{}", i));
         }
     }
     return sim;

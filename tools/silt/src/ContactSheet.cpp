@@ -1,7 +1,5 @@
 #include "silt/app/ContactSheet.h"
 
-#include <stb/stb_image_write.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -12,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "silt/core/FileAtomics.h"
-#include "silt/core/Hash.h"
+#include "silt/exporters/LabelColours.h"
 #include "silt/exporters/LabelFiles.h"
 #include "silt/exporters/VideoDecoder.h"
 
@@ -25,55 +23,7 @@ constexpr uint32_t kColumns = 6;
 constexpr uint32_t kGap = 4;
 constexpr uint8_t kGapGrey = 40;
 
-using Rgb = std::array<uint8_t, 3>;
-
-uint8_t toByte(float v) {
-    return uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
-}
-
-/// Google's Turbo colour map, polynomial fit (Mikhailov 2019): 0 = dark blue, 1 = dark red.
-Rgb turbo(float x) {
-    x = std::clamp(x, 0.0f, 1.0f);
-    const float x2 = x * x, x3 = x2 * x, x4 = x3 * x, x5 = x4 * x;
-    const float r = 0.13572138f + 4.61539260f * x - 42.66032258f * x2 + 132.13108234f * x3 -
-                    152.94239396f * x4 + 59.28637943f * x5;
-    const float g = 0.09140261f + 2.19418839f * x + 4.84296658f * x2 - 14.18503333f * x3 +
-                    4.27729857f * x4 + 2.82956604f * x5;
-    const float b = 0.10667330f + 12.64194608f * x - 60.58204836f * x2 + 110.36276771f * x3 -
-                    89.90310912f * x4 + 27.34824973f * x5;
-    return {toByte(r), toByte(g), toByte(b)};
-}
-
-Rgb hsv(float hue, float saturation, float value) {
-    const float h = (hue - std::floor(hue)) * 6.0f;
-    const float c = value * saturation;
-    const float x = c * (1.0f - std::abs(std::fmod(h, 2.0f) - 1.0f));
-    float r = 0, g = 0, b = 0;
-    if (h < 1)
-        r = c, g = x;
-    else if (h < 2)
-        r = x, g = c;
-    else if (h < 3)
-        g = c, b = x;
-    else if (h < 4)
-        g = x, b = c;
-    else if (h < 5)
-        r = x, b = c;
-    else
-        r = c, b = x;
-    const float m = value - c;
-    return {toByte(r + m), toByte(g + m), toByte(b + m)};
-}
-
-/// A stable, well-spread colour per id (0 = black).
-Rgb palette(uint32_t id) {
-    if (id == 0) return {0, 0, 0};
-    const uint64_t h = hash64(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&id), 4));
-    const float hue = float(h % 3600) / 3600.0f;
-    const float saturation = 0.55f + 0.45f * float((h >> 16) % 100) / 100.0f;
-    const float value = 0.7f + 0.3f * float((h >> 32) % 100) / 100.0f;
-    return hsv(hue, saturation, value);
-}
+using exporters::Rgb;
 
 struct FrameLabels {
     ImageF32 depth;
@@ -190,28 +140,11 @@ Result<ImageRGBA8> buildContactSheet(const ContactSheetOptions& options) {
             for (uint32_t x = 0; x < w; ++x) {
                 const uint8_t* rgb = c.at(x, y);
                 put(row, 0, x, y, {rgb[0], rgb[1], rgb[2]});
-                const float d = *l.depth.at(x, y);
-                put(row, 1, x, y,
-                    d > 0 && std::isfinite(d)
-                        ? turbo((1.0f / d - invFar) / std::max(invNear - invFar, 1e-9f))
-                        : Rgb{0, 0, 0});
-                put(row, 2, x, y, palette(*l.instance.at(x, y)));
-                const uint32_t semantic =
-                    *l.semantic.at(x, y);  // its own colours, not the instances'
-                put(row, 3, x, y, semantic ? palette(semantic + 0x10000u) : Rgb{0, 0, 0});
-                const float* n = l.normals.at(x, y);
-                const bool hasNormal = n[0] != 0 || n[1] != 0 || n[2] != 0;
-                put(row, 4, x, y,
-                    hasNormal ? Rgb{toByte(0.5f * n[0] + 0.5f), toByte(0.5f * n[1] + 0.5f),
-                                    toByte(0.5f * n[2] + 0.5f)}
-                              : Rgb{0, 0, 0});
-                const float* f = l.flow.at(x, y);
-                const float speed = std::hypot(f[0], f[1]);
-                put(row, 5, x, y,
-                    std::isfinite(speed) && speed > 0 && fastest > 0
-                        ? hsv(std::atan2(f[1], f[0]) / (2.0f * float(M_PI)) + 1.0f, 1.0f,
-                              std::sqrt(speed / fastest))
-                        : Rgb{0, 0, 0});
+                put(row, 1, x, y, exporters::depthColour(*l.depth.at(x, y), invNear, invFar));
+                put(row, 2, x, y, exporters::instanceColour(*l.instance.at(x, y)));
+                put(row, 3, x, y, exporters::semanticColour(*l.semantic.at(x, y)));
+                put(row, 4, x, y, exporters::normalColour(l.normals.at(x, y)));
+                put(row, 5, x, y, exporters::flowColour(l.flow.at(x, y), fastest));
             }
         }
     }
@@ -221,17 +154,9 @@ Result<ImageRGBA8> buildContactSheet(const ContactSheetOptions& options) {
 Status writeContactSheet(const ContactSheetOptions& options) {
     Result<ImageRGBA8> sheet = buildContactSheet(options);
     if (!sheet) return sheet.error();
-    std::vector<uint8_t> png;
-    const int ok = stbi_write_png_to_func(
-        [](void* context, void* data, int size) {
-            auto* bytes = static_cast<std::vector<uint8_t>*>(context);
-            const auto* begin = static_cast<const uint8_t*>(data);
-            bytes->insert(bytes->end(), begin, begin + size);
-        },
-        &png, int(sheet->width), int(sheet->height), 4, sheet->pixels.data(),
-        int(sheet->width * 4));
-    if (!ok) return Error{fmt::format("{}: cannot encode the PNG", options.out.string())};
-    return writeFileAtomic(options.out, std::span<const uint8_t>(png));
+    auto png = exporters::encodePng(*sheet);
+    if (!png) return png.error().prefixed(options.out.string());
+    return writeFileAtomic(options.out, std::span<const uint8_t>(*png));
 }
 
 }  // namespace silt::app

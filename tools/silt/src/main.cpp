@@ -118,6 +118,10 @@ int main(int argc, char** argv) {
                      "Clips per WebDataset tar shard (0: no tar shards)")
         ->capture_default_str()
         ->check(CLI::Range(0u, 100000000u));
+    bool manifestsApprovedOnly = false;
+    manifestsCommand->add_flag("--approved-only", manifestsApprovedOnly,
+                               "Publish only the clips reviewers accepted (`silt review`), with "
+                               "their edited captions");
 
     silt::app::SimulateOptions simulate;
     CLI::App* simulateCommand = app.add_subcommand(
@@ -189,6 +193,7 @@ int main(int argc, char** argv) {
 
     // Subcommands that live in their own files (see silt/app/Commands.h), one line each.
     std::vector<silt::app::RegisteredCommand> registered;
+    registered.push_back(silt::app::registerReviewCommand(app));
 
     CLI11_PARSE(app, argc, argv);
 
@@ -243,9 +248,14 @@ int main(int argc, char** argv) {
             return fail(
                 silt::Error{(manifestsDir / "dataset.json").string() + ": expected a JSON object"});
         card.erase("clips");
-        if (silt::Status s = silt::exporters::publishDataset(manifestsDir, card, manifestsTar); !s)
+        const auto which = manifestsApprovedOnly ? silt::exporters::PublishedClips::ApprovedOnly
+                                                 : silt::exporters::PublishedClips::All;
+        if (silt::Status s =
+                silt::exporters::publishDataset(manifestsDir, card, manifestsTar, which);
+            !s)
             return fail(s.error());
-        std::printf("silt: rewrote the card, manifests and shards of %s\n", manifestsDir.c_str());
+        std::printf("silt: rewrote the card, manifests and shards of %s%s\n", manifestsDir.c_str(),
+                    manifestsApprovedOnly ? " with the accepted clips only" : "");
         return 0;
     }
     if (app.got_subcommand("scenes") && !describe.empty()) {

@@ -114,7 +114,8 @@ struct MpmSolver::Impl {
     std::vector<uint8_t> touchedFlag;
 
     std::vector<GridCollider*> colliders;
-    std::vector<Eigen::Vector3d> chunkImpulse;  ///< [chunk][collider][linear, angular]
+    std::vector<Eigen::Vector3d> chunkImpulse;
+    std::vector<Vec3f> emitPositions, emitVelocities;  ///< scratch for the emitters  ///< [chunk][collider][linear, angular]
 
     [[nodiscard]] size_t blockCount() const {
         return static_cast<size_t>(blocks[0]) * static_cast<size_t>(blocks[1]) *
@@ -258,6 +259,16 @@ void MpmSolver::addParticles(uint8_t material, std::span<const Vec3f> positions,
     }
 }
 
+Status MpmSolver::addEmitter(const EmitterDesc& desc) {
+    if (static_cast<size_t>(desc.material) >= mImpl->materials.size())
+        return Error{fmt::format("EmitterDesc.material: expected a registered material (0..{}), got {}",
+                                 static_cast<int>(mImpl->materials.size()) - 1,
+                                 static_cast<int>(desc.material))};
+    if (Status s = validateEmitter(desc); !s.ok()) return s;
+    mEmitters.emplace_back(desc);
+    return {};
+}
+
 void MpmSolver::setColliders(std::vector<GridCollider*> colliders) {
     mImpl->colliders = std::move(colliders);
 }
@@ -277,9 +288,11 @@ float MpmSolver::stableDt() const {
             },
             [](float a, float b) { return std::max(a, b); });
     });
+    float vmax = std::sqrt(maxSpeedSq);
+    for (const MpmEmitter& e : mEmitters)
+        if (e.activeAfter(mTime)) vmax = std::max(vmax, e.desc().velocity.norm());
     float dt = mSettings.maxDt;
     if (maxWave > 0.0f) dt = std::min(dt, mSettings.cfl * mSettings.dx / maxWave);
-    const float vmax = std::sqrt(maxSpeedSq);
     if (vmax > 0.0f && std::isfinite(vmax)) dt = std::min(dt, mSettings.cfl * mSettings.dx / vmax);
     return dt;
 }
@@ -303,6 +316,14 @@ Status MpmSolver::advance(float frameDt) {
 Status MpmSolver::substep(float dt) {
     Impl& g = *mImpl;
     MpmParticles& p = mParticles;
+    // Pours first, serially and in registration order (deterministic indices).
+    for (MpmEmitter& e : mEmitters) {
+        g.emitPositions.clear();
+        g.emitVelocities.clear();
+        if (e.emit(mTime, mSettings.gravity, g.emitPositions, g.emitVelocities) > 0)
+            addParticles(e.desc().material, g.emitPositions, g.emitVelocities,
+                         e.particleVolume());
+    }
     const size_t n = p.size();
     const Vec3f origin = g.origin;
     const float dx = g.dx;

@@ -14,8 +14,17 @@
 
 namespace silt::exporters {
 
-/// Writes dataset.json (writeDatasetCard with `card`), the manifests and the shards.
+/// Which complete clips the card, manifests and shards list.
+enum class PublishedClips {
+    All,           ///< every complete clip
+    ApprovedOnly,  ///< the clips people accepted (ReviewLog.h), with their edited captions
+};
+
+/// Writes dataset.json (writeDatasetCard with `card`), the manifests and the shards. With
+/// ApprovedOnly, the card also gets "review": {"approved_only": true, "clips_accepted",
+/// "clips_complete"} (which `silt validate` follows); with All, any "review" is dropped.
 [[nodiscard]] Status publishDataset(const std::filesystem::path& datasetDir, nlohmann::json card,
-                                    const ShardDesc& shards = {});
+                                    const ShardDesc& shards = {},
+                                    PublishedClips which = PublishedClips::All);
 
 }  // namespace silt::exporters

@@ -11,6 +11,9 @@
 // order, exactly the clip's clip.json, rgb.mp4 and caption bytes with fixed tar metadata.
 // Colour frame hashes are of raw frames, so they cannot be recomputed from the lossy video;
 // label channels are lossless, and their per-frame label_hashes are recomputed from the files.
+// A dataset published with only its approved clips (its card has "review": {"approved_only":
+// true}, Publish.h) must list exactly the clips accepted in its review files (ReviewLog.h),
+// with their edited captions, instead of every complete clip.
 
 #include <cstdint>
 #include <filesystem>

@@ -73,16 +73,36 @@ struct GroundPlan {
     SurfaceMaterial material{Vec3f(0.55f, 0.5f, 0.42f), 0.0f, 0.9f};
 };
 
-/// How the camera moves over the clip.
+/// How the camera moves over the clip: a path (static, orbit or dolly) plus optional handheld
+/// jitter on top of it. at() is a pure function of the plan and t, so a clip's camera is
+/// reproducible from the plan alone (the jitter's randomness comes from handheldSeed).
 struct CameraPlan {
     CameraIntrinsics intrinsics;
     Vec3f position{3.0f, 2.0f, 3.0f};  ///< m, at t = 0
-    Vec3f target{0.0f, 0.3f, 0.0f};    ///< m, look-at point
-    std::string path = "static";       ///< "static" | "orbit"
+    Vec3f target{0.0f, 0.3f, 0.0f};    ///< m, look-at point (at t = 0 for a dolly)
+    std::string path = "static";       ///< "static" | "orbit" | "dolly"
     float orbitRate = 0.0f;            ///< rad/s about the vertical axis through target (orbit)
+    Vec3f dollyPosition{3.0f, 2.0f, 3.0f};  ///< m, dolly: the eye at t = duration
+    Vec3f dollyTarget{0.0f, 0.3f, 0.0f};    ///< m, dolly: the look-at point at t = duration
+    std::string dollyEasing = "ease_in_out";  ///< dolly: "linear" | "ease_in_out" (smoothstep)
+    float duration = 2.0f;  ///< s, the clip's length (frames / fps): the dolly's span
+    float handheldAmplitude = 0.0f;  ///< m, largest eye offset along each world axis (0: none)
+    float handheldAngle = 0.0f;      ///< rad, largest rotation about each camera axis (0: none)
+    float handheldFrequency = 1.0f;  ///< Hz, highest frequency in the jitter (band limit)
+    uint64_t handheldSeed = 0;       ///< the jitter's random stream (randomize() derives it
+                                     ///< from the clip: streamKey(seed, clip, "camera-handheld"))
 
     /// The camera at time t (s).
     [[nodiscard]] CameraState at(float t) const;
+
+    /// The handheld jitter at time t: eye offset (m, world axes) and rotation angles (rad,
+    /// about the camera's x, y, z axes). Each component lies within ±handheldAmplitude or
+    /// ±handheldAngle and is smooth in t (a sum of sinusoids no faster than handheldFrequency).
+    struct Jitter {
+        Vec3f offset = Vec3f::Zero();
+        Vec3f angles = Vec3f::Zero();
+    };
+    [[nodiscard]] Jitter handheldJitter(float t) const;
 };
 
 /// A box of dry sand (Drucker–Prager), filled with particles at the start.
@@ -107,6 +127,30 @@ struct WaterBlockPlan {
     SurfaceMaterial material{Vec3f(0.08f, 0.28f, 0.45f), 0.0f, 0.05f};
 };
 
+/// A pour: sand or water added through a nozzle at a volume rate during a time window
+/// (physics::EmitterDesc has the schedule). The material fields of the other kind are unused.
+struct EmitterPlan {
+    std::string kind = "sand";                  ///< "sand" | "water"
+    std::string shape = "disc";                 ///< "disc" | "rectangle"
+    Vec3f position{0.0f, 0.5f, 0.0f};           ///< m, centre of the nozzle opening
+    Vec3f velocity{0.0f, -0.5f, 0.0f};          ///< m/s, initial velocity; sets the nozzle axis
+    float radius = 0.02f;                       ///< m, disc nozzle
+    float width = 0.04f;                        ///< m, rectangle along its first axis (x for a vertical pour)
+    float depth = 0.04f;                        ///< m, rectangle along its second axis (z for a vertical pour)
+    float rate = 2.0e-4f;                       ///< m³/s of material
+    float start = 0.0f;                         ///< s
+    float end = 1.0f;                           ///< s
+    uint32_t maxParticles = 100000;             ///< budget of this emitter
+    uint64_t seed = 0;                          ///< jitter stream key, from the clip's RNG
+    std::optional<float> frictionAngleDeg;      ///< sand: degrees; unset = hardening law
+    float density = 1600.0f;                    ///< kg/m³ (sand bulk or water)
+    float youngsModulus = 3.537e5f;             ///< Pa, sand
+    float poissonRatio = 0.3f;                  ///< sand
+    float maxFlowSpeed = 2.0f;                  ///< m/s, water (sound speed 10×)
+    float viscosity = 0.0f;                     ///< Pa·s, water
+    SurfaceMaterial material{Vec3f(0.76f, 0.62f, 0.42f), 0.0f, 0.95f};
+};
+
 /// Sand and water simulated with MPM in a walled box whose floor is the ground (y = min.y).
 struct ContinuumPlan {
     float cellSize = 0.02f;                   ///< m, grid spacing
@@ -117,6 +161,16 @@ struct ContinuumPlan {
     float wallFriction = 0.0f;                ///< Coulomb coefficient of the walls
     std::vector<SandBlockPlan> sand;
     std::vector<WaterBlockPlan> water;
+    std::vector<EmitterPlan> emitters;  ///< pours
+
+    /// Whether the clip has any material of that kind ("sand" | "water"): a box or a pour.
+    [[nodiscard]] bool has(const std::string& kind) const {
+        if (kind == "sand" && !sand.empty()) return true;
+        if (kind == "water" && !water.empty()) return true;
+        for (const EmitterPlan& e : emitters)
+            if (e.kind == kind) return true;
+        return false;
+    }
 };
 
 struct ScenePlan {

@@ -66,6 +66,9 @@ inline Pose lookAt(const Vec3f& eye, const Vec3f& target) {
 struct LightingDesc {
     Vec3f sunDirection{-0.4f, -1.0f, -0.3f};  ///< direction light travels (world), need not be unit
     Vec3f sunColor{1.0f, 0.97f, 0.92f};       ///< linear RGB
+    /// K; > 0: sunColor was derived from this colour temperature (recorded in clip metadata);
+    /// 0: sunColor was given directly.
+    float sunTemperature = 0.0f;
     float sunIntensity = 3.0f;                ///< multiplier on sunColor
     Vec3f skyColor{0.55f, 0.7f, 0.9f};        ///< linear RGB of the background and ambient light
     float ambientIntensity = 0.35f;           ///< multiplier on skyColor for ambient light

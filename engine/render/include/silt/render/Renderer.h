@@ -41,6 +41,12 @@ struct RendererDesc {
     uint32_t height = 256;          ///< pixels
     uint32_t msaaSamples = 4;       ///< 1 or 4 (lavapipe supports both)
     uint32_t shadowMapSize = 2048;  ///< texels per side of the sun's shadow map
+    /// Extra Vulkan instance extensions, e.g. a window system's surface extensions
+    /// (glfwGetRequiredInstanceExtensions) for a SwapchainPresenter; empty when headless.
+    std::vector<std::string> instanceExtensions;
+    /// Enables VK_KHR_swapchain on the device (and only picks devices that offer it), so a
+    /// SwapchainPresenter can show this renderer's frames in a window.
+    bool presentation = false;
 };
 
 /// Index of a mesh uploaded with Renderer::addMesh().

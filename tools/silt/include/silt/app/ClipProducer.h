@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "silt/app/ClipRun.h"
 #include "silt/app/ClipSimulation.h"
 #include "silt/assets/AssetLibrary.h"
 #include "silt/core/Result.h"
@@ -50,6 +51,9 @@ public:
     /// `threads` is handed to the continuum solver (0 = all cores; results do not depend on it).
     [[nodiscard]] static Result<std::unique_ptr<ClipProducer>> create(
         const assets::AssetLibrary& library, uint32_t width, uint32_t height, int threads = 0);
+    /// The same with every renderer setting (e.g. a presentable renderer for `silt preview`).
+    [[nodiscard]] static Result<std::unique_ptr<ClipProducer>> create(
+        const assets::AssetLibrary& library, const render::RendererDesc& desc, int threads = 0);
 
     /// Plans, simulates, renders and writes clip `clipIndex` into `datasetDir`: the colour
     /// video and every label channel of every frame (labels/, see ClipWriter.h). Physics runs
@@ -60,13 +64,34 @@ public:
                                  uint64_t clipIndex, const scenes::PlanOverrides& overrides,
                                  const std::filesystem::path& datasetDir, StageTimes* times);
 
+    /// Plans clip `clipIndex` and builds its world (every asset loaded, nothing written); the
+    /// run then renders it frame by frame. The plan's image size must be the renderer's.
+    [[nodiscard]] Result<std::unique_ptr<ClipRun>> start(const scenes::SceneTemplate& scene,
+                                                         uint64_t seed, uint64_t clipIndex,
+                                                         const scenes::PlanOverrides& overrides);
+
+    /// Renders every remaining frame of `run` and commits the clip into `datasetDir` (what
+    /// produce() does after start()). `local` (optional) already holds this clip's plan time;
+    /// the clip's stage times are added to `times` when given.
+    [[nodiscard]] Status write(ClipRun& run, const std::filesystem::path& datasetDir,
+                               StageTimes* local, StageTimes* times);
+
+    /// Draws a frame of a run again through another camera (the frame must have been
+    /// stepped with keepSurfaces when the clip has a continuum).
+    [[nodiscard]] Result<render::FrameImages> rerender(const ClipFrame& frame,
+                                                       const CameraState& camera,
+                                                       const CameraState& nextCamera);
+
     [[nodiscard]] std::string deviceName() const { return mRenderer->deviceName(); }
+    [[nodiscard]] render::Renderer& renderer() { return *mRenderer; }
 
 private:
+    friend class ClipRun;
     ClipProducer(const assets::AssetLibrary& library, std::unique_ptr<render::Renderer> renderer,
-                 int threads)
+                 const render::RendererDesc& desc, int threads)
         : mMeshes(library),
           mRenderer(std::move(renderer)),
+          mRendererDesc(desc),
           mThreads(threads),
           mClasses(semanticClasses(library)),
           mLookup(assetLookup(library)),
@@ -75,19 +100,21 @@ private:
     Result<render::MeshId> gpuMesh(const std::string& asset, const TriangleMesh& mesh);
     Result<render::MeshId> groundMesh();
     /// The surface of one continuum kind this frame (rebuilt from the particles), or none
-    /// when no particle of that kind exists.
+    /// when no particle of that kind exists. With `keep`, a copy of the mesh is appended.
     Result<std::optional<render::DrawItem>> continuumItem(const ClipSimulation& sim,
-                                                          ContinuumKind kind);
+                                                          ContinuumKind kind,
+                                                          std::vector<TriangleMesh>* keep);
 
     MeshCache mMeshes;
     std::unique_ptr<render::Renderer> mRenderer;
+    render::RendererDesc mRendererDesc;
     int mThreads = 0;
     std::map<std::string, render::MeshId> mGpuMeshes;
     std::optional<render::MeshId> mGround;
     std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
     std::map<std::string, uint32_t> mClasses;  ///< semanticClasses(library)
-    scenes::AssetLookup mLookup;
-    scenes::CategoryLookup mCategories;  ///< caches asset bounds between clips
+    scenes::AssetLookup mLookup;  ///< caches asset bounds between clips
+    scenes::CategoryLookup mCategories;
 };
 
 /// The clip folder name for a clip index ("clip_000042").

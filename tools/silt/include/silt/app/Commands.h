@@ -24,4 +24,6 @@ struct RegisteredCommand {
 // One declaration per command source file, e.g.
 //   RegisteredCommand registerReviewCommand(CLI::App& app);   // src/ReviewCommand.cpp
 
+RegisteredCommand registerReviewCommand(CLI::App& app);  // src/ReviewCommand.cpp: silt review
+
 }  // namespace silt::app

@@ -22,6 +22,7 @@
 
 #include "silt/core/Result.h"
 #include "silt/physics/mpm/GridCollider.h"
+#include "silt/physics/mpm/MpmEmitter.h"
 #include "silt/physics/mpm/MpmParticles.h"
 #include "silt/physics/mpm/MpmSettings.h"
 
@@ -64,16 +65,22 @@ public:
     void addParticles(uint8_t material, std::span<const Vec3f> positions,
                       std::span<const Vec3f> velocities, float volumeEach);
 
+    /// Registers a pour (see MpmEmitter.h); it adds particles at the start of every substep
+    /// whose start time is past its schedule. Fails on a bad description or material.
+    [[nodiscard]] Status addEmitter(const EmitterDesc& desc);
+    [[nodiscard]] const std::vector<MpmEmitter>& emitters() const { return mEmitters; }
+
     /// s, the largest stable substep for the current state: min(maxDt, cfl·dx/c_max,
     /// cfl·dx/v_max), c from the elastic wave speed √((λ+2μ)/ρ) (sand) and the sound
-    /// speed (water), v_max the fastest particle.
+    /// speed (water), v_max the fastest particle or active emitter.
     [[nodiscard]] float stableDt() const;
     /// Advances by frameDt seconds in equal substeps no longer than stableDt() (recomputed
     /// after each substep; a deterministic function of the state). Resets the colliders'
     /// impulse accumulators first. Fails (and stops) on NaN/Inf or a runaway particle,
     /// naming the step, the particle index and its material.
     [[nodiscard]] Status advance(float frameDt);
-    /// One substep of dt seconds (no stability check; advance() is the normal entry).
+    /// One substep of dt seconds (no stability check; advance() is the normal entry). Runs
+    /// the emitters first.
     [[nodiscard]] Status substep(float dt);
 
     /// Borrowed colliders applied in the grid update, in this order.
@@ -98,6 +105,7 @@ private:
     MpmParticles mParticles;
     double mTime = 0.0;
     int64_t mStep = 0;
+    std::vector<MpmEmitter> mEmitters;
     std::unique_ptr<Impl> mImpl;
 };
 
