@@ -37,6 +37,9 @@ void walk(const json& value, const std::string& path,
           std::vector<std::pair<std::string, std::string>>& fixed) {
     if (isDistribution(value)) {
         drawn.emplace_back(path, distributionText(value));
+    } else if (path.size() > 9 && path.compare(path.size() - 9, 9, "/category") == 0) {
+        // The asset is drawn per clip from every asset of the listed categories.
+        drawn.emplace_back(path, "asset drawn uniformly from category " + value.dump());
     } else if (value.is_object()) {
         for (const auto& [key, child] : value.items()) walk(child, path + "/" + key, drawn, fixed);
     } else if (value.is_array() && std::any_of(value.begin(), value.end(), [](const json& v) {
@@ -65,7 +68,9 @@ std::string describeTemplate(const SceneTemplate& scene) {
     for (const auto& [path, text] : fixed) out += fmt::format("  {:<34} {}\n", path, text);
     out +=
         "\nUnset fields take the defaults in docs/scene-spec.md. Object poses are redrawn until "
-        "objects do not overlap, stay above the ground and start in (or fall into) view.\n";
+        "objects do not overlap, stay above the ground and start in (or fall into) view, inside "
+        "the continuum's domain and clear of sand and water unless \"buried\". Objects with a "
+        "\"motion\" are kinematic: they move at the scripted velocity from its start time.\n";
     return out;
 }
 

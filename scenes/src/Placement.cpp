@@ -39,6 +39,26 @@ bool boxesOverlap(const OrientedBox& a, const OrientedBox& b, float gap) {
     return true;
 }
 
+OrientedBox alignedBox(const Vec3f& min, const Vec3f& max) {
+    OrientedBox box;
+    box.center = 0.5f * (min + max);
+    box.halfExtents = 0.5f * (max - min);
+    return box;
+}
+
+bool boxInside(const OrientedBox& box, const Eigen::AlignedBox3f& region, float tolerance) {
+    // The box's extent along each world axis: the sum of its half axes' projections.
+    const Vec3f reach = (box.axes.cwiseAbs() * box.halfExtents).eval();
+    const Vec3f lo = box.center - reach, hi = box.center + reach;
+    return (lo.array() >= region.min().array() - tolerance).all() &&
+           (hi.array() <= region.max().array() + tolerance).all();
+}
+
+bool pointInside(const OrientedBox& box, const Vec3f& point) {
+    const Vec3f local = box.axes.transpose() * (point - box.center);
+    return (local.cwiseAbs().array() <= box.halfExtents.array()).all();
+}
+
 float lowestPoint(const OrientedBox& box) {
     float extent = 0.0f;
     for (int i = 0; i < 3; ++i) extent += box.halfExtents[i] * std::abs(box.axes(1, i));

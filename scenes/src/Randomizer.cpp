@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <utility>
 #include <vector>
@@ -27,34 +28,69 @@ float toFloat(double v) {
     return static_cast<float>(v);
 }
 
+/// What the template's object entries can draw: every asset's facts, and per entry the
+/// assets its "category" list admits (empty for entries that name their asset).
+struct AssetChoices {
+    std::map<std::string, AssetFacts> facts;
+    std::vector<std::vector<std::string>> byCategory;  ///< per entry, sorted, no repeats
+};
+
 /// Every asset name the template can draw, with the path naming it: a bad name then fails
 /// every clip, not only those that happen to draw it.
-Result<std::map<std::string, AssetFacts>> lookUpAssets(const SceneTemplate& scene,
-                                                       const AssetLookup& assets) {
-    std::map<std::string, AssetFacts> facts;
+Result<AssetChoices> lookUpAssets(const SceneTemplate& scene, const AssetLookup& assets,
+                                  const CategoryLookup& categories) {
+    AssetChoices choices;
     const json& entries = member(scene.spec, "objects");
     for (size_t i = 0; i < entries.size(); ++i) {
-        const std::string path = detail::childPath(detail::childPath("/objects", i), "asset");
-        const json& asset = entries[i]["asset"];
+        const std::string base = detail::childPath("/objects", i);
         std::vector<std::pair<std::string, std::string>> names;  // (path, name)
-        if (asset.is_string()) {
-            names.emplace_back(path, asset.get<std::string>());
+        std::vector<std::string> drawable;
+        if (entries[i].contains("category")) {
+            const std::string path = detail::childPath(base, "category");
+            const json& category = entries[i]["category"];
+            std::vector<std::string> wanted;
+            if (category.is_string()) {
+                wanted.push_back(category.get<std::string>());
+            } else {
+                for (const json& c : category) wanted.push_back(c.get<std::string>());
+            }
+            if (!categories) {
+                return Error{fmt::format("{}: {}: drawing assets by category needs the asset "
+                                         "library's category index (none was given)",
+                                         scene.source, path)};
+            }
+            for (const std::string& c : wanted)
+                for (const std::string& name : categories(c)) drawable.push_back(name);
+            std::sort(drawable.begin(), drawable.end());
+            drawable.erase(std::unique(drawable.begin(), drawable.end()), drawable.end());
+            if (drawable.empty()) {
+                return Error{fmt::format("{}: {}: no asset of category {}", scene.source, path,
+                                         category.dump())};
+            }
+            for (const std::string& name : drawable) names.emplace_back(path, name);
         } else {
-            const json& options = asset["choice"];
-            for (size_t j = 0; j < options.size(); ++j)
-                names.emplace_back(detail::childPath(path + "/choice", j),
-                                   options[j].get<std::string>());
+            const std::string path = detail::childPath(base, "asset");
+            const json& asset = entries[i]["asset"];
+            if (asset.is_string()) {
+                names.emplace_back(path, asset.get<std::string>());
+            } else {
+                const json& options = asset["choice"];
+                for (size_t j = 0; j < options.size(); ++j)
+                    names.emplace_back(detail::childPath(path + "/choice", j),
+                                       options[j].get<std::string>());
+            }
         }
+        choices.byCategory.push_back(std::move(drawable));
         for (const auto& [where, name] : names) {
-            if (facts.contains(name)) continue;
+            if (choices.facts.contains(name)) continue;
             std::optional<AssetFacts> found = assets(name);
             if (!found) {
                 return Error{fmt::format("{}: {}: unknown asset '{}'", scene.source, where, name)};
             }
-            facts.emplace(name, std::move(*found));
+            choices.facts.emplace(name, std::move(*found));
         }
     }
-    return facts;
+    return choices;
 }
 
 void drawScene(const json& spec, Sampler& sampler, ScenePlan& plan) {
@@ -97,14 +133,28 @@ void drawPose(const json& entry, const std::string& path, Sampler& sampler, Pose
     pose.rotation = rotationFromDegrees(sampler.vec3(entry, "rotation_deg", Vec3f::Zero(), path));
 }
 
-ObjectPlan drawObject(const json& entry, const std::string& path,
-                      const std::map<std::string, AssetFacts>& facts, Sampler& sampler) {
+ObjectPlan drawObject(const json& entry, const std::string& path, const AssetChoices& choices,
+                      size_t entryIndex, Sampler& sampler) {
     ObjectPlan object;
-    object.asset = sampler.text(entry, "asset", "", path);
-    const AssetFacts& asset = facts.at(object.asset);
+    if (entry.contains("category")) {
+        object.asset = sampler.pick(choices.byCategory[entryIndex], detail::childPath(path, "asset"));
+        object.drawnByCategory = true;
+    } else {
+        object.asset = sampler.text(entry, "asset", "", path);
+    }
+    const AssetFacts& asset = choices.facts.at(object.asset);
     object.category = asset.category;
     drawPose(entry, path, sampler, object.pose);
     object.scale = toFloat(sampler.number(entry, "scale", object.scale, path));
+    if (entry.contains("size")) {
+        // The largest extent of the asset's bounds becomes `size`; without bounds (a lookup
+        // that cannot load meshes) the asset keeps its own size.
+        const float size = toFloat(sampler.number(entry, "size", 1.0, path));
+        if (asset.bounds) {
+            const float extent = asset.bounds->sizes().maxCoeff();
+            if (extent > 0.0f) object.scale = size / extent;
+        }
+    }
     object.density = toFloat(sampler.number(entry, "density", asset.density, path));
     object.friction = toFloat(sampler.number(entry, "friction", object.friction, path));
     object.restitution = toFloat(sampler.number(entry, "restitution", object.restitution, path));
@@ -119,21 +169,62 @@ ObjectPlan drawObject(const json& entry, const std::string& path,
     m.baseColor = sampler.vec3(entry, "color", m.baseColor, path);
     m.metallic = toFloat(sampler.number(entry, "metallic", m.metallic, path));
     m.roughness = toFloat(sampler.number(entry, "roughness", m.roughness, path));
+    object.buried = entry.value("buried", false);
+    if (const json& motion = member(entry, "motion"); motion.is_object()) {
+        const std::string motionPath = detail::childPath(path, "motion");
+        MotionPlan plan;
+        plan.type = motion["type"].get<std::string>();
+        plan.start = toFloat(sampler.number(motion, "start", 0.0, motionPath));
+        plan.velocity = sampler.vec3(motion, "velocity", Vec3f::Zero(), motionPath);
+        // A scripted body follows its script from the first frame: no thrown start.
+        object.linearVelocity = Vec3f::Zero();
+        object.angularVelocity = Vec3f::Zero();
+        object.motion = plan;
+    }
     return object;
 }
 
+/// The sand and water boxes and the domain, for placement.
+struct ContinuumBoxes {
+    std::vector<OrientedBox> blocks;  ///< sand and water at the start
+    std::optional<Eigen::AlignedBox3f> domain;  ///< the walls (x, z) and the floor
+};
+
+ContinuumBoxes continuumBoxes(const std::optional<ContinuumPlan>& continuum) {
+    ContinuumBoxes out;
+    if (!continuum) return out;
+    // Between the walls; objects may start above the top and fall in.
+    constexpr float kHigh = 1e30f;
+    out.domain = Eigen::AlignedBox3f(continuum->domainMin,
+                                     Vec3f(continuum->domainMax.x(), kHigh, continuum->domainMax.z()));
+    for (const SandBlockPlan& b : continuum->sand) out.blocks.push_back(alignedBox(b.min, b.max));
+    for (const WaterBlockPlan& b : continuum->water) out.blocks.push_back(alignedBox(b.min, b.max));
+    return out;
+}
+
 /// Whether `box` may join the boxes already placed.
-bool placeable(const OrientedBox& box, const std::vector<OrientedBox>& placed,
-               const CameraState& camera) {
+bool placeable(const OrientedBox& box, bool buried, const std::vector<OrientedBox>& placed,
+               const ContinuumBoxes& continuum, const CameraState& camera) {
     constexpr float kGap = 0.01f;  // m between boxes, so contacts start as separate bodies
     if (lowestPoint(box) < -1e-4f) return false;
     for (const OrientedBox& other : placed)
         if (boxesOverlap(box, other, kGap)) return false;
+    if (continuum.domain && !boxInside(box, *continuum.domain)) return false;
+    // Sand and water: an object is either meant to start in them (buried: it must reach
+    // into one of the boxes) or must start clear of all of them.
+    bool inBlock = false;
+    for (const OrientedBox& block : continuum.blocks) {
+        const bool overlaps = boxesOverlap(box, block);
+        if (overlaps && !buried) return false;
+        inBlock = inBlock || overlaps;
+    }
+    if (buried && !inBlock) return false;
     return inViewOrFallingIntoIt(box, camera);
 }
 
-Status drawObjects(const SceneTemplate& scene, const std::map<std::string, AssetFacts>& facts,
-                   Sampler& sampler, const CameraState& camera, std::vector<ObjectPlan>& objects) {
+Status drawObjects(const SceneTemplate& scene, const AssetChoices& choices, Sampler& sampler,
+                   const CameraState& camera, const ContinuumBoxes& continuum,
+                   std::vector<ObjectPlan>& objects) {
     const json& spec = scene.spec;
     std::vector<OrientedBox> placed;
     const json& entries = member(spec, "objects");
@@ -148,22 +239,29 @@ Status drawObjects(const SceneTemplate& scene, const std::map<std::string, Asset
         bool indexed = !countValue.is_null() && !(countValue.is_number() && countValue == 1);
         for (int64_t k = 0; k < count; ++k) {
             std::string path = indexed ? fmt::format("{}[{}]", base, k) : base;
-            ObjectPlan object = drawObject(entry, path, facts, sampler);
+            ObjectPlan object = drawObject(entry, path, choices, i, sampler);
             object.instanceId = nextInstanceId++;
-            const std::optional<Eigen::AlignedBox3f>& bounds = facts.at(object.asset).bounds;
+            const std::optional<Eigen::AlignedBox3f>& bounds = choices.facts.at(object.asset).bounds;
             if (bounds) {
                 OrientedBox box = orientedBox(*bounds, object.scale, object.pose);
+                auto fits = [&] {
+                    return placeable(box, object.buried, placed, continuum, camera);
+                };
                 int tries = 1;
-                for (; !placeable(box, placed, camera) && tries < kPlacementTries; ++tries) {
+                for (; !fits() && tries < kPlacementTries; ++tries) {
                     drawPose(entry, path, sampler, object.pose);
                     box = orientedBox(*bounds, object.scale, object.pose);
                 }
-                if (!placeable(box, placed, camera)) {
+                if (!fits()) {
                     return Error{fmt::format(
                         "{}: {}: cannot place copy {} of '{}' after {} draws of its pose: it "
-                        "overlaps an earlier object, dips below the ground or is out of the "
+                        "overlaps an earlier object{}, dips below the ground{} or is out of the "
                         "camera's view every time (widen its position range or lower the count)",
-                        scene.source, base, k, object.asset, kPlacementTries)};
+                        scene.source, base, k, object.asset, kPlacementTries,
+                        continuum.blocks.empty() ? ""
+                        : object.buried          ? ", is not inside the sand or water"
+                                                 : " or the sand or water (set \"buried\")",
+                        continuum.domain ? ", crosses the continuum's walls" : "")};
                 }
                 placed.push_back(box);
             }
@@ -342,11 +440,12 @@ Status validateOverrides(const PlanOverrides& overrides) {
 }
 
 Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& assets, uint64_t seed,
-                            uint64_t clipIndex, const PlanOverrides& overrides) {
+                            uint64_t clipIndex, const PlanOverrides& overrides,
+                            const CategoryLookup& categories) {
     SILT_CHECK(static_cast<bool>(assets));
     SILT_CHECK(scene.spec.is_object());
-    auto facts = lookUpAssets(scene, assets);
-    if (!facts) return facts.error();
+    auto choices = lookUpAssets(scene, assets, categories);
+    if (!choices) return choices.error();
 
     ScenePlan plan;
     plan.templateName = scene.name;
@@ -365,15 +464,17 @@ Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& asset
     applyOverrides(overrides, plan);
     plan.camera.duration = float(plan.frames) / float(plan.fps);
     plan.camera.handheldSeed = streamKey(seed, clipIndex, "camera-handheld");
+    // The continuum before the objects: placement keeps objects clear of sand and water
+    // unless they are meant to start in them.
+    Sampler continuumSampler(streamFor(seed, clipIndex, "continuum"), &plan.sampled);
+    drawContinuum(spec, continuumSampler, plan);
     Sampler objectSampler(streamFor(seed, clipIndex, "objects"), &plan.sampled);
-    if (Status placed =
-            drawObjects(scene, *facts, objectSampler, plan.camera.at(0.0f), plan.objects);
+    if (Status placed = drawObjects(scene, *choices, objectSampler, plan.camera.at(0.0f),
+                                    continuumBoxes(plan.continuum), plan.objects);
         !placed)
         return placed.error();
     Sampler lightingSampler(streamFor(seed, clipIndex, "lighting"), &plan.sampled);
     drawLighting(spec, lightingSampler, plan.lighting);
-    Sampler continuumSampler(streamFor(seed, clipIndex, "continuum"), &plan.sampled);
-    drawContinuum(spec, continuumSampler, plan);
 
     return plan;
 }

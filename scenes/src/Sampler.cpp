@@ -79,4 +79,11 @@ std::string Sampler::text(const json& object, std::string_view key, const std::s
     return chosen;
 }
 
+std::string Sampler::pick(const std::vector<std::string>& options, const std::string& recordPath) {
+    SILT_CHECK(!options.empty());
+    std::string chosen = options[mRng.uniformU32(static_cast<uint32_t>(options.size()))];
+    (*mSampled)[recordPath] = chosen;
+    return chosen;
+}
+
 }  // namespace silt::scenes::detail

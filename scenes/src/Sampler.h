@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,9 @@ public:
                const std::string& recordPath);
     std::string text(const nlohmann::json& object, std::string_view key,
                      const std::string& fallback, const std::string& recordPath);
+
+    /// One of `options` (non-empty), uniformly, recorded under `recordPath`.
+    std::string pick(const std::vector<std::string>& options, const std::string& recordPath);
 
 private:
     double draw(const nlohmann::json& value, const std::string& path, bool integer);

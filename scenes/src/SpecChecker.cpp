@@ -42,10 +42,13 @@ constexpr std::array<std::string_view, 2> kImageKeys = {"width", "height"};
 constexpr std::array<std::string_view, 2> kPhysicsKeys = {"substeps", "gravity"};
 constexpr std::array<std::string_view, 6> kGroundKeys = {"friction", "restitution", "half_extent",
                                                          "color",    "metallic",    "roughness"};
-constexpr std::array<std::string_view, 13> kObjectKeys = {
-    "asset",   "count",    "position",    "rotation_deg",    "scale",
-    "density", "friction", "restitution", "linear_velocity", "angular_velocity",
-    "color",   "metallic", "roughness"};
+constexpr std::array<std::string_view, 17> kObjectKeys = {
+    "asset",   "category", "count",       "position",        "rotation_deg",
+    "scale",   "size",     "density",     "friction",        "restitution",
+    "linear_velocity",     "angular_velocity",               "color",
+    "metallic", "roughness", "buried",    "motion"};
+constexpr std::array<std::string_view, 3> kMotionKeys = {"type", "start", "velocity"};
+constexpr std::array<std::string_view, 2> kMotionTypes = {"pull", "push"};
 constexpr std::array<std::string_view, 11> kCameraKeys = {
     "position",         "target",       "fov_deg",   "path",         "orbit_deg_per_s",
     "dolly_to_position", "dolly_to_target", "dolly_easing", "handheld_m", "handheld_deg",
@@ -399,12 +402,32 @@ Status SpecChecker::objects(const json& spec) const {
 Status SpecChecker::object(const json& entry, const std::string& path) const {
     SILT_TRY_STATUS(knownFields(entry, path, kObjectKeys, "an object with at least \"asset\""));
     constexpr std::string_view kAssetWhat = "an asset name (a non-empty string)";
-    if (!entry.contains("asset")) return missing(childPath(path, "asset"), kAssetWhat);
-    SILT_TRY_STATUS(text(entry, "asset", path, kAssetWhat, {}));
+    if (entry.contains("asset") && entry.contains("category")) {
+        return error(childPath(path, "category"),
+                     "unexpected field: an object names its \"asset\" or draws one by "
+                     "\"category\", not both");
+    }
+    if (entry.contains("category")) {
+        SILT_TRY_STATUS(category(entry["category"], childPath(path, "category")));
+    } else {
+        if (!entry.contains("asset"))
+            return missing(childPath(path, "asset"),
+                           "an asset name (a non-empty string), or a \"category\" to draw from");
+        SILT_TRY_STATUS(text(entry, "asset", path, kAssetWhat, {}));
+    }
     SILT_TRY_STATUS(number(entry, "count", path, kCount));
     SILT_TRY_STATUS(vec3(entry, "position", path, kPosition));
     SILT_TRY_STATUS(vec3(entry, "rotation_deg", path, kRotation));
+    if (entry.contains("scale") && entry.contains("size")) {
+        return error(childPath(path, "size"),
+                     "unexpected field: give \"scale\" (a factor) or \"size\" (the largest "
+                     "extent in m), not both");
+    }
     SILT_TRY_STATUS(number(entry, "scale", path, kScale));
+    SILT_TRY_STATUS(number(entry, "size", path, kSize));
+    if (entry.contains("buried") && !entry["buried"].is_boolean())
+        return expected(childPath(path, "buried"), "true or false", entry["buried"]);
+    if (entry.contains("motion")) SILT_TRY_STATUS(motion(entry["motion"], childPath(path, "motion")));
     SILT_TRY_STATUS(number(entry, "density", path, kDensity));
     SILT_TRY_STATUS(number(entry, "friction", path, kFriction));
     SILT_TRY_STATUS(number(entry, "restitution", path, kRestitution));
@@ -413,6 +436,31 @@ Status SpecChecker::object(const json& entry, const std::string& path) const {
     SILT_TRY_STATUS(vec3(entry, "color", path, kColor));
     SILT_TRY_STATUS(number(entry, "metallic", path, kUnitInterval));
     return number(entry, "roughness", path, kUnitInterval);
+}
+
+Status SpecChecker::category(const json& value, const std::string& path) const {
+    constexpr std::string_view kWhat =
+        "a category name (a non-empty string) or a non-empty array of them";
+    if (value.is_string()) return fixedText(value, path, kWhat, {});
+    if (!value.is_array() || value.empty()) return expected(path, kWhat, value);
+    for (size_t i = 0; i < value.size(); ++i)
+        SILT_TRY_STATUS(fixedText(value[i], childPath(path, i), "a category name (a non-empty "
+                                  "string)", {}));
+    return {};
+}
+
+Status SpecChecker::motion(const json& value, const std::string& path) const {
+    SILT_TRY_STATUS(knownFields(value, path, kMotionKeys,
+                                "an object {\"type\", \"start\", \"velocity\"}"));
+    constexpr std::string_view kTypeWhat = "\"pull\" or \"push\"";
+    if (!value.contains("type")) return missing(childPath(path, "type"), kTypeWhat);
+    const json& type = value["type"];
+    if (!type.is_string()) return expected(childPath(path, "type"), kTypeWhat, type);
+    SILT_TRY_STATUS(fixedText(type, childPath(path, "type"), kTypeWhat, kMotionTypes));
+    SILT_TRY_STATUS(number(value, "start", path, kMotionStart));
+    if (!value.contains("velocity"))
+        return missing(childPath(path, "velocity"), kMotionVelocity.what);
+    return vec3(value, "velocity", path, kMotionVelocity);
 }
 
 Status SpecChecker::camera(const json& spec) const {

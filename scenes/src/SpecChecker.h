@@ -74,6 +74,8 @@ private:
     [[nodiscard]] Status ground(const json& spec) const;
     [[nodiscard]] Status objects(const json& spec) const;
     [[nodiscard]] Status object(const json& entry, const std::string& path) const;
+    [[nodiscard]] Status category(const json& value, const std::string& path) const;
+    [[nodiscard]] Status motion(const json& value, const std::string& path) const;
     [[nodiscard]] Status camera(const json& spec) const;
     [[nodiscard]] Status lighting(const json& spec) const;
     [[nodiscard]] Status continuum(const json& spec) const;

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "silt/assets/AssetLibrary.h"
 #include "silt/core/Rng.h"
@@ -64,28 +67,47 @@ TEST(Placement, SeparatedBoxesShareNoSampledPoint) {
     EXPECT_GT(apart, 50);
 }
 
-AssetLookup libraryLookup() {
+const assets::AssetLibrary& bundledLibrary() {
     static const auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
     SILT_CHECK(library.ok());
+    return *library;
+}
+
+AssetLookup libraryLookup() {
     static std::map<std::string, AssetFacts> cache;
     return [](const std::string& name) -> std::optional<AssetFacts> {
         if (auto it = cache.find(name); it != cache.end()) return it->second;
-        const assets::AssetInfo* info = library->find(name);
+        const assets::AssetInfo* info = bundledLibrary().find(name);
         if (info == nullptr) return std::nullopt;
-        auto mesh = library->load(name);
+        auto mesh = bundledLibrary().load(name);
         SILT_CHECK(mesh.ok());
         return cache.emplace(name, AssetFacts{info->category, info->density, mesh->bounds()})
             .first->second;
     };
 }
 
+CategoryLookup libraryCategories() {
+    return [](const std::string& category) {
+        std::vector<std::string> names;
+        for (const assets::AssetInfo& info : bundledLibrary().assets())
+            if (info.category == category) names.push_back(info.name);
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+}
+
+// Every builtin template (SILT_SCENE_TEMPLATES, so new ones are covered without listing them)
+// gives 1000 plans whose objects start above the ground, in view, apart from each other,
+// inside the continuum's domain, and clear of sand and water unless they are meant to start
+// buried in them (and then they do reach into them).
 TEST(Placement, EveryBuiltinTemplateStartsWithoutOverlapAndInView) {
     const AssetLookup lookup = libraryLookup();
-    auto library = assets::AssetLibrary::open(assets::bundledMeshDir());
-    ASSERT_TRUE(library.ok());
+    const CategoryLookup categories = libraryCategories();
+    EXPECT_GE(builtinTemplates().size(), 8u);
     for (const SceneTemplate& scene : builtinTemplates()) {
+        size_t objectsSeen = 0;
         for (uint64_t seed = 0; seed < 1000; ++seed) {
-            auto plan = randomize(scene, lookup, seed, 0);
+            auto plan = randomize(scene, lookup, seed, 0, {}, categories);
             ASSERT_TRUE(plan.ok())
                 << scene.name << " seed " << seed << ": " << plan.error().message;
             std::vector<OrientedBox> boxes;
@@ -93,16 +115,38 @@ TEST(Placement, EveryBuiltinTemplateStartsWithoutOverlapAndInView) {
                 boxes.push_back(
                     orientedBox(*lookup(object.asset)->bounds, object.scale, object.pose));
             }
-            const CameraState camera = plan->camera.at(0.0f);
-            for (size_t i = 0; i < boxes.size(); ++i) {
-                EXPECT_GE(lowestPoint(boxes[i]), -1e-4f) << scene.name << " seed " << seed;
-                EXPECT_TRUE(inViewOrFallingIntoIt(boxes[i], camera, 0.0f))
-                    << scene.name << " seed " << seed << " object " << i;
-                for (size_t j = 0; j < i; ++j) {
-                    ASSERT_FALSE(boxesOverlap(boxes[i], boxes[j]))
-                        << scene.name << " seed " << seed << " objects " << j << ", " << i;
-                }
+            std::vector<OrientedBox> blocks;
+            if (plan->continuum) {
+                for (const SandBlockPlan& b : plan->continuum->sand)
+                    blocks.push_back(alignedBox(b.min, b.max));
+                for (const WaterBlockPlan& b : plan->continuum->water)
+                    blocks.push_back(alignedBox(b.min, b.max));
             }
+            const CameraState camera = plan->camera.at(0.0f);
+            objectsSeen += boxes.size();
+            for (size_t i = 0; i < boxes.size(); ++i) {
+                const std::string where =
+                    fmt::format("{} seed {} object {}", scene.name, seed, i);
+                EXPECT_GE(lowestPoint(boxes[i]), -1e-4f) << where;
+                EXPECT_TRUE(inViewOrFallingIntoIt(boxes[i], camera, 0.0f)) << where;
+                for (size_t j = 0; j < i; ++j) {
+                    ASSERT_FALSE(boxesOverlap(boxes[i], boxes[j])) << where << " and " << j;
+                }
+                if (!plan->continuum) continue;
+                // Within the walls (x, z) and above the floor; it may start above the top.
+                const Vec3f& top = plan->continuum->domainMax;
+                const Eigen::AlignedBox3f domain(plan->continuum->domainMin,
+                                                 Vec3f(top.x(), 1e30f, top.z()));
+                EXPECT_TRUE(boxInside(boxes[i], domain)) << where;
+                bool inContinuum = false;
+                for (const OrientedBox& block : blocks)
+                    inContinuum = inContinuum || boxesOverlap(boxes[i], block);
+                EXPECT_EQ(inContinuum, plan->objects[i].buried) << where;
+            }
+        }
+        // A template may leave its objects out now and then (a count of 0), never always.
+        if (!scene.spec["objects"].empty()) {
+            EXPECT_GT(objectsSeen, 0u) << scene.name;
         }
     }
 }
@@ -123,8 +167,8 @@ TEST(Placement, ImpossiblePlacementIsAClearError) {
 
 TEST(Placement, RedrawsAreDeterministic) {
     const SceneTemplate& scene = builtinTemplates().back();
-    auto a = randomize(scene, libraryLookup(), 42, 3);
-    auto b = randomize(scene, libraryLookup(), 42, 3);
+    auto a = randomize(scene, libraryLookup(), 42, 3, {}, libraryCategories());
+    auto b = randomize(scene, libraryLookup(), 42, 3, {}, libraryCategories());
     ASSERT_TRUE(a.ok() && b.ok());
     EXPECT_EQ(a->sampled, b->sampled);
 }

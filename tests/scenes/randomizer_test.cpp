@@ -6,6 +6,7 @@
 #include <set>
 
 #include "silt/core/ColorTemperature.h"
+#include "silt/scenes/Placement.h"
 #include "silt/scenes/SceneTemplate.h"
 
 namespace silt::scenes {
@@ -334,6 +335,127 @@ TEST(Randomize, AppearanceOverridesTheAssetFieldByField) {
     EXPECT_EQ(resolved.roughness, fromMesh.roughness);
 }
 
+// Category draws: uniform over every asset of the listed categories, recorded like a named
+// asset, and a "size" that sets the scale from the asset's bounds.
+std::optional<AssetFacts> boundedAssets(const std::string& name) {
+    static const std::map<std::string, AssetFacts> kAssets = {
+        {"chair", {"furniture", 650.0f, Eigen::AlignedBox3f(Vec3f(-0.2f, 0, -0.2f), Vec3f(0.2f, 0.9f, 0.2f))}},
+        {"table", {"furniture", 600.0f, Eigen::AlignedBox3f(Vec3f(-0.4f, 0, -0.3f), Vec3f(0.4f, 0.75f, 0.3f))}},
+        {"boat", {"vessel", 300.0f, Eigen::AlignedBox3f(Vec3f(-0.3f, 0, -0.1f), Vec3f(0.3f, 0.16f, 0.1f))}},
+        {"cup", {"container", 900.0f, Eigen::AlignedBox3f(Vec3f(-0.05f, 0, -0.05f), Vec3f(0.05f, 0.1f, 0.05f))}},
+    };
+    auto it = kAssets.find(name);
+    if (it == kAssets.end()) return std::nullopt;
+    return it->second;
+}
+
+std::vector<std::string> fakeCategories(const std::string& category) {
+    if (category == "furniture") return {"chair", "table"};
+    if (category == "vessel") return {"boat"};
+    if (category == "container") return {"cup"};
+    return {};
+}
+
+json categorySpec() {
+    return json::parse(R"({
+      "silt_scene": 1, "name": "by-category",
+      "objects": [{
+        "category": ["furniture", "vessel"],
+        "size": {"uniform": [0.2, 0.3]},
+        "position": [{"uniform": [-50, 50]}, {"uniform": [1, 50]}, {"uniform": [-50, 50]}],
+        "motion": {"type": "pull", "start": {"uniform": [0.5, 1.5]},
+                   "velocity": [0, {"uniform": [0.1, 0.3]}, 0]}
+      }],
+      "camera": {"position": [0, 30, 200], "target": [0, 20, 0], "fov_deg": 90}
+    })");
+}
+
+TEST(Randomize, CategoryDrawsAreUniformOverTheCategoriesAssetsAndRecorded) {
+    const SceneTemplate scene = parsed(categorySpec());
+    std::map<std::string, int> drawn;
+    constexpr int kClips = 3000;
+    std::vector<int> startBins(10, 0);
+    for (uint64_t clip = 0; clip < kClips; ++clip) {
+        auto p = randomize(scene, boundedAssets, 9, clip, {}, fakeCategories);
+        ASSERT_TRUE(p.ok()) << p.error().message;
+        ASSERT_EQ(p->objects.size(), 1u);
+        const ObjectPlan& o = p->objects[0];
+        ++drawn[o.asset];
+        EXPECT_TRUE(o.drawnByCategory);
+        EXPECT_EQ(p->sampled["/objects/0/asset"], o.asset);
+        EXPECT_EQ(o.category, boundedAssets(o.asset)->category);
+        // "size" is the largest extent: scale × the bounds' largest side.
+        const float extent = boundedAssets(o.asset)->bounds->sizes().maxCoeff() * o.scale;
+        EXPECT_NEAR(extent, p->sampled["/objects/0/size"].get<double>(), 1e-5);
+        EXPECT_GE(extent, 0.2f - 1e-5f);
+        EXPECT_LE(extent, 0.3f + 1e-5f);
+        ASSERT_TRUE(o.motion.has_value());
+        EXPECT_EQ(o.motion->type, "pull");
+        EXPECT_EQ(o.motion->start, float(p->sampled["/objects/0/motion/start"].get<double>()));
+        ++startBins[std::min(9, int((o.motion->start - 0.5f) * 10.0f))];
+        EXPECT_EQ(o.linearVelocity, Vec3f::Zero());
+    }
+    // Chi-square against uniform over {chair, table, boat} (not over the two categories):
+    // 2 degrees of freedom, 13.8 is the 0.1 % critical value.
+    ASSERT_EQ(drawn.size(), 3u);
+    double chi2 = 0.0;
+    for (const auto& [name, n] : drawn) {
+        const double expected = kClips / 3.0;
+        chi2 += (n - expected) * (n - expected) / expected;
+    }
+    EXPECT_LT(chi2, 13.8) << "chair " << drawn["chair"] << ", table " << drawn["table"]
+                          << ", boat " << drawn["boat"];
+    // And the uniform start time over ten bins: 9 degrees of freedom, 27.9 at 0.1 %.
+    double chi2Start = 0.0;
+    for (int n : startBins) chi2Start += (n - kClips / 10.0) * (n - kClips / 10.0) / (kClips / 10.0);
+    EXPECT_LT(chi2Start, 27.9);
+}
+
+TEST(Randomize, CategoryErrorsNameThePath) {
+    json spec = categorySpec();
+    auto noLookup = randomize(parsed(spec), boundedAssets, 1, 0);
+    ASSERT_FALSE(noLookup.ok());
+    EXPECT_NE(noLookup.error().message.find("scene.json: /objects/0/category: drawing assets by "
+                                            "category needs"),
+              std::string::npos)
+        << noLookup.error().message;
+    spec["objects"][0]["category"] = "spaceship";
+    auto none = randomize(parsed(spec), boundedAssets, 1, 0, {}, fakeCategories);
+    ASSERT_FALSE(none.ok());
+    EXPECT_NE(none.error().message.find(
+                  "scene.json: /objects/0/category: no asset of category \"spaceship\""),
+              std::string::npos)
+        << none.error().message;
+}
+
+TEST(Randomize, BuriedObjectsStartInTheSandOthersClearOfIt) {
+    json spec = json::parse(R"({
+      "silt_scene": 1, "name": "bed",
+      "continuum": {"domain": {"min": [-1, 0, -1], "max": [1, 2, 1]},
+                    "sand": [{"min": [-1, 0, -1], "max": [1, 0.3, 1]}]},
+      "objects": [
+        {"asset": "cup", "buried": true,
+         "position": [{"uniform": [-0.9, 0.9]}, {"uniform": [0, 0.8]}, {"uniform": [-0.9, 0.9]}]},
+        {"asset": "cup",
+         "position": [{"uniform": [-0.9, 0.9]}, {"uniform": [0, 0.8]}, {"uniform": [-0.9, 0.9]}]}
+      ],
+      "camera": {"position": [0, 3, 4], "target": [0, 0, 0], "fov_deg": 70}
+    })");
+    const SceneTemplate scene = parsed(spec);
+    const OrientedBox sand = alignedBox(Vec3f(-1, 0, -1), Vec3f(1, 0.3f, 1));
+    for (uint64_t clip = 0; clip < 300; ++clip) {
+        auto p = randomize(scene, boundedAssets, 4, clip, {}, fakeCategories);
+        ASSERT_TRUE(p.ok()) << p.error().message;
+        const auto box = [&](size_t i) {
+            return orientedBox(*boundedAssets("cup")->bounds, 1.0f, p->objects[i].pose);
+        };
+        EXPECT_TRUE(p->objects[0].buried);
+        EXPECT_TRUE(boxesOverlap(box(0), sand)) << clip;
+        EXPECT_FALSE(p->objects[1].buried);
+        EXPECT_FALSE(boxesOverlap(box(1), sand)) << clip;
+        EXPECT_GE(p->objects[1].pose.position.y(), 0.3f);
+    }
+}
 
 TEST(Randomize, DollyHandheldAndSunTemperatureComeFromTheTemplate) {
     json spec = rangeSpec();

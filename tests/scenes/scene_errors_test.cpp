@@ -194,7 +194,7 @@ TEST(SceneErrors, MissingAsset) {
     json spec = validSpec();
     spec["objects"][1].erase("asset");
     expectError(spec, "/objects/1/asset",
-                "expected an asset name (a non-empty string), got nothing");
+                "expected an asset name (a non-empty string), or a \"category\" to draw from, got nothing");
 }
 
 TEST(SceneErrors, UnknownCameraPath) {
@@ -269,7 +269,7 @@ TEST(SceneErrors, NonIntegerUniformBoundForCount) {
 TEST(SceneErrors, CountOutOfRange) {
     json spec = validSpec();
     spec["objects"][1]["count"] = 101;
-    expectError(spec, "/objects/1/count", "expected an integer 1..100 (copies), got 101");
+    expectError(spec, "/objects/1/count", "expected an integer 0..100 (copies), got 101");
 }
 
 TEST(SceneErrors, AssetFromAUniformDistribution) {
@@ -318,6 +318,48 @@ TEST(SceneErrors, MultiLineDescription) {
     json spec = validSpec();
     spec["description"] = "two\nlines";
     expectError(spec, "/description", "expected a non-empty one-line string");
+}
+
+TEST(SceneErrors, AssetOrCategoryNotBoth) {
+    json spec = validSpec();
+    spec["objects"][0]["category"] = "furniture";
+    expectError(spec, "/objects/0/category", "names its \"asset\" or draws one by \"category\"");
+    spec["objects"][0].erase("asset");
+    EXPECT_EQ(errorFor(spec), "<parsed without error>");
+    spec["objects"][0]["category"] = json::array();
+    expectError(spec, "/objects/0/category", "expected a category name (a non-empty string) or a "
+                                             "non-empty array of them, got");
+    spec["objects"][0]["category"] = {"furniture", 3};
+    expectError(spec, "/objects/0/category/1", "expected a category name");
+}
+
+TEST(SceneErrors, ScaleOrSizeNotBoth) {
+    json spec = validSpec();
+    spec["objects"][0]["scale"] = 1.5;
+    spec["objects"][0]["size"] = 0.3;
+    expectError(spec, "/objects/0/size", "give \"scale\" (a factor) or \"size\"");
+    spec["objects"][0].erase("scale");
+    spec["objects"][0]["size"] = 0;
+    expectError(spec, "/objects/0/size", "expected a positive number (m, the object's largest extent)");
+}
+
+TEST(SceneErrors, MotionAndBuried) {
+    json spec = validSpec();
+    spec["objects"][0]["buried"] = "yes";
+    expectError(spec, "/objects/0/buried", "expected true or false, got");
+    spec["objects"][0]["buried"] = true;
+    spec["objects"][0]["motion"] = {{"type", "pul"}, {"velocity", {0, 1, 0}}};
+    expectError(spec, "/objects/0/motion/type", "(did you mean \"pull\"?)");
+    spec["objects"][0]["motion"] = {{"type", "pull"}};
+    expectError(spec, "/objects/0/motion/velocity", "got nothing (the field is required)");
+    spec["objects"][0]["motion"] = {{"type", "pull"}, {"velocity", {0, 1, 0}}, {"start", -1}};
+    expectError(spec, "/objects/0/motion/start", "expected a number ≥ 0 (s from the first frame)");
+    spec["objects"][0]["motion"] = {{"type", "push"}, {"velocity", {0, 50, 0}}};
+    expectError(spec, "/objects/0/motion/velocity/1", "got 50");
+    spec["objects"][0]["motion"] = {{"type", "push"}, {"velocity", {0, 1, 0}}, {"speed", 1}};
+    expectError(spec, "/objects/0/motion/speed", "unknown field");
+    spec["objects"][0]["motion"] = {{"type", "push"}, {"velocity", {{{"uniform", {0, 1}}}, 0, 0}}};
+    EXPECT_EQ(errorFor(spec), "<parsed without error>");
 }
 
 }  // namespace

@@ -117,6 +117,17 @@ TEST(Describe, ListsDrawnParametersWithTheirRanges) {
     // Fixed values are listed as such.
     EXPECT_NE(text.find("/frames"), std::string::npos);
     EXPECT_NE(text.find("72"), std::string::npos);
+
+    // Category draws, scripted motion and burial.
+    auto excavation = resolveScene("excavation");
+    ASSERT_TRUE(excavation.ok());
+    const std::string dig = describeTemplate(*excavation);
+    for (const char* line :
+         {"/objects/0/category", "asset drawn uniformly from category [\"furniture\"",
+          "/objects/0/motion/velocity/1", "uniform [0.18, 0.28]", "/objects/0/motion/type",
+          "\"pull\"", "/objects/0/buried", "/objects/0/size"}) {
+        EXPECT_NE(dig.find(line), std::string::npos) << line << "\n" << dig;
+    }
 }
 
 }  // namespace

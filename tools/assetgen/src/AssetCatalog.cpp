@@ -415,12 +415,27 @@ GeneratedAsset makePlank() {
             "A rough pine plank."};
 }
 
+/// A wave-maker paddle: a flat board, stood on edge and pushed through a tank to make waves
+/// (or to shove sand), with a grip on top.
+GeneratedAsset makePaddle() {
+    const double halfThick = 0.02, height = 0.22, halfWidth = 0.18;
+    MeshBuilder b;
+    b.addBox({0.0, height / 2, 0.0}, {halfThick, height / 2, halfWidth});
+    b.addBox({0.0, height + 0.03, 0.0}, {0.012, 0.035, 0.012});
+    b.addBox({0.0, height + 0.07, 0.0}, {0.014, 0.014, 0.06});
+    b.placeOnGround();
+    return {b.build("paddle", material(0.78f, 0.62f, 0.4f, 0.7f)), "tool", 600.0,
+            "A flat wooden wave-maker paddle with a T grip, stood on its long edge.",
+            "decomposed"};
+}
+
 }  // namespace
 
 std::vector<GeneratedAsset> generateAssets() {
     std::vector<GeneratedAsset> assets = {
         makeBall(),  makeBoat(), makeBottle(), makeBowl(), makeBucket(), makeCan(),   makeChair(),
-        makeCrate(), makeCup(),  makePlank(),  makeRock(), makeSpade(),  makeTable(), makeToyCar()};
+        makeCrate(), makeCup(),  makePaddle(), makePlank(), makeRock(), makeSpade(), makeTable(),
+        makeToyCar()};
     std::sort(assets.begin(), assets.end(),
               [](const auto& l, const auto& r) { return l.mesh.name < r.mesh.name; });
     return assets;

@@ -113,6 +113,15 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
                               {"friction", object.friction},
                               {"restitution", object.restitution},
                               {"material", materialJson(record.material)}});
+        // Only where they apply, so clips of templates without them keep their metadata.
+        json& entry = objectList.back();
+        if (object.drawnByCategory) entry["drawn_by_category"] = true;
+        if (object.buried) entry["buried"] = true;
+        if (object.motion) {
+            entry["motion"] = {{"type", object.motion->type},
+                               {"start_s", object.motion->start},
+                               {"velocity_m_s", toJson(object.motion->velocity)}};
+        }
     }
     // Label id tables: what each value of the instance and semantic channels stands for.
     json classTable = json::object();
@@ -220,7 +229,8 @@ void ClipMetadataBuilder::addFrame(const CameraState& camera,
 void ClipMetadataBuilder::setOutcome(const std::vector<scenes::SceneEvent>& events,
                                      const scenes::Caption& caption) {
     static constexpr const char* kKinds[] = {"ground_contact", "object_contact", "bounce", "tumble",
-                                             "rest"};
+                                             "rest",           "burial",         "splash", "float",
+                                             "sink",           "pulled_out",     "sand_pour"};
     json list = json::array();
     for (const scenes::SceneEvent& e : events) {
         json entry = {{"kind", kKinds[static_cast<int>(e.kind)]},
@@ -228,9 +238,13 @@ void ClipMetadataBuilder::setOutcome(const std::vector<scenes::SceneEvent>& even
                       {"instance_id", mInstanceIds.at(e.object)}};
         if (e.kind == scenes::SceneEvent::Kind::ObjectContact)
             entry["other_instance_id"] = mInstanceIds.at(e.other);
-        if (e.kind != scenes::SceneEvent::Kind::Tumble && e.kind != scenes::SceneEvent::Kind::Rest)
+        using K = scenes::SceneEvent::Kind;
+        if (e.kind == K::GroundContact || e.kind == K::ObjectContact || e.kind == K::Bounce ||
+            e.kind == K::Splash || e.kind == K::PulledOut)
             entry["speed_m_s"] = e.speed;
-        if (e.kind == scenes::SceneEvent::Kind::Rest) entry["resting_pose"] = e.restingPose;
+        if (e.kind == K::Rest) entry["resting_pose"] = e.restingPose;
+        if (e.kind == K::Burial || e.kind == K::Sink) entry["depth_m"] = e.depth;
+        if (e.kind == K::Splash || e.kind == K::SandPour) entry["particles"] = e.particles;
         list.push_back(std::move(entry));
     }
     mMetadata["events"] = std::move(list);

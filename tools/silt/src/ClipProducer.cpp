@@ -1,5 +1,6 @@
 #include "silt/app/ClipProducer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <set>
@@ -9,6 +10,7 @@
 #include "silt/app/ClipChecks.h"
 #include "silt/app/ClipMetadata.h"
 #include "silt/app/ClipRun.h"
+#include "silt/app/ContinuumEvents.h"
 #include "silt/core/Hash.h"
 #include "silt/core/Version.h"
 #include "silt/exporters/ClipWriter.h"
@@ -65,6 +67,16 @@ scenes::AssetLookup assetLookup(const assets::AssetLibrary& library) {
             it = bounds->emplace(name, mesh ? std::optional(mesh->bounds()) : std::nullopt).first;
         }
         return scenes::AssetFacts{info->category, info->density, it->second};
+    };
+}
+
+scenes::CategoryLookup categoryLookup(const assets::AssetLibrary& library) {
+    return [&library](const std::string& category) {
+        std::vector<std::string> names;
+        for (const assets::AssetInfo& asset : library.assets())
+            if (asset.category == category) names.push_back(asset.name);
+        std::sort(names.begin(), names.end());
+        return names;
     };
 }
 
@@ -153,7 +165,7 @@ Result<render::MeshId> ClipProducer::groundMesh() {
 Result<std::unique_ptr<ClipRun>> ClipProducer::start(const scenes::SceneTemplate& scene,
                                                      uint64_t seed, uint64_t clipIndex,
                                                      const scenes::PlanOverrides& overrides) {
-    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides);
+    auto planned = scenes::randomize(scene, mLookup, seed, clipIndex, overrides, mCategories);
     if (!planned) return planned.error();
     if (planned->camera.intrinsics.width != mRendererDesc.width ||
         planned->camera.intrinsics.height != mRendererDesc.height) {
@@ -187,6 +199,13 @@ Result<std::unique_ptr<ClipRun>> ClipProducer::start(const scenes::SceneTemplate
     run->mMetadata =
         std::make_unique<ClipMetadataBuilder>(scene, sim.plan(), sim.objects(), mClasses);
     run->mStates = sim.bodyStates();
+    if (sim.continuum()) {
+        std::vector<Eigen::AlignedBox3f> bounds;
+        for (size_t i = 0; i < sim.objects().size(); ++i) bounds.push_back(sim.objectMesh(i).bounds());
+        run->mContinuumEvents = std::make_unique<ContinuumEvents>(sim.plan(), std::move(bounds));
+        run->mContinuumEvents->observe(0.0f, sim.continuum()->particles(), sim.materialKinds(),
+                                       run->mStates);
+    }
     return run;
 }
 

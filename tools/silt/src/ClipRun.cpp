@@ -1,10 +1,13 @@
 #include "silt/app/ClipRun.h"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include <fmt/format.h>
 
 #include "silt/app/ClipProducer.h"
+#include "silt/app/ContinuumEvents.h"
 
 namespace silt::app {
 namespace {
@@ -124,6 +127,10 @@ Status ClipRun::submit(StageTimes* times, bool keepSurfaces) {
         return advanced.error().prefixed(fmt::format("simulating frame {}", frame + 1));
     }
     std::vector<physics::BodyState> nextStates = sim.bodyStates();
+    if (mContinuumEvents) {
+        mContinuumEvents->observe(float(frame + 1) / float(plan.fps), sim.continuum()->particles(),
+                                  sim.materialKinds(), nextStates);
+    }
     local.physics += secondsSince(physicsStart);
 
     auto renderStart = Clock::now();
@@ -170,7 +177,18 @@ Result<ClipFrame> ClipRun::step(StageTimes* times, bool keepSurfaces) {
 nlohmann::json ClipRun::metadata() const {
     std::vector<SurfaceMaterial> materials;
     for (const ObjectRecord& record : mSim->objects()) materials.push_back(record.material);
-    const std::vector<scenes::SceneEvent> events = sceneEvents(mSim->rigidEvents());
+    std::vector<scenes::SceneEvent> events = sceneEvents(mSim->rigidEvents());
+    if (mContinuumEvents) {
+        // Both lists are in time order; merged stably, rigid events first at equal times.
+        const std::vector<scenes::SceneEvent> more = mContinuumEvents->events();
+        std::vector<scenes::SceneEvent> merged;
+        std::merge(events.begin(), events.end(), more.begin(), more.end(),
+                   std::back_inserter(merged),
+                   [](const scenes::SceneEvent& a, const scenes::SceneEvent& b) {
+                       return a.time < b.time;
+                   });
+        events = std::move(merged);
+    }
     ClipMetadataBuilder finished = *mMetadata;
     finished.setOutcome(events, scenes::writeCaption(mSim->plan(), materials, events));
     return finished.build();

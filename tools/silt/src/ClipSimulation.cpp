@@ -113,6 +113,13 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
         body.body.friction = object.friction;
         body.body.restitution = object.restitution;
         body.continuumFriction = object.friction;
+        if (object.motion) {
+            // Scripted: Bullet moves it at the velocity from the start time on; it pushes the
+            // continuum and other bodies and is not pushed back.
+            body.drive = physics::BodyDrive::Kinematic;
+            body.kinematicVelocity = object.motion->velocity;
+            body.kinematicStart = object.motion->start;
+        }
         if (p.continuum) {
             // Half a grid cell resolves the body as finely as the grid can feel it.
             auto field = assets::buildSignedDistanceField(collision, 0.5f * p.continuum->cellSize);
@@ -127,6 +134,29 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
     }
 
     if (p.continuum) {
+        // The continuum's walls hold the objects too (a tank, a sand box): four static slabs
+        // just outside the domain's sides, added after the objects so that body ids stay
+        // object indices. They do not touch the continuum, which has its own walls.
+        const Vec3f lo = p.continuum->domainMin, hi = p.continuum->domainMax;
+        constexpr float kThick = 0.2f;  // m, so fast bodies do not tunnel through
+        const float top = hi.y() + 1.0f;
+        auto slab = [&](const Vec3f& a, const Vec3f& b) {
+            std::vector<Vec3f> corners;
+            for (int c = 0; c < 8; ++c)
+                corners.emplace_back(c & 1 ? b.x() : a.x(), c & 2 ? b.y() : a.y(),
+                                     c & 4 ? b.z() : a.z());
+            physics::WorldBodyDesc wall;
+            wall.body.convexPieces = {corners};
+            wall.body.mass = 0.0f;
+            wall.body.friction = p.continuum->wallFriction;
+            wall.body.restitution = 0.0f;
+            sim->mWorld->addBody(wall);
+        };
+        slab(Vec3f(lo.x() - kThick, lo.y(), lo.z() - kThick), Vec3f(lo.x(), top, hi.z() + kThick));
+        slab(Vec3f(hi.x(), lo.y(), lo.z() - kThick), Vec3f(hi.x() + kThick, top, hi.z() + kThick));
+        slab(Vec3f(lo.x(), lo.y(), lo.z() - kThick), Vec3f(hi.x(), top, lo.z()));
+        slab(Vec3f(lo.x(), lo.y(), hi.z()), Vec3f(hi.x(), top, hi.z() + kThick));
+
         physics::MpmSolver& solver = *sim->mWorld->continuum();
         const int perAxis = p.continuum->particlesPerCellPerAxis;
         for (const scenes::SandBlockPlan& block : p.continuum->sand) {
@@ -175,10 +205,28 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
 
 Status ClipSimulation::advanceFrame() { return mWorld->advanceFrame(1.0f / float(mPlan.fps)); }
 
+Vec3f ClipSimulation::continuumForce(size_t object) const {
+    return mWorld->continuumForce(physics::BodyId(object));
+}
+
 std::vector<physics::BodyState> ClipSimulation::bodyStates() const {
     std::vector<physics::BodyState> states;
-    for (physics::BodyId id = 0; id < mWorld->bodyCount(); ++id) states.push_back(mWorld->bodyState(id));
+    for (physics::BodyId id = 0; id < mObjects.size(); ++id) states.push_back(mWorld->bodyState(id));
     return states;
+}
+
+std::vector<physics::RigidEvent> ClipSimulation::rigidEvents() const {
+    // Without the walls: only the objects' own events (a touch of a wall is not told).
+    std::vector<physics::RigidEvent> events;
+    const size_t n = mObjects.size();
+    for (const physics::RigidEvent& e : mWorld->rigidEvents()) {
+        if (e.body >= n) continue;
+        if (e.kind == physics::RigidEvent::Kind::BodyContact && e.other != physics::kGround &&
+            e.other >= n)
+            continue;
+        events.push_back(e);
+    }
+    return events;
 }
 
 }  // namespace silt::app

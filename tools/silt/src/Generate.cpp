@@ -156,10 +156,11 @@ Result<GenerateReport> generateDataset(const GenerateOptions& options) {
     // Which clips of this shard still need making.
     GenerateReport report;
     auto lookup = assetLookup(*library);
+    auto categories = categoryLookup(*library);
     std::vector<std::pair<uint64_t, uint32_t>> todo;  // clip index, frames
     std::optional<std::pair<uint32_t, uint32_t>> size;
     for (uint64_t clip = options.shard.index; clip < options.clips; clip += options.shard.count) {
-        auto plan = scenes::randomize(scene, lookup, options.seed, clip, overrides);
+        auto plan = scenes::randomize(scene, lookup, options.seed, clip, overrides, categories);
         if (!plan) return plan.error();
         const CameraIntrinsics& k = plan->camera.intrinsics;
         if (!size) size = {k.width, k.height};

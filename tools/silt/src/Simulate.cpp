@@ -30,7 +30,8 @@ Status simulateClip(const SimulateOptions& options) {
     configureThreads(options.threads);
 
     auto plan = scenes::randomize(*resolved, assetLookup(*library), options.seed, options.clip,
-                                  scenes::PlanOverrides{options.frames, options.fps, {}, {}});
+                                  scenes::PlanOverrides{options.frames, options.fps, {}, {}},
+                                  categoryLookup(*library));
     if (!plan) return plan.error();
     MeshCache meshes(*library);
     auto simulation = ClipSimulation::create(*plan, meshes, int(options.threads));

@@ -8,6 +8,7 @@
 // simulation reported it (Caption::mentioned lists which ones were used).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,13 @@ struct SceneEvent {
         Bounce,         ///< `object` bounced off the ground
         Tumble,         ///< `object` turned over while on the ground
         Rest,           ///< `object` came to rest, lying as `restingPose`
+        // From the continuum (sand and water), measured on the particles:
+        Burial,     ///< `object` ends sunk `depth` m below the sand around it
+        Splash,     ///< `object` threw `particles` water particles up above the rest level
+        Float,      ///< `object` ends floating: in the water, its top above the surface
+        Sink,       ///< `object` ends under water, its top `depth` m below the surface
+        PulledOut,  ///< `object`, buried at the start, rose clear of the sand bed
+        SandPour,   ///< sand (`particles` of it at the most) streamed off the lifted `object`
     };
     Kind kind = Kind::GroundContact;
     float time = 0.0f;                    ///< s from the clip's first frame
@@ -31,6 +39,8 @@ struct SceneEvent {
     size_t other = 0;                     ///< ObjectContact only
     float speed = 0.0f;                   ///< m/s: impact speed (contacts), upward speed (bounce)
     std::string restingPose = "upright";  ///< Rest only: "upright" | "on_side" | "upside_down"
+    float depth = 0.0f;                   ///< m: Burial (below the sand), Sink (below the water)
+    uint32_t particles = 0;               ///< Splash, SandPour: how many particles took part
 };
 
 struct Caption {

@@ -22,6 +22,16 @@ struct OrientedBox {
 [[nodiscard]] OrientedBox orientedBox(const Eigen::AlignedBox3f& local, float scale,
                                       const Pose& pose);
 
+/// The box spanning `min`..`max`, axis-aligned.
+[[nodiscard]] OrientedBox alignedBox(const Vec3f& min, const Vec3f& max);
+
+/// True when every corner of `box` lies in `region` (with `tolerance` m of slack).
+[[nodiscard]] bool boxInside(const OrientedBox& box, const Eigen::AlignedBox3f& region,
+                             float tolerance = 1e-4f);
+
+/// True when `point` lies in `box`.
+[[nodiscard]] bool pointInside(const OrientedBox& box, const Vec3f& point);
+
 /// True when the boxes come closer than `gap` metres (each grown by gap/2).
 [[nodiscard]] bool boxesOverlap(const OrientedBox& a, const OrientedBox& b, float gap = 0.0f);
 

@@ -24,10 +24,22 @@ struct MaterialOverrides {
     bool roughness = false;
 };
 
-/// A rigid object: one bundled asset at a pose, dropped into the world.
+/// A scripted motion: the object is a kinematic body that moves with `velocity` from `start`
+/// on, pushing sand, water and other objects aside (and feeling their reaction, which is
+/// measured but does not slow it down). Before `start` it holds still.
+struct MotionPlan {
+    std::string type = "pull";            ///< "pull" (drawn out, e.g. upwards) | "push" (sweeps)
+    float start = 0.0f;                   ///< s from the clip's first frame
+    Vec3f velocity = Vec3f::Zero();       ///< m/s, constant from `start` to the clip's end
+};
+
+/// A rigid object: one bundled asset at a pose, dropped into the world (or, with a motion,
+/// moved along a scripted path).
 struct ObjectPlan {
     std::string asset;                      ///< asset name in the library ("chair")
     std::string category;                   ///< semantic class ("furniture")
+    /// Whether the asset was drawn by category ("category" in the template) rather than named.
+    bool drawnByCategory = false;
     uint32_t instanceId = 0;                ///< label id, 1-based (0 = background)
     Pose pose;                              ///< initial pose of the asset's frame, m
     float scale = 1.0f;                     ///< uniform scale applied to the asset mesh
@@ -38,6 +50,10 @@ struct ObjectPlan {
     Vec3f angularVelocity = Vec3f::Zero();  ///< rad/s, initial, world frame
     SurfaceMaterial material;               ///< appearance
     MaterialOverrides materialOverrides;    ///< which of `material` the template set
+    /// Starts inside the sand or water on purpose (buried in the bed, or a paddle standing
+    /// in the tank): placement allows its overlap with the continuum, not with other objects.
+    bool buried = false;
+    std::optional<MotionPlan> motion;       ///< none: a dynamic body moved by physics alone
 
     /// The asset mesh's own material with the template's overrides applied.
     [[nodiscard]] SurfaceMaterial resolvedMaterial(const SurfaceMaterial& assetMaterial) const {

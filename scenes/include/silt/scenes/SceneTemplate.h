@@ -62,16 +62,23 @@ struct AssetFacts {
 };
 /// Looks an asset up by name; nullopt when there is no such asset.
 using AssetLookup = std::function<std::optional<AssetFacts>(const std::string& name)>;
+/// The names of every asset of a category (library and user assets), in a fixed order
+/// (sorted); empty when there is none. Needed by templates that draw assets by "category".
+using CategoryLookup = std::function<std::vector<std::string>(const std::string& category)>;
 
 /// Draws every open value of `scene` from the clip's RNG streams
 /// (streamFor(seed, clipIndex, purpose)) and returns the clip's plan. Fails (naming the
 /// template's source and JSON path) for an asset name the lookup does not know, or when an
 /// object cannot be placed (see AssetFacts::bounds) within kPlacementTries draws of its pose.
 /// Placement makes pose distributions conditional on the rejection rule (a truncation).
+/// An object entry with "category" draws its asset uniformly among `categories(name)` of
+/// every listed category (from the "objects" stream); without a CategoryLookup such a
+/// template fails with an error naming the path.
 inline constexpr int kPlacementTries = 200;
 
 [[nodiscard]] Result<ScenePlan> randomize(const SceneTemplate& scene, const AssetLookup& assets,
                                           uint64_t seed, uint64_t clipIndex,
-                                          const PlanOverrides& overrides = {});
+                                          const PlanOverrides& overrides = {},
+                                          const CategoryLookup& categories = {});
 
 }  // namespace silt::scenes

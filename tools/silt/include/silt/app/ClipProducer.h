@@ -51,6 +51,8 @@ struct ClipOutcome {
 
 /// A lookup of asset facts for scenes::randomize, backed by the library.
 scenes::AssetLookup assetLookup(const assets::AssetLibrary& library);
+/// Asset names by category for scenes::randomize ("category" in templates), sorted.
+scenes::CategoryLookup categoryLookup(const assets::AssetLibrary& library);
 
 class ClipProducer {
 public:
@@ -108,7 +110,8 @@ private:
           mRendererDesc(desc),
           mThreads(threads),
           mClasses(semanticClasses(library)),
-          mLookup(assetLookup(library)) {}
+          mLookup(assetLookup(library)),
+          mCategories(categoryLookup(library)) {}
 
     struct Attempt;
     /// Renders every remaining frame of `run` into an uncommitted writer, measuring the
@@ -132,6 +135,7 @@ private:
     std::array<std::optional<render::MeshId>, 2> mSurfaceMeshes;  ///< by ContinuumKind
     std::map<std::string, uint32_t> mClasses;  ///< semanticClasses(library)
     scenes::AssetLookup mLookup;  ///< caches asset bounds between clips
+    scenes::CategoryLookup mCategories;
 };
 
 /// The clip folder name for a clip index ("clip_000042").

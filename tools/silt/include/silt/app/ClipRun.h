@@ -14,6 +14,7 @@
 
 #include "silt/app/ClipMetadata.h"
 #include "silt/app/ClipSimulation.h"
+#include "silt/app/ContinuumEvents.h"
 #include "silt/core/Result.h"
 #include "silt/render/Renderer.h"
 #include "silt/scenes/SceneTemplate.h"
@@ -89,6 +90,9 @@ private:
     /// Submitted frames without their images, oldest first.
     std::deque<ClipFrame> mPending;
     bool mSimulationFailed = false;
+    /// Sand and water events (burial, splashes, floating …), read off every simulated
+    /// frame; null without a continuum.
+    std::unique_ptr<ContinuumEvents> mContinuumEvents;
 };
 
 }  // namespace silt::app

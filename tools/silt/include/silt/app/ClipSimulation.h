@@ -46,10 +46,11 @@ public:
     [[nodiscard]] Status advanceFrame();
 
     [[nodiscard]] std::vector<physics::BodyState> bodyStates() const;
+    /// N, the mean force sand and water exerted on object i over the last frame (measured
+    /// for scripted objects too, though it does not move them).
+    [[nodiscard]] Vec3f continuumForce(size_t object) const;
     /// What the rigid bodies did so far (contacts, bounces, rest), body ids = object indices.
-    [[nodiscard]] const std::vector<physics::RigidEvent>& rigidEvents() const {
-        return mWorld->rigidEvents();
-    }
+    [[nodiscard]] std::vector<physics::RigidEvent> rigidEvents() const;
     [[nodiscard]] const std::vector<ObjectRecord>& objects() const { return mObjects; }
     /// The asset mesh of object i (unscaled).
     [[nodiscard]] const TriangleMesh& objectMesh(size_t i) const { return *mObjectMeshes[i]; }
