@@ -189,6 +189,10 @@ int main(int argc, char** argv) {
 
     // Subcommands that live in their own files (see silt/app/Commands.h), one line each.
     std::vector<silt::app::RegisteredCommand> registered;
+#ifdef SILT_WITH_FINETUNE
+    registered.push_back(silt::app::registerFinetuneCommand(app));
+    registered.push_back(silt::app::registerEvalCommand(app));
+#endif
 
     CLI11_PARSE(app, argc, argv);
 

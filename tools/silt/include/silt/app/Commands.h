@@ -24,4 +24,9 @@ struct RegisteredCommand {
 // One declaration per command source file, e.g.
 //   RegisteredCommand registerReviewCommand(CLI::App& app);   // src/ReviewCommand.cpp
 
+#ifdef SILT_WITH_FINETUNE
+RegisteredCommand registerFinetuneCommand(CLI::App& app);  // src/FinetuneCommand.cpp
+RegisteredCommand registerEvalCommand(CLI::App& app);      // src/EvalCommand.cpp
+#endif
+
 }  // namespace silt::app
