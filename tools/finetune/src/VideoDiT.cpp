@@ -254,7 +254,16 @@ Tensor VideoDiTImpl::forward(const Tensor& xt, const Tensor& t, const Tensor& te
     const int64_t p = cfg.patchSize, pt = cfg.tubeletFrames;
     x = x.view({batch, frames, cfg.height / p, cfg.width / p, pt, p, p, cfg.channels});
     x = x.permute({0, 1, 4, 7, 2, 5, 3, 6});
-    return x.reshape({batch, cfg.frames, cfg.channels, cfg.height, cfg.width});
+    x = x.reshape({batch, cfg.frames, cfg.channels, cfg.height, cfg.width});
+    // x-prediction as a residual over persistence: the clean clip is estimated as the last
+    // context frame plus the network's output (zero at initialisation, so an untrained model
+    // predicts that nothing moves), and turned into the velocity the flow needs,
+    // v = (x_t − x̂0) / t. Predicting the clean frames and training on the velocity (JiT,
+    // Li & He 2025) makes a tiny, briefly trained model sample sharp frames.
+    Tensor last = xt.slice(1, cfg.contextFrames - 1, cfg.contextFrames);
+    Tensor x0 = last.to(x.scalar_type()) + x;
+    Tensor tb = t.to(x.scalar_type()).clamp_min(kMinFlowTime).view({batch, 1, 1, 1, 1});
+    return (xt.to(x.scalar_type()) - x0) / tb;
 }
 
 }  // namespace silt::finetune

@@ -8,8 +8,10 @@
 // transformer plus one token per physics label; a learned "null" set replaces them for
 // classifier-free guidance.
 //
-// The model predicts the rectified-flow velocity (noise − clean) of every frame; frames the
-// caller marks as context are given clean and carry a learned "context" embedding.
+// The model predicts the rectified-flow velocity (noise − clean) of every frame, through an
+// estimate of the clean clip made as the last context frame plus the network's output
+// (persistence plus learned motion); frames the caller marks as context are given clean and
+// carry a learned "context" embedding.
 // Not thread-safe (a torch module); one instance per trainer or sampler.
 
 #include <torch/torch.h>
@@ -17,6 +19,9 @@
 #include "silt/finetune/ModelConfig.h"
 
 namespace silt::finetune {
+
+/// The smallest flow time the velocity divides by (see VideoDiTImpl::forward).
+inline constexpr double kMinFlowTime = 0.05;
 
 /// softmax(q kᵀ / √d + mask) v over [batch, heads, tokens, head width]; `keyMask` is
 /// [batch, keys], true where a key may be attended to. Uses libtorch 2.x's fused
