@@ -9,12 +9,17 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -127,6 +132,54 @@ TEST(SILT_DEMO_SUITE, FineTuningOnSandBeatsTheRigidBaseModelOnHeldOutSand) {
 }
 
 #ifndef SILT_FINETUNE_DEMO_SLOW
+// `silt finetune` killed (SIGKILL) right after its first checkpoint, then run again with the
+// same command: the run resumes and its loss.csv is byte-identical to an uninterrupted run's.
+TEST(FinetuneDemo, KilledRunResumesToTheUninterruptedLosses) {
+    fs::remove_all(root());
+    const fs::path data = root() / "rigid";
+    ASSERT_EQ(silt("generate --scene default --frames 12 --width 32 --height 32 --threads 1 -q "
+                   "--clips 8 --out " + data.string(), "generate"), 0)
+        << logOf("generate");
+    const std::string args = "finetune --data " + data.string() + " " + kModel +
+                             " --threads 1 --batch 4 --steps 10 --checkpoint-every 2 --out ";
+    const fs::path killed = root() / "killed", straight = root() / "straight";
+    // Started in the background; killed as soon as its first checkpoint is in place.
+    const fs::path pidFile = root() / "pid";
+    const std::string background = "sh -c '" + std::string(SILT_BINARY_DIR) + "/bin/silt " + args +
+                                   killed.string() + " >" + (root() / "killed.txt").string() +
+                                   " 2>&1 & echo $! >" + pidFile.string() + "'";
+    ASSERT_EQ(std::system(background.c_str()), 0);
+    pid_t pid = 0;
+    for (int i = 0; i < 2000 && pid == 0; ++i) {
+        std::ifstream(pidFile) >> pid;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_GT(pid, 0);
+    bool sawCheckpoint = false;
+    for (int i = 0; i < 60000 && !sawCheckpoint; ++i) {
+        sawCheckpoint = fs::exists(killed / "checkpoint" / "trainer.json");
+        if (!sawCheckpoint) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ::kill(pid, SIGKILL);
+    ASSERT_TRUE(sawCheckpoint) << logOf("killed");
+    for (int i = 0; i < 1000 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+    ASSERT_EQ(silt(args + killed.string(), "resumed"), 0) << logOf("resumed");
+    EXPECT_NE(logOf("resumed").find("resuming at step"), std::string::npos) << logOf("resumed");
+    EXPECT_EQ(logOf("resumed").find("resuming at step 10"), std::string::npos)
+        << "the kill came after the run had finished: nothing was resumed";
+    ASSERT_EQ(silt(args + straight.string(), "straight"), 0) << logOf("straight");
+    auto resumedCsv = silt::readFile(killed / "loss.csv");
+    auto straightCsv = silt::readFile(straight / "loss.csv");
+    ASSERT_TRUE(resumedCsv && straightCsv);
+    EXPECT_EQ(*resumedCsv, *straightCsv);
+    EXPECT_EQ(std::count(straightCsv->begin(), straightCsv->end(), '\n'), 11);
+    // The weights too, byte for byte.
+    EXPECT_EQ(*silt::readFile(killed / "checkpoint" / "model.safetensors"),
+              *silt::readFile(straight / "checkpoint" / "model.safetensors"));
+}
+
 TEST(FinetuneDemo, BadInputIsOneClearError) {
     EXPECT_NE(silt("finetune --data " + (root() / "no-such-dataset").string() + " --out " +
                        (root() / "bad").string() + " --steps 1",

@@ -253,10 +253,12 @@ FinetuneReport finetune(const FinetuneOptions& o) {
                      resuming ? std::to_string(trainer.completedSteps()).c_str()
                               : (o.init ? o.init->string().c_str() : ""));
 
+    // The log first: whenever a checkpoint of step s exists, loss.csv holds at least the rows
+    // before s, and a resumed run keeps exactly those.
     auto save = [&] {
-        trainer.saveCheckpoint(checkpoint);
         writeLossCsv(o.out / "loss.csv", points);
         unwrap(writeLossPlot(o.out / "loss.png", points));
+        trainer.saveCheckpoint(checkpoint);
     };
     ProgressBar progress(trainer.completedSteps(), o.steps, o.quiet);
     const auto start = std::chrono::steady_clock::now();
