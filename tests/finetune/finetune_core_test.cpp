@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 using namespace silt::finetune;
 
 fs::path freshDir(const std::string& name) {
-    fs::path dir = fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
+    fs::path dir =
+        fs::path(SILT_BINARY_DIR) / "test-output" / (name + "_" + std::to_string(getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
@@ -132,7 +133,8 @@ TEST(VideoDiT, ShapesAndIdentityInit) {
 
 TEST(VideoDiT, AttentionMatchesPlainSoftmax) {
     torch::manual_seed(3);
-    torch::Tensor q = torch::randn({2, 2, 5, 8}), k = torch::randn({2, 2, 7, 8}), v = torch::randn({2, 2, 7, 8});
+    torch::Tensor q = torch::randn({2, 2, 5, 8}), k = torch::randn({2, 2, 7, 8}),
+                  v = torch::randn({2, 2, 7, 8});
     torch::Tensor mask = torch::ones({2, 7}, torch::kBool);
     mask[1].slice(0, 4).fill_(false);
     torch::Tensor out = attention(q, k, v, mask);
@@ -154,11 +156,13 @@ TEST(Trainer, LearnsAndSamples) {
     // Learnable clips that persistence gets wrong: each frame is the first shifted one more
     // pixel to the right.
     std::vector<torch::Tensor> frames;
-    for (int64_t f = 0; f < c.frames; ++f) frames.push_back(torch::roll(d.videos.select(1, 0), {f}, {3}));
+    for (int64_t f = 0; f < c.frames; ++f)
+        frames.push_back(torch::roll(d.videos.select(1, 0), {f}, {3}));
     d.videos = torch::stack(frames, 1);
     std::vector<float> losses;
     for (int i = 0; i < 30; ++i) losses.push_back(trainer.step(d));
-    const float early = (losses[0] + losses[1] + losses[2]) / 3, late = (losses[27] + losses[28] + losses[29]) / 3;
+    const float early = (losses[0] + losses[1] + losses[2]) / 3,
+                late = (losses[27] + losses[28] + losses[29]) / 3;
     EXPECT_LT(late, early * 0.9f) << early << " -> " << late;
     SampleOptions sampling;
     sampling.steps = 3;
@@ -167,7 +171,8 @@ TEST(Trainer, LearnsAndSamples) {
                                            d.text, d.physics, sampling);
     EXPECT_EQ(out.sizes(), d.videos.sizes());
     // The context comes back unchanged; the generated frames are finite.
-    EXPECT_TRUE(torch::equal(out.slice(1, 0, c.contextFrames), d.videos.slice(1, 0, c.contextFrames)));
+    EXPECT_TRUE(
+        torch::equal(out.slice(1, 0, c.contextFrames), d.videos.slice(1, 0, c.contextFrames)));
     EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
 }
 
@@ -201,7 +206,8 @@ TEST(Trainer, ResumeGivesTheLossesOfAnUninterruptedRun) {
     ASSERT_EQ(resumed.size(), straight.size());
     for (size_t i = 0; i < straight.size(); ++i) EXPECT_EQ(resumed[i], straight[i]) << "step " << i;
     // The checkpoint holds weights, optimizer moments, model config and state.
-    for (const char* f : {"model.safetensors", "optimizer.safetensors", "model.json", "trainer.json"})
+    for (const char* f :
+         {"model.safetensors", "optimizer.safetensors", "model.json", "trainer.json"})
         EXPECT_TRUE(fs::is_regular_file(dir / "checkpoint" / f)) << f;
     EXPECT_FALSE(fs::exists(dir / "checkpoint.partial"));
 }

@@ -16,10 +16,10 @@
 #include <chrono>
 #include <thread>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -40,7 +40,8 @@ constexpr const char* kModel = "--size 32 --patch 8 --hidden 64 --depth 2 --head
 #endif
 
 fs::path root() {
-    return fs::path(SILT_BINARY_DIR) / "test-output" / ("finetune_demo_" + std::to_string(getpid()));
+    return fs::path(SILT_BINARY_DIR) / "test-output" /
+           ("finetune_demo_" + std::to_string(getpid()));
 }
 
 // Runs `silt ARGS`, output to <root>/<log>.txt; returns the exit code.
@@ -66,8 +67,10 @@ nlohmann::json readJson(const fs::path& path) {
 TEST(SILT_DEMO_SUITE, FineTuningOnSandBeatsTheRigidBaseModelOnHeldOutSand) {
     fs::remove_all(root());
     const fs::path rigid = root() / "rigid", sand = root() / "sand";
-    const std::string sandScene = std::string(SILT_SOURCE_DIR) + "/tests/tools/data/finetune-sand.json";
-    ASSERT_EQ(silt("generate --scene default --frames 12 --width 32 --height 32 --threads 1 -j 2 -q --clips " +
+    const std::string sandScene =
+        std::string(SILT_SOURCE_DIR) + "/tests/tools/data/finetune-sand.json";
+    ASSERT_EQ(silt("generate --scene default --frames 12 --width 32 --height 32 --threads 1 -j 2 "
+                   "-q --clips " +
                        std::to_string(kRigidClips) + " --out " + rigid.string(),
                    "generate_rigid"),
               0)
@@ -78,7 +81,8 @@ TEST(SILT_DEMO_SUITE, FineTuningOnSandBeatsTheRigidBaseModelOnHeldOutSand) {
               0)
         << logOf("generate_sand");
 
-    const std::string common = std::string(" --threads 1 --batch 8 --lr 2e-3 --checkpoint-every 40 ");
+    const std::string common =
+        std::string(" --threads 1 --batch 8 --lr 2e-3 --checkpoint-every 40 ");
     const fs::path base = root() / "base", tuned = root() / "tuned";
     ASSERT_EQ(silt("finetune --data " + rigid.string() + " --out " + base.string() + " " + kModel +
                        common + "--steps " + std::to_string(kBaseSteps),
@@ -92,12 +96,15 @@ TEST(SILT_DEMO_SUITE, FineTuningOnSandBeatsTheRigidBaseModelOnHeldOutSand) {
               0)
         << logOf("finetune_sand");
 
-    const std::string evalArgs = " --data " + sand.string() + " --threads 1 --sample-steps 8 --strips 2";
-    ASSERT_EQ(silt("eval --model " + base.string() + " --out " + (root() / "eval_base").string() + evalArgs,
+    const std::string evalArgs =
+        " --data " + sand.string() + " --threads 1 --sample-steps 8 --strips 2";
+    ASSERT_EQ(silt("eval --model " + base.string() + " --out " + (root() / "eval_base").string() +
+                       evalArgs,
                    "eval_base"),
               0)
         << logOf("eval_base");
-    ASSERT_EQ(silt("eval --model " + tuned.string() + " --out " + (root() / "eval_tuned").string() + evalArgs,
+    ASSERT_EQ(silt("eval --model " + tuned.string() + " --out " + (root() / "eval_tuned").string() +
+                       evalArgs,
                    "eval_tuned"),
               0)
         << logOf("eval_tuned");
@@ -123,8 +130,9 @@ TEST(SILT_DEMO_SUITE, FineTuningOnSandBeatsTheRigidBaseModelOnHeldOutSand) {
     EXPECT_EQ(t["clips"], b["clips"]);
     const double bIou = b["spatiotemporal_iou"], tIou = t["spatiotemporal_iou"];
     const double bMse = b["mse"], tMse = t["mse"];
-    std::printf("base:  spatiotemporal IoU %.4f, MSE %.5f\ntuned: spatiotemporal IoU %.4f, MSE %.5f\n",
-                bIou, bMse, tIou, tMse);
+    std::printf(
+        "base:  spatiotemporal IoU %.4f, MSE %.5f\ntuned: spatiotemporal IoU %.4f, MSE %.5f\n",
+        bIou, bMse, tIou, tMse);
     EXPECT_GT(tIou, bIou + 0.05) << "fine-tuning on sand must improve where and when things move";
     EXPECT_LT(tMse, 0.8 * bMse) << "fine-tuning on sand must improve the predicted frames";
     EXPECT_TRUE(fs::is_regular_file(root() / "eval_tuned" / "strips" /
@@ -138,7 +146,10 @@ TEST(FinetuneDemo, KilledRunResumesToTheUninterruptedLosses) {
     fs::remove_all(root());
     const fs::path data = root() / "rigid";
     ASSERT_EQ(silt("generate --scene default --frames 12 --width 32 --height 32 --threads 1 -q "
-                   "--clips 8 --out " + data.string(), "generate"), 0)
+                   "--clips 8 --out " +
+                       data.string(),
+                   "generate"),
+              0)
         << logOf("generate");
     const std::string args = "finetune --data " + data.string() + " " + kModel +
                              " --threads 1 --batch 4 --steps 10 --checkpoint-every 2 --out ";
@@ -190,7 +201,8 @@ TEST(FinetuneDemo, BadInputIsOneClearError) {
     EXPECT_NE(silt("eval --model " + (root() / "nothing").string() + " --data " + root().string(),
                    "bad_model"),
               0);
-    EXPECT_NE(logOf("bad_model").find("not a checkpoint folder"), std::string::npos) << logOf("bad_model");
+    EXPECT_NE(logOf("bad_model").find("not a checkpoint folder"), std::string::npos)
+        << logOf("bad_model");
 }
 #endif
 

@@ -8,8 +8,8 @@
 namespace {
 using silt::finetune::compareMasks;
 using silt::finetune::FrameStack;
-using silt::finetune::motionMasks;
 using silt::finetune::MotionMaskOptions;
+using silt::finetune::motionMasks;
 using silt::finetune::scoreContinuation;
 
 // A grey video with a white square of side `side` at x = x0 + t * speed.
@@ -19,7 +19,8 @@ FrameStack movingSquare(int64_t frames, int64_t size, int64_t side, int64_t x0, 
         for (int64_t y = 4; y < 4 + side; ++y)
             for (int64_t x = x0 + t * speed; x < x0 + t * speed + side; ++x)
                 if (x >= 0 && x < size)
-                    for (int64_t c = 0; c < 3; ++c) v.values[size_t(((t * size + y) * size + x) * 3 + c)] = 1.0f;
+                    for (int64_t c = 0; c < 3; ++c)
+                        v.values[size_t(((t * size + y) * size + x) * 3 + c)] = 1.0f;
     return v;
 }
 

@@ -64,17 +64,28 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const char* value = argv[i + 1];
-        if (flag == "--device") device = value;
-        else if (flag == "--layers") model.depth = std::atoll(value);
-        else if (flag == "--width") model.hidden = std::atoll(value);
-        else if (flag == "--heads") model.heads = std::atoll(value);
-        else if (flag == "--frames") model.frames = std::atoll(value);
-        else if (flag == "--size") model.height = model.width = std::atoll(value);
-        else if (flag == "--patch") model.patchSize = std::atoll(value);
-        else if (flag == "--batch") batch = std::atoll(value);
-        else if (flag == "--steps") steps = std::atoll(value);
-        else if (flag == "--warmup") warmup = std::atoll(value);
-        else if (flag == "--modes") modes = value;
+        if (flag == "--device")
+            device = value;
+        else if (flag == "--layers")
+            model.depth = std::atoll(value);
+        else if (flag == "--width")
+            model.hidden = std::atoll(value);
+        else if (flag == "--heads")
+            model.heads = std::atoll(value);
+        else if (flag == "--frames")
+            model.frames = std::atoll(value);
+        else if (flag == "--size")
+            model.height = model.width = std::atoll(value);
+        else if (flag == "--patch")
+            model.patchSize = std::atoll(value);
+        else if (flag == "--batch")
+            batch = std::atoll(value);
+        else if (flag == "--steps")
+            steps = std::atoll(value);
+        else if (flag == "--warmup")
+            warmup = std::atoll(value);
+        else if (flag == "--modes")
+            modes = value;
         else {
             std::fprintf(stderr, "silt-finetune-bench: unknown option %s\n", flag.c_str());
             return 2;
@@ -87,7 +98,8 @@ int main(int argc, char** argv) {
     const torch::Device dev(device);
     // Synthetic clips: throughput does not depend on the pixels.
     ClipTensors data;
-    data.videos = torch::rand({batch * 2, model.frames, 3, model.height, model.width}).mul(2).sub(1).to(dev);
+    data.videos =
+        torch::rand({batch * 2, model.frames, 3, model.height, model.width}).mul(2).sub(1).to(dev);
     data.text = torch::randint(2, 200, {batch * 2, model.textLength}, torch::kLong).to(dev);
     data.physics = torch::rand({batch * 2, model.physicsFeatures}).to(dev);
     const int64_t tokensPerClip = model.temporalTokens() * model.spatialTokens();
@@ -115,10 +127,12 @@ int main(int argc, char** argv) {
         int64_t parameters = 0;
         for (const auto& p : trainer.model()->parameters()) parameters += p.numel();
         std::printf(
-            "{\"bench\": \"finetune_train\", \"device\": \"%s\", \"mode\": \"%s\", \"torch\": \"%s\", "
+            "{\"bench\": \"finetune_train\", \"device\": \"%s\", \"mode\": \"%s\", \"torch\": "
+            "\"%s\", "
             "\"layers\": %lld, \"width\": %lld, \"frames\": %lld, \"size\": %lld, \"patch\": %lld, "
             "\"batch\": %lld, \"parameters\": %lld, \"tokens_per_clip\": %lld, \"steps\": %lld, "
-            "\"steps_per_s\": %.4f, \"tokens_per_s\": %.1f, \"clips_per_s\": %.3f, \"last_loss\": %.5f}\n",
+            "\"steps_per_s\": %.4f, \"tokens_per_s\": %.1f, \"clips_per_s\": %.3f, \"last_loss\": "
+            "%.5f}\n",
             device.c_str(), mode.c_str(), TORCH_VERSION, (long long)model.depth,
             (long long)model.hidden, (long long)model.frames, (long long)model.height,
             (long long)model.patchSize, (long long)batch, (long long)parameters,

@@ -7,8 +7,8 @@ namespace silt::finetune {
 std::string ModelConfig::validate() const {
     auto positive = [](int64_t v) { return v > 0; };
     if (!positive(frames) || !positive(height) || !positive(width) || !positive(channels) ||
-        !positive(patchSize) || !positive(tubeletFrames) || !positive(hidden) ||
-        !positive(depth) || !positive(heads) || !positive(textLength) || textLayers < 0 ||
+        !positive(patchSize) || !positive(tubeletFrames) || !positive(hidden) || !positive(depth) ||
+        !positive(heads) || !positive(textLength) || textLayers < 0 ||
         physicsFeatures != kPhysicsFeatures || mlpRatio <= 0.0)
         return "every size must be positive and physics_features must be " +
                std::to_string(kPhysicsFeatures);
@@ -52,8 +52,7 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json& json) {
         try {
             json.at(key).get_to(field);
         } catch (const nlohmann::json::exception&) {
-            throw std::runtime_error(std::string("model config: \"") + key +
-                                     "\" must be a number");
+            throw std::runtime_error(std::string("model config: \"") + key + "\" must be a number");
         }
     };
     read("frames", c.frames);

@@ -66,8 +66,14 @@ std::vector<uint8_t> morph(const std::vector<uint8_t>& in, int64_t height, int64
                     const int64_t yy = y + dy, xx = x + dx;
                     if (yy < 0 || yy >= height || xx < 0 || xx >= width) continue;
                     const bool set = in[size_t(yy * width + xx)] != 0;
-                    if (erode && !set) { result = false; break; }
-                    if (!erode && set) { result = true; break; }
+                    if (erode && !set) {
+                        result = false;
+                        break;
+                    }
+                    if (!erode && set) {
+                        result = true;
+                        break;
+                    }
                 }
             out[size_t(y * width + x)] = result ? 1 : 0;
         }
@@ -82,7 +88,8 @@ double iou(int64_t intersection, int64_t unionCount) {
 
 std::vector<uint8_t> motionMasks(const FrameStack& video, const MotionMaskOptions& options) {
     if (video.values.size() != size_t(video.frames * video.height * video.width * video.channels))
-        throw std::invalid_argument("motionMasks: values do not match frames × height × width × channels");
+        throw std::invalid_argument(
+            "motionMasks: values do not match frames × height × width × channels");
     const int64_t pixels = video.height * video.width;
     std::vector<uint8_t> masks;
     if (video.frames < 2) return masks;
@@ -93,7 +100,8 @@ std::vector<uint8_t> motionMasks(const FrameStack& video, const MotionMaskOption
         std::vector<uint8_t> mask(static_cast<size_t>(pixels));
         for (size_t i = 0; i < mask.size(); ++i) {
             mask[i] = std::abs(g[i] - background[i]) > options.threshold ? 1 : 0;
-            background[i] = options.backgroundAlpha * g[i] + (1.0f - options.backgroundAlpha) * background[i];
+            background[i] =
+                options.backgroundAlpha * g[i] + (1.0f - options.backgroundAlpha) * background[i];
         }
         if (options.openRadius > 0)
             mask = morph(morph(mask, video.height, video.width, options.openRadius, true),
@@ -110,12 +118,14 @@ MotionScores compareMasks(const std::vector<uint8_t>& predicted, const std::vect
                           int64_t frames, int64_t height, int64_t width) {
     const int64_t pixels = height * width;
     if (predicted.size() != size_t(frames * pixels) || truth.size() != predicted.size())
-        throw std::invalid_argument("compareMasks: mask stacks must both hold frames × height × width");
+        throw std::invalid_argument(
+            "compareMasks: mask stacks must both hold frames × height × width");
     int64_t inter = 0, uni = 0;
     std::vector<int64_t> countP(size_t(pixels), 0), countG(size_t(pixels), 0);
     for (int64_t t = 0; t < frames; ++t)
         for (int64_t i = 0; i < pixels; ++i) {
-            const bool p = predicted[size_t(t * pixels + i)] != 0, g = truth[size_t(t * pixels + i)] != 0;
+            const bool p = predicted[size_t(t * pixels + i)] != 0,
+                       g = truth[size_t(t * pixels + i)] != 0;
             inter += (p && g) ? 1 : 0;
             uni += (p || g) ? 1 : 0;
             countP[size_t(i)] += p ? 1 : 0;

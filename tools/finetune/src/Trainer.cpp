@@ -252,8 +252,9 @@ void Trainer::saveCheckpoint(const fs::path& dir) const {
 }
 
 void Trainer::initFrom(const fs::path& checkpoint) {
-    fs::path file = fs::is_directory(checkpoint) ? existingCheckpoint(checkpoint) / "model.safetensors"
-                                                 : checkpoint;
+    fs::path file = fs::is_directory(checkpoint)
+                        ? existingCheckpoint(checkpoint) / "model.safetensors"
+                        : checkpoint;
     loadWeights(mModel, file);
 }
 
@@ -273,7 +274,8 @@ void Trainer::resume(const fs::path& checkpoint) {
     }
     nlohmann::json state = readJson(dir / "trainer.json");
     if (!state.contains("step") || !state["step"].is_number_integer())
-        throw std::runtime_error((dir / "trainer.json").string() + ": expected an integer \"step\"");
+        throw std::runtime_error((dir / "trainer.json").string() +
+                                 ": expected an integer \"step\"");
     mStep = state["step"].get<int64_t>();
 }
 
@@ -317,15 +319,17 @@ Tensor sampleContinuation(VideoDiT& model, const Tensor& context, const Tensor& 
         Tensor velocity;
         if (guided) {
             Tensor t = torch::full({2 * batch}, time, x.options());
-            Tensor v = model->forward(torch::cat({x, x}), t, torch::cat({text, text}),
-                                      torch::cat({physics, physics}),
-                                      torch::cat({keep, keep.logical_not()}))
+            Tensor v = model
+                           ->forward(torch::cat({x, x}), t, torch::cat({text, text}),
+                                     torch::cat({physics, physics}),
+                                     torch::cat({keep, keep.logical_not()}))
                            .to(torch::kFloat32);
             Tensor conditional = v.slice(0, 0, batch), unconditional = v.slice(0, batch);
             velocity = unconditional + options.guidance * (conditional - unconditional);
         } else {
-            velocity = model->forward(x, torch::full({batch}, time, x.options()), text, physics, keep)
-                           .to(torch::kFloat32);
+            velocity =
+                model->forward(x, torch::full({batch}, time, x.options()), text, physics, keep)
+                    .to(torch::kFloat32);
         }
         x = x - dt * velocity;
         x = torch::cat({ctx, x.slice(1, k)}, 1);

@@ -71,9 +71,9 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor
 #else
     Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(q.size(-1)));
     if (keyMask.defined())
-        scores = scores.masked_fill(
-            keyMask.view({keyMask.size(0), 1, 1, keyMask.size(1)}).logical_not(),
-            -std::numeric_limits<float>::infinity());
+        scores =
+            scores.masked_fill(keyMask.view({keyMask.size(0), 1, 1, keyMask.size(1)}).logical_not(),
+                               -std::numeric_limits<float>::infinity());
     return torch::matmul(torch::softmax(scores, -1), v);
 #endif
 }
@@ -109,8 +109,7 @@ Tensor MultiHeadAttentionImpl::forward(const Tensor& x, const Tensor& context,
 TextEncoderImpl::TextEncoderImpl(const ModelConfig& config) {
     const int64_t dim = config.hidden;
     mEmbedding = register_module("embedding", nn::Embedding(258, dim));
-    mPositions =
-        register_parameter("positions", torch::randn({config.textLength, dim}) * 0.02);
+    mPositions = register_parameter("positions", torch::randn({config.textLength, dim}) * 0.02);
     mAttention = register_module("attention", nn::ModuleList());
     mMlp = register_module("mlp", nn::ModuleList());
     mNorms = register_module("norms", nn::ModuleList());
@@ -129,7 +128,8 @@ Tensor TextEncoderImpl::forward(const Tensor& tokens) {
     for (size_t i = 0; i < mAttention->size(); ++i) {
         x = x + mAttention[i]->as<MultiHeadAttention>()->forward(
                     mNorms[2 * i]->as<nn::LayerNorm>()->forward(x), Tensor(), mask);
-        x = x + mMlp[i]->as<nn::Sequential>()->forward(mNorms[2 * i + 1]->as<nn::LayerNorm>()->forward(x));
+        x = x + mMlp[i]->as<nn::Sequential>()->forward(
+                    mNorms[2 * i + 1]->as<nn::LayerNorm>()->forward(x));
     }
     return mFinalNorm(x);
 }
@@ -161,7 +161,9 @@ Tensor StdiTBlockImpl::forward(const Tensor& x, const Tensor& c, const Tensor& c
     h = mSpatial(h).view({batch, frames, tokens, dim});
     Tensor y = x + broadcastGate(m[2], x) * h;
     // Temporal attention: one patch position attends across time.
-    h = modulate(mNorm2(y), m[3], m[4]).permute({0, 2, 1, 3}).reshape({batch * tokens, frames, dim});
+    h = modulate(mNorm2(y), m[3], m[4])
+            .permute({0, 2, 1, 3})
+            .reshape({batch * tokens, frames, dim});
     h = mTemporal(h).view({batch, tokens, frames, dim}).permute({0, 2, 1, 3});
     y = y + broadcastGate(m[5], y) * h;
     // Cross-attention: every video token reads the caption and physics tokens.
@@ -183,37 +185,37 @@ VideoDiTImpl::VideoDiTImpl(const ModelConfig& config) : mConfig(config) {
     mSpatialPositions = register_buffer(
         "spatial_positions",
         sincos2d(config.height / config.patchSize, config.width / config.patchSize, dim));
-    mTemporalPositions = register_buffer(
-        "temporal_positions",
-        sincos1d(torch::arange(config.temporalTokens(), torch::kFloat64), dim));
+    mTemporalPositions =
+        register_buffer("temporal_positions",
+                        sincos1d(torch::arange(config.temporalTokens(), torch::kFloat64), dim));
     mContextEmbedding = register_parameter("context_embedding", torch::zeros({2, dim}));
-    mTimeMlp = register_module("time_mlp",
-                               nn::Sequential(nn::Linear(dim, dim), nn::SiLU(), nn::Linear(dim, dim)));
+    mTimeMlp = register_module(
+        "time_mlp", nn::Sequential(nn::Linear(dim, dim), nn::SiLU(), nn::Linear(dim, dim)));
     mText = register_module("text_encoder", TextEncoder(config));
     mPhysicsScale =
         register_parameter("physics_scale", torch::randn({config.physicsFeatures, dim}) * 0.02);
     mPhysicsBias =
         register_parameter("physics_bias", torch::randn({config.physicsFeatures, dim}) * 0.02);
     mNullCondition = register_parameter(
-        "null_condition",
-        torch::randn({config.textLength + config.physicsFeatures, dim}) * 0.02);
+        "null_condition", torch::randn({config.textLength + config.physicsFeatures, dim}) * 0.02);
     mBlocks = register_module("blocks", nn::ModuleList());
     for (int64_t i = 0; i < config.depth; ++i) mBlocks->push_back(StdiTBlock(config));
     mFinalNorm = register_module(
-        "final_norm", nn::LayerNorm(nn::LayerNormOptions({dim}).elementwise_affine(false).eps(1e-6)));
+        "final_norm",
+        nn::LayerNorm(nn::LayerNormOptions({dim}).elementwise_affine(false).eps(1e-6)));
     mFinalModulation = register_module("final_modulation", nn::Linear(dim, 2 * dim));
     zeroLinear(mFinalModulation);
-    mFinalLinear = register_module(
-        "final_linear", nn::Linear(dim, config.tubeletFrames * config.patchSize *
-                                            config.patchSize * config.channels));
+    mFinalLinear =
+        register_module("final_linear", nn::Linear(dim, config.tubeletFrames * config.patchSize *
+                                                            config.patchSize * config.channels));
     zeroLinear(mFinalLinear);
 }
 
 Tensor VideoDiTImpl::conditionTokens(const Tensor& text, const Tensor& physics,
                                      const Tensor& dropCondition, Tensor& mask) {
     Tensor textTokens = mText(text);
-    Tensor physicsTokens = physics.to(textTokens.scalar_type()).unsqueeze(2) * mPhysicsScale +
-                           mPhysicsBias;
+    Tensor physicsTokens =
+        physics.to(textTokens.scalar_type()).unsqueeze(2) * mPhysicsScale + mPhysicsBias;
     Tensor cond = torch::cat({textTokens, physicsTokens.to(textTokens.scalar_type())}, 1);
     mask = torch::cat({text.ne(0), torch::ones({physics.size(0), physics.size(1)},
                                                text.options().dtype(torch::kBool))},
@@ -237,9 +239,10 @@ Tensor VideoDiTImpl::forward(const Tensor& xt, const Tensor& t, const Tensor& te
     // Tubelets: [B, C, T, H, W] → [B, D, T', H', W'] → [B, T', S, D]
     Tensor x = mPatchEmbed(xt.permute({0, 2, 1, 3, 4}));
     x = x.flatten(3).permute({0, 2, 3, 1});
-    Tensor isContext = (torch::arange(frames, xt.options().dtype(torch::kLong)) * cfg.tubeletFrames <
-                        cfg.contextFrames)
-                           .to(torch::kLong);
+    Tensor isContext =
+        (torch::arange(frames, xt.options().dtype(torch::kLong)) * cfg.tubeletFrames <
+         cfg.contextFrames)
+            .to(torch::kLong);
     x = x + mSpatialPositions.view({1, 1, tokens, dim}) +
         mTemporalPositions.view({1, frames, 1, dim}) +
         mContextEmbedding.index_select(0, isContext).view({1, frames, 1, dim});

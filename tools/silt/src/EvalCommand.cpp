@@ -18,18 +18,22 @@ RegisteredCommand registerEvalCommand(CLI::App& app) {
         "eval",
         "Generate the continuation of held-out clips from their first frames and score it against "
         "the simulation: spatiotemporal, spatial and weighted spatial IoU of motion masks, MSE");
-    command->add_option("--model", options->model, "Checkpoint folder or `silt finetune` run folder")
+    command
+        ->add_option("--model", options->model, "Checkpoint folder or `silt finetune` run folder")
         ->required();
     command->add_option("--data", options->data, "Dataset folder")->required();
-    command->add_option("--out", options->out, "Output folder: eval.json, strips/")->capture_default_str();
-    command->add_option("--cache", *cachePath, "Tensor cache folder (default: <dataset>/.cache/finetune)");
+    command->add_option("--out", options->out, "Output folder: eval.json, strips/")
+        ->capture_default_str();
+    command->add_option("--cache", *cachePath,
+                        "Tensor cache folder (default: <dataset>/.cache/finetune)");
     command->add_option("--held-out", options->heldOut, "Held-out fraction, as given to finetune")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 0.9));
     command->add_flag("--all", options->allClips, "Score every clip, not only the held-out ones");
     command->add_option("--clips", options->maxClips, "At most this many clips (0: all)")
         ->capture_default_str();
-    command->add_option("--sample-steps", options->sampleSteps, "Euler steps")->capture_default_str();
+    command->add_option("--sample-steps", options->sampleSteps, "Euler steps")
+        ->capture_default_str();
     command->add_option("--guidance", options->guidance, "Classifier-free guidance scale")
         ->capture_default_str();
     command->add_option("--seed", options->seed, "Sampling noise seed")->capture_default_str();
@@ -45,10 +49,11 @@ RegisteredCommand registerEvalCommand(CLI::App& app) {
             std::fprintf(stderr, "silt: error: %s\n", report.error().message.c_str());
             return 1;
         }
-        std::printf("silt: %lld clips: spatiotemporal IoU %.4f, spatial IoU %.4f, weighted spatial "
-                    "IoU %.4f, MSE %.5f; wrote %s\n",
-                    (long long)report->clips, report->spatiotemporalIou, report->spatialIou,
-                    report->weightedSpatialIou, report->mse, report->json.c_str());
+        std::printf(
+            "silt: %lld clips: spatiotemporal IoU %.4f, spatial IoU %.4f, weighted spatial "
+            "IoU %.4f, MSE %.5f; wrote %s\n",
+            (long long)report->clips, report->spatiotemporalIou, report->spatialIou,
+            report->weightedSpatialIou, report->mse, report->json.c_str());
         return 0;
     };
     return {command, run};

@@ -29,7 +29,8 @@ RegisteredCommand registerFinetuneCommand(CLI::App& app) {
     command->add_option("--frames", options->frames, "Frames per clip")->capture_default_str();
     command->add_option("--context", options->contextFrames, "Given (clean) frames")
         ->capture_default_str();
-    command->add_option("--size", options->size, "Frame side in pixels (square)")->capture_default_str();
+    command->add_option("--size", options->size, "Frame side in pixels (square)")
+        ->capture_default_str();
     command->add_option("--patch", options->patch, "Patch side in pixels")->capture_default_str();
     command->add_option("--tubelet", options->tubelet, "Frames per tubelet")->capture_default_str();
     command->add_option("--hidden", options->hidden, "Token width")->capture_default_str();
@@ -38,14 +39,18 @@ RegisteredCommand registerFinetuneCommand(CLI::App& app) {
     command->add_option("--steps", options->steps, "Total optimizer steps of the run")
         ->capture_default_str();
     command->add_option("--batch", options->batch, "Clips per step")->capture_default_str();
-    command->add_option("--lr", options->learningRate, "Peak learning rate (AdamW)")->capture_default_str();
-    command->add_option("--warmup", options->warmup, "Warm-up steps")->capture_default_str();
-    command->add_option("--cond-drop", options->condDrop,
-                        "Probability of dropping the conditioning (classifier-free guidance)")
+    command->add_option("--lr", options->learningRate, "Peak learning rate (AdamW)")
         ->capture_default_str();
-    command->add_option("--seed", options->seed, "Seed of every random draw")->capture_default_str();
-    command->add_option("--held-out", options->heldOut,
-                        "Fraction of each dataset's clips kept out of training for `silt eval`")
+    command->add_option("--warmup", options->warmup, "Warm-up steps")->capture_default_str();
+    command
+        ->add_option("--cond-drop", options->condDrop,
+                     "Probability of dropping the conditioning (classifier-free guidance)")
+        ->capture_default_str();
+    command->add_option("--seed", options->seed, "Seed of every random draw")
+        ->capture_default_str();
+    command
+        ->add_option("--held-out", options->heldOut,
+                     "Fraction of each dataset's clips kept out of training for `silt eval`")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 0.9));
     command->add_option("--checkpoint-every", options->checkpointEvery, "Steps between checkpoints")
@@ -62,11 +67,12 @@ RegisteredCommand registerFinetuneCommand(CLI::App& app) {
             std::fprintf(stderr, "silt: error: %s\n", report.error().message.c_str());
             return 1;
         }
-        std::printf("silt: trained steps %lld..%lld on %lld clips in %.1f s: loss %.4f -> %.4f; "
-                    "checkpoint %s\n",
-                    (long long)report->startStep, (long long)report->steps,
-                    (long long)report->trainClips, report->seconds, report->firstLoss,
-                    report->finalLoss, (options->out / "checkpoint").c_str());
+        std::printf(
+            "silt: trained steps %lld..%lld on %lld clips in %.1f s: loss %.4f -> %.4f; "
+            "checkpoint %s\n",
+            (long long)report->startStep, (long long)report->steps, (long long)report->trainClips,
+            report->seconds, report->firstLoss, report->finalLoss,
+            (options->out / "checkpoint").c_str());
         return 0;
     };
     return {command, run};

@@ -33,7 +33,8 @@ std::array<float, kPhysicsFeatures> physicsFeatures(const json& clip) {
     std::array<float, kPhysicsFeatures> f{};
     if (clip.contains("continuum") && clip["continuum"].is_object()) {
         const json& continuum = clip["continuum"];
-        if (continuum.contains("sand") && continuum["sand"].is_array() && !continuum["sand"].empty()) {
+        if (continuum.contains("sand") && continuum["sand"].is_array() &&
+            !continuum["sand"].empty()) {
             const json& sand = continuum["sand"][0];
             f[0] = 1.0f;
             f[2] = float(number(sand, "friction_angle_deg", 35.0) / 45.0);
@@ -121,15 +122,18 @@ Result<std::vector<uint8_t>> decodeClipFrames(const ClipRecord& clip, int64_t fr
     std::vector<uint8_t> out(size_t(frames * height * width * 3));
     for (int64_t t = 0; t < frames; ++t) {
         const ImageRGBA8& image = decoded[size_t(t)];
-        const double sx = double(image.width) / double(width), sy = double(image.height) / double(height);
+        const double sx = double(image.width) / double(width),
+                     sy = double(image.height) / double(height);
         for (int64_t y = 0; y < height; ++y) {
             // Box filter: the source pixels whose centres fall into the target pixel, at
             // least the nearest one (upsampling).
-            int64_t y0 = int64_t(std::floor(double(y) * sy)), y1 = int64_t(std::ceil(double(y + 1) * sy));
+            int64_t y0 = int64_t(std::floor(double(y) * sy)),
+                    y1 = int64_t(std::ceil(double(y + 1) * sy));
             y1 = std::clamp<int64_t>(std::max(y1, y0 + 1), 1, image.height);
             y0 = std::min<int64_t>(y0, y1 - 1);
             for (int64_t x = 0; x < width; ++x) {
-                int64_t x0 = int64_t(std::floor(double(x) * sx)), x1 = int64_t(std::ceil(double(x + 1) * sx));
+                int64_t x0 = int64_t(std::floor(double(x) * sx)),
+                        x1 = int64_t(std::ceil(double(x + 1) * sx));
                 x1 = std::clamp<int64_t>(std::max(x1, x0 + 1), 1, image.width);
                 x0 = std::min<int64_t>(x0, x1 - 1);
                 std::array<uint32_t, 3> sum{};

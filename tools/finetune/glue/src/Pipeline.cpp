@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "silt/core/FileAtomics.h"
 #include "silt/finetune/ClipDataset.h"
@@ -78,18 +78,21 @@ Tensor clipFrames(const ClipRecord& clip, const ModelConfig& cfg, const fs::path
         try {
             std::map<std::string, std::string> metadata;
             TensorMap tensors = loadSafetensors(cached, &metadata);
-            if (metadata["source"] == source && tensors.count("frames") != 0) return tensors["frames"];
+            if (metadata["source"] == source && tensors.count("frames") != 0)
+                return tensors["frames"];
         } catch (const std::runtime_error&) {
             // A damaged cache entry is rebuilt below.
         }
     }
     std::vector<uint8_t> frames = unwrap(decodeClipFrames(clip, cfg.frames, cfg.height, cfg.width));
-    Tensor t = torch::from_blob(frames.data(), {cfg.frames, cfg.height, cfg.width, 3}, torch::kUInt8)
-                   .clone();
+    Tensor t =
+        torch::from_blob(frames.data(), {cfg.frames, cfg.height, cfg.width, 3}, torch::kUInt8)
+            .clone();
     fs::create_directories(cacheDir, ec);
     if (!ec) {
         try {
-            saveSafetensors(cached, {{"frames", t}}, {{"source", source}, {"clip", clip.dir.string()}});
+            saveSafetensors(cached, {{"frames", t}},
+                            {{"source", source}, {"clip", clip.dir.string()}});
         } catch (const std::runtime_error&) {
             // Caching is an optimisation; an unwritable cache folder only costs decoding time.
         }
@@ -105,7 +108,8 @@ ClipTensors loadClips(const std::vector<ClipRecord>& clips, const ModelConfig& c
         Tensor frames = clipFrames(clip, cfg, cacheDir);
         videos.push_back(frames.permute({0, 3, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0));
         texts.push_back(torch::tensor(captionTokens(clip.caption, cfg.textLength), torch::kLong));
-        physics.push_back(torch::tensor(std::vector<float>(clip.physics.begin(), clip.physics.end())));
+        physics.push_back(
+            torch::tensor(std::vector<float>(clip.physics.begin(), clip.physics.end())));
     }
     return {torch::stack(videos), torch::stack(texts), torch::stack(physics)};
 }
@@ -117,8 +121,8 @@ std::vector<LossPoint> readLossCsv(const fs::path& path, int64_t beforeStep) {
     std::getline(in, line);  // header
     while (std::getline(in, line)) {
         LossPoint p;
-        if (std::sscanf(line.c_str(), "%lld,%lf,%lf", reinterpret_cast<long long*>(&p.step), &p.loss,
-                        &p.learningRate) == 3 &&
+        if (std::sscanf(line.c_str(), "%lld,%lf,%lf", reinterpret_cast<long long*>(&p.step),
+                        &p.loss, &p.learningRate) == 3 &&
             p.step < beforeStep)
             points.push_back(p);
     }
@@ -129,7 +133,8 @@ void writeLossCsv(const fs::path& path, const std::vector<LossPoint>& points) {
     std::string text = "step,loss,lr\n";
     char row[96];
     for (const LossPoint& p : points) {
-        std::snprintf(row, sizeof row, "%lld,%.9g,%.9g\n", (long long)p.step, p.loss, p.learningRate);
+        std::snprintf(row, sizeof row, "%lld,%.9g,%.9g\n", (long long)p.step, p.loss,
+                      p.learningRate);
         text += row;
     }
     unwrap(writeFileAtomic(path, text));
@@ -138,7 +143,10 @@ void writeLossCsv(const fs::path& path, const std::vector<LossPoint>& points) {
 class ProgressBar {
 public:
     ProgressBar(int64_t first, int64_t total, bool quiet)
-        : mFirst(first), mTotal(total), mQuiet(quiet), mTty(::isatty(STDERR_FILENO) != 0),
+        : mFirst(first),
+          mTotal(total),
+          mQuiet(quiet),
+          mTty(::isatty(STDERR_FILENO) != 0),
           mStart(std::chrono::steady_clock::now()) {}
     void update(int64_t done, double loss, double lr) {
         if (mQuiet) return;
@@ -149,7 +157,8 @@ public:
             std::chrono::duration<double>(std::chrono::steady_clock::now() - mStart).count();
         const double rate = double(done - mFirst) / std::max(seconds, 1e-9);
         constexpr int kWidth = 30;
-        const int filled = int(double(kWidth) * double(done) / double(std::max<int64_t>(mTotal, 1)));
+        const int filled =
+            int(double(kWidth) * double(done) / double(std::max<int64_t>(mTotal, 1)));
         std::string bar(size_t(filled), '#');
         bar.append(size_t(kWidth - filled), '.');
         std::fprintf(stderr, "%s[%s] %lld/%lld loss %.4f lr %.2e %.2f steps/s%s", mTty ? "\r" : "",
@@ -238,20 +247,22 @@ FinetuneReport finetune(const FinetuneOptions& o) {
     FinetuneReport report;
     report.startStep = trainer.completedSteps();
     report.trainClips = data.size();
-    std::vector<LossPoint> points =
-        resuming ? readLossCsv(o.out / "loss.csv", trainer.completedSteps()) : std::vector<LossPoint>{};
+    std::vector<LossPoint> points = resuming
+                                        ? readLossCsv(o.out / "loss.csv", trainer.completedSteps())
+                                        : std::vector<LossPoint>{};
     unwrap(writeFileAtomic(o.out / "split.json", split.dump(2) + "\n"));
     if (!o.quiet)
-        std::fprintf(stderr, "silt finetune: %lld training clips, %lld parameters, %s%s\n",
-                     (long long)data.size(),
-                     (long long)[&] {
-                         int64_t n = 0;
-                         for (const Tensor& p : trainer.model()->parameters()) n += p.numel();
-                         return n;
-                     }(),
-                     resuming ? "resuming at step " : (o.init ? "fine-tuning from " : "new model"),
-                     resuming ? std::to_string(trainer.completedSteps()).c_str()
-                              : (o.init ? o.init->string().c_str() : ""));
+        std::fprintf(
+            stderr, "silt finetune: %lld training clips, %lld parameters, %s%s\n",
+            (long long)data.size(),
+            (long long)[&] {
+                int64_t n = 0;
+                for (const Tensor& p : trainer.model()->parameters()) n += p.numel();
+                return n;
+            }(),
+            resuming ? "resuming at step " : (o.init ? "fine-tuning from " : "new model"),
+            resuming ? std::to_string(trainer.completedSteps()).c_str()
+                     : (o.init ? o.init->string().c_str() : ""));
 
     // The log first: whenever a checkpoint of step s exists, loss.csv holds at least the rows
     // before s, and a resumed run keeps exactly those.
@@ -277,7 +288,8 @@ FinetuneReport finetune(const FinetuneOptions& o) {
     }
     save();
     report.steps = trainer.completedSteps();
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const size_t tail = std::min<size_t>(20, recent.size());
     for (size_t i = recent.size() - tail; i < recent.size(); ++i) report.finalLoss += recent[i];
     if (tail > 0) report.finalLoss /= double(tail);
@@ -286,8 +298,13 @@ FinetuneReport finetune(const FinetuneOptions& o) {
 
 FrameStack toFrameStack(const Tensor& video, int64_t firstFrame) {
     // video [T, C, H, W] in [−1, 1] → frames firstFrame… as [0, 1] channels-last floats
-    Tensor t = video.slice(0, firstFrame).permute({0, 2, 3, 1}).add(1.0).mul(0.5).clamp(0.0, 1.0)
-                   .contiguous().to(torch::kCPU, torch::kFloat32);
+    Tensor t = video.slice(0, firstFrame)
+                   .permute({0, 2, 3, 1})
+                   .add(1.0)
+                   .mul(0.5)
+                   .clamp(0.0, 1.0)
+                   .contiguous()
+                   .to(torch::kCPU, torch::kFloat32);
     FrameStack stack;
     stack.frames = t.size(0);
     stack.height = t.size(1);
@@ -317,7 +334,8 @@ std::vector<uint8_t> maskTile(const std::vector<uint8_t>& masks, int64_t frame, 
 EvalReport evaluate(const EvalOptions& o) {
     const torch::Device device = resolveDevice(o.device);
     if (o.threads > 0) torch::set_num_threads(o.threads);
-    const fs::path modelDir = hasCheckpoint(o.model / "checkpoint") ? o.model / "checkpoint" : o.model;
+    const fs::path modelDir =
+        hasCheckpoint(o.model / "checkpoint") ? o.model / "checkpoint" : o.model;
     if (!hasCheckpoint(modelDir))
         throw Failure{Error{o.model.string() +
                             ": not a checkpoint folder nor a run folder with checkpoint/ "
@@ -338,7 +356,8 @@ EvalReport evaluate(const EvalOptions& o) {
         SampleOptions sampling{o.sampleSteps, o.guidance, o.seed + uint64_t(begin / kChunk)};
         predictions.push_back(sampleContinuation(model, data.videos.slice(0, begin, end).to(device),
                                                  data.text.slice(0, begin, end).to(device),
-                                                 data.physics.slice(0, begin, end).to(device), sampling)
+                                                 data.physics.slice(0, begin, end).to(device),
+                                                 sampling)
                                   .to(torch::kCPU));
     }
     Tensor predicted = torch::cat(predictions);
@@ -348,7 +367,8 @@ EvalReport evaluate(const EvalOptions& o) {
     const fs::path stripDir = o.out / "strips";
     for (int64_t i = 0; i < n; ++i) {
         // Scored from the last context frame on: it seeds the motion background.
-        FrameStack pred = toFrameStack(predicted[i], k - 1), truth = toFrameStack(data.videos[i], k - 1);
+        FrameStack pred = toFrameStack(predicted[i], k - 1),
+                   truth = toFrameStack(data.videos[i], k - 1);
         MotionScores s = scoreContinuation(pred, truth, maskOptions);
         report.spatiotemporalIou += s.spatiotemporalIou;
         report.spatialIou += s.spatialIou;
@@ -388,31 +408,31 @@ EvalReport evaluate(const EvalOptions& o) {
         report.weightedSpatialIou /= double(n);
         report.mse /= double(n);
     }
-    json result = {
-        {"model", fs::absolute(modelDir).string()},
-        {"data", fs::absolute(o.data).string()},
-        {"split", o.allClips ? "all" : "held_out"},
-        {"held_out_fraction", o.heldOut},
-        {"context_frames", k},
-        {"frames", cfg.frames},
-        {"sample_steps", o.sampleSteps},
-        {"guidance", o.guidance},
-        {"seed", o.seed},
-        {"motion_masks",
-         {{"recipe", "grey, Gaussian blur, running-average background, |difference| > threshold, "
-                     "opening, closing (Physics-IQ)"},
-          {"blur_sigma_px", maskOptions.blurSigma},
-          {"background_alpha", maskOptions.backgroundAlpha},
-          {"threshold", maskOptions.threshold},
-          {"open_radius_px", maskOptions.openRadius},
-          {"close_radius_px", maskOptions.closeRadius}}},
-        {"mean",
-         {{"clips", n},
-          {"spatiotemporal_iou", report.spatiotemporalIou},
-          {"spatial_iou", report.spatialIou},
-          {"weighted_spatial_iou", report.weightedSpatialIou},
-          {"mse", report.mse}}},
-        {"clips", perClip}};
+    json result = {{"model", fs::absolute(modelDir).string()},
+                   {"data", fs::absolute(o.data).string()},
+                   {"split", o.allClips ? "all" : "held_out"},
+                   {"held_out_fraction", o.heldOut},
+                   {"context_frames", k},
+                   {"frames", cfg.frames},
+                   {"sample_steps", o.sampleSteps},
+                   {"guidance", o.guidance},
+                   {"seed", o.seed},
+                   {"motion_masks",
+                    {{"recipe",
+                      "grey, Gaussian blur, running-average background, |difference| > threshold, "
+                      "opening, closing (Physics-IQ)"},
+                     {"blur_sigma_px", maskOptions.blurSigma},
+                     {"background_alpha", maskOptions.backgroundAlpha},
+                     {"threshold", maskOptions.threshold},
+                     {"open_radius_px", maskOptions.openRadius},
+                     {"close_radius_px", maskOptions.closeRadius}}},
+                   {"mean",
+                    {{"clips", n},
+                     {"spatiotemporal_iou", report.spatiotemporalIou},
+                     {"spatial_iou", report.spatialIou},
+                     {"weighted_spatial_iou", report.weightedSpatialIou},
+                     {"mse", report.mse}}},
+                   {"clips", perClip}};
     report.json = o.out / "eval.json";
     unwrap(writeFileAtomic(report.json, result.dump(2) + "\n"));
     return report;

@@ -25,7 +25,8 @@ struct Canvas {
         const int n = int(std::max(std::abs(x1 - x0), std::abs(y1 - y0))) + 1;
         for (int i = 0; i <= n; ++i) {
             const double s = double(i) / double(n);
-            const int x = int(std::lround(x0 + (x1 - x0) * s)), y = int(std::lround(y0 + (y1 - y0) * s));
+            const int x = int(std::lround(x0 + (x1 - x0) * s)),
+                      y = int(std::lround(y0 + (y1 - y0) * s));
             for (int dy = 0; dy < thick; ++dy)
                 for (int dx = 0; dx < thick; ++dx) set(x + dx, y + dy, c);
         }
@@ -69,7 +70,8 @@ Status writePng(const std::filesystem::path& path, int width, int height,
     const int ok = stbi_write_png_to_func(
         [](void* context, void* data, int size) {
             auto* out = static_cast<std::vector<uint8_t>*>(context);
-            out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+            out->insert(out->end(), static_cast<uint8_t*>(data),
+                        static_cast<uint8_t*>(data) + size);
         },
         &png, width, height, 3, rgb.data(), width * 3);
     if (ok == 0) return Error{path.string() + ": PNG encoding failed"};
@@ -97,7 +99,9 @@ Status writeLossPlot(const std::filesystem::path& path, const std::vector<LossPo
     if (lo > hi) lo = -1, hi = 0;
     lo = std::floor(lo * 4) / 4, hi = std::ceil(hi * 4) / 4;
     if (hi - lo < 0.25) hi = lo + 0.25;
-    auto px = [&](double step) { return kLeft + (step - double(first)) / double(last - first) * plotW; };
+    auto px = [&](double step) {
+        return kLeft + (step - double(first)) / double(last - first) * plotW;
+    };
     auto py = [&](double logLoss) { return kTop + (hi - logLoss) / (hi - lo) * plotH; };
     // Grid and tick labels: loss at quarter decades, steps at fifths.
     for (double v = lo; v <= hi + 1e-9; v += (hi - lo) / 4) {
@@ -128,8 +132,9 @@ Status writeLossPlot(const std::filesystem::path& path, const std::vector<LossPo
     return writePng(path, kWidth, kHeight, canvas.rgb);
 }
 
-Status writeTileGrid(const std::filesystem::path& path, const std::vector<std::vector<uint8_t>>& tiles,
-                     int64_t rows, int64_t columns, int64_t height, int64_t width, int64_t scale) {
+Status writeTileGrid(const std::filesystem::path& path,
+                     const std::vector<std::vector<uint8_t>>& tiles, int64_t rows, int64_t columns,
+                     int64_t height, int64_t width, int64_t scale) {
     constexpr int kGap = 2;
     const int tileW = int(width * scale), tileH = int(height * scale);
     Canvas canvas(int(columns) * (tileW + kGap) + kGap, int(rows) * (tileH + kGap) + kGap);
@@ -137,7 +142,8 @@ Status writeTileGrid(const std::filesystem::path& path, const std::vector<std::v
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < columns; ++c) {
             const size_t index = size_t(r * columns + c);
-            if (index >= tiles.size() || tiles[index].size() != size_t(height * width * 3)) continue;
+            if (index >= tiles.size() || tiles[index].size() != size_t(height * width * 3))
+                continue;
             const std::vector<uint8_t>& tile = tiles[index];
             const int ox = kGap + int(c) * (tileW + kGap), oy = kGap + int(r) * (tileH + kGap);
             for (int y = 0; y < tileH; ++y)

@@ -30,7 +30,9 @@ struct ModelConfig {
     int64_t physicsFeatures = kPhysicsFeatures;  ///< physics-label tokens
 
     /// Tokens per tubelet row: (height / patch) * (width / patch).
-    [[nodiscard]] int64_t spatialTokens() const { return (height / patchSize) * (width / patchSize); }
+    [[nodiscard]] int64_t spatialTokens() const {
+        return (height / patchSize) * (width / patchSize);
+    }
     /// Tubelets along time.
     [[nodiscard]] int64_t temporalTokens() const { return frames / tubeletFrames; }
 

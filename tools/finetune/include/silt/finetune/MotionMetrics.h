@@ -37,11 +37,11 @@ struct FrameStack {
 };
 
 struct MotionMaskOptions {
-    float blurSigma = 1.0f;       ///< px, Gaussian blur before differencing (0: none)
-    float backgroundAlpha = 0.5f; ///< running-average weight of the newest frame
-    float threshold = 0.04f;      ///< grey difference (of a [0, 1] range) that counts as motion
-    int openRadius = 1;           ///< px, square structuring element (0: no opening)
-    int closeRadius = 1;          ///< px (0: no closing)
+    float blurSigma = 1.0f;        ///< px, Gaussian blur before differencing (0: none)
+    float backgroundAlpha = 0.5f;  ///< running-average weight of the newest frame
+    float threshold = 0.04f;       ///< grey difference (of a [0, 1] range) that counts as motion
+    int openRadius = 1;            ///< px, square structuring element (0: no opening)
+    int closeRadius = 1;           ///< px (0: no closing)
 };
 
 /// One mask per frame after the first (frames − 1 masks), values 0 or 1, [t][y][x].

@@ -26,15 +26,15 @@
 namespace silt::finetune {
 
 struct TrainConfig {
-    int64_t steps = 500;                ///< optimizer steps in total (resumed runs included)
-    int64_t batchSize = 8;              ///< clips per step
-    double learningRate = 5e-4;         ///< AdamW peak learning rate
-    int64_t warmupSteps = 20;           ///< linear warm-up from 0, then cosine to minLrRatio
-    double minLrRatio = 0.1;            ///< final learning rate / peak
-    double weightDecay = 0.0;           ///< AdamW decoupled weight decay
-    double gradClip = 1.0;              ///< global gradient norm clip (0: none)
-    double condDropProbability = 0.1;   ///< per sample, for classifier-free guidance
-    uint64_t seed = 0;                  ///< root of every random stream of the run
+    int64_t steps = 500;               ///< optimizer steps in total (resumed runs included)
+    int64_t batchSize = 8;             ///< clips per step
+    double learningRate = 5e-4;        ///< AdamW peak learning rate
+    int64_t warmupSteps = 20;          ///< linear warm-up from 0, then cosine to minLrRatio
+    double minLrRatio = 0.1;           ///< final learning rate / peak
+    double weightDecay = 0.0;          ///< AdamW decoupled weight decay
+    double gradClip = 1.0;             ///< global gradient norm clip (0: none)
+    double condDropProbability = 0.1;  ///< per sample, for classifier-free guidance
+    uint64_t seed = 0;                 ///< root of every random stream of the run
 
     [[nodiscard]] nlohmann::json toJson() const;
     static TrainConfig fromJson(const nlohmann::json& json);
@@ -88,9 +88,9 @@ torch::Tensor flowMatchingLoss(VideoDiT& model, const torch::Tensor& x0, const t
                                double condDropProbability);
 
 struct SampleOptions {
-    int64_t steps = 16;      ///< Euler steps from t = 1 to t = 0
-    double guidance = 1.0;   ///< classifier-free guidance scale (1: conditional only)
-    uint64_t seed = 0;       ///< noise seed
+    int64_t steps = 16;     ///< Euler steps from t = 1 to t = 0
+    double guidance = 1.0;  ///< classifier-free guidance scale (1: conditional only)
+    uint64_t seed = 0;      ///< noise seed
 };
 
 /// Generates frames contextFrames… of each clip given its first contextFrames frames

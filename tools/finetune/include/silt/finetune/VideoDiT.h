@@ -81,8 +81,9 @@ public:
     /// xt [B, T, C, H, W] (context frames clean, the rest noisy), t [B] flow time in [0, 1]
     /// (1 = pure noise), text [B, textLength] int64 tokens, physics [B, physicsFeatures],
     /// dropCondition [B] bool (true: use the null conditioning) → velocity [B, T, C, H, W].
-    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& text,
-                          const torch::Tensor& physics, const torch::Tensor& dropCondition);
+    torch::Tensor forward(const torch::Tensor& xt, const torch::Tensor& t,
+                          const torch::Tensor& text, const torch::Tensor& physics,
+                          const torch::Tensor& dropCondition);
 
     [[nodiscard]] const ModelConfig& config() const { return mConfig; }
 

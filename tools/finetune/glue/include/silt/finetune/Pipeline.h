@@ -14,10 +14,11 @@
 namespace silt::finetune {
 
 struct FinetuneOptions {
-    std::vector<std::filesystem::path> data;  ///< Silt dataset folders (their training splits)
+    std::vector<std::filesystem::path> data;     ///< Silt dataset folders (their training splits)
     std::filesystem::path out = "finetune-run";  ///< run folder: checkpoint/, loss.csv, loss.png
     std::optional<std::filesystem::path> init;   ///< base checkpoint to fine-tune from
-    std::optional<std::filesystem::path> cache;  ///< tensor cache (default <dataset>/.cache/finetune)
+    std::optional<std::filesystem::path>
+        cache;  ///< tensor cache (default <dataset>/.cache/finetune)
     // Model shape for a new model (ignored with --init or when resuming: the checkpoint's).
     int64_t frames = 12;        ///< frames per clip
     int64_t contextFrames = 4;  ///< given frames
@@ -28,25 +29,25 @@ struct FinetuneOptions {
     int64_t depth = 4;
     int64_t heads = 4;
     // Training.
-    int64_t steps = 500;            ///< total steps of this run folder (a resumed run continues)
+    int64_t steps = 500;  ///< total steps of this run folder (a resumed run continues)
     int64_t batch = 8;
     double learningRate = 5e-4;
     int64_t warmup = 20;
-    double condDrop = 0.1;          ///< classifier-free guidance dropout
+    double condDrop = 0.1;  ///< classifier-free guidance dropout
     uint64_t seed = 0;
-    double heldOut = 0.2;           ///< fraction of each dataset's clips held out for eval
-    int64_t checkpointEvery = 50;   ///< steps between checkpoints (0: only at the end)
-    int threads = 0;                ///< torch intra-op threads (0: torch's default)
-    std::string device = "cpu";     ///< "cpu", "cuda", "cuda:1"
-    bool quiet = false;             ///< no progress bar
+    double heldOut = 0.2;          ///< fraction of each dataset's clips held out for eval
+    int64_t checkpointEvery = 50;  ///< steps between checkpoints (0: only at the end)
+    int threads = 0;               ///< torch intra-op threads (0: torch's default)
+    std::string device = "cpu";    ///< "cpu", "cuda", "cuda:1"
+    bool quiet = false;            ///< no progress bar
 };
 
 struct FinetuneReport {
-    int64_t startStep = 0;     ///< > 0 when resumed from a checkpoint
-    int64_t steps = 0;         ///< completed steps
+    int64_t startStep = 0;  ///< > 0 when resumed from a checkpoint
+    int64_t steps = 0;      ///< completed steps
     int64_t trainClips = 0;
-    double firstLoss = 0.0;    ///< loss of the first step run now
-    double finalLoss = 0.0;    ///< mean loss of the last (up to) 20 steps run now
+    double firstLoss = 0.0;  ///< loss of the first step run now
+    double finalLoss = 0.0;  ///< mean loss of the last (up to) 20 steps run now
     double seconds = 0.0;
 };
 
@@ -57,13 +58,13 @@ struct EvalOptions {
     std::filesystem::path data;   ///< Silt dataset folder
     std::filesystem::path out = "eval";
     std::optional<std::filesystem::path> cache;
-    double heldOut = 0.2;         ///< same meaning as FinetuneOptions::heldOut
-    bool allClips = false;        ///< evaluate every clip, not only the held-out ones
-    int64_t maxClips = 0;         ///< 0: all in the split
-    int64_t sampleSteps = 16;     ///< Euler steps
-    double guidance = 1.0;        ///< classifier-free guidance scale
-    uint64_t seed = 0;            ///< sampling noise
-    int64_t strips = 4;           ///< PNG strips written (first clips)
+    double heldOut = 0.2;      ///< same meaning as FinetuneOptions::heldOut
+    bool allClips = false;     ///< evaluate every clip, not only the held-out ones
+    int64_t maxClips = 0;      ///< 0: all in the split
+    int64_t sampleSteps = 16;  ///< Euler steps
+    double guidance = 1.0;     ///< classifier-free guidance scale
+    uint64_t seed = 0;         ///< sampling noise
+    int64_t strips = 4;        ///< PNG strips written (first clips)
     int threads = 0;
     std::string device = "cpu";
 };
@@ -74,7 +75,7 @@ struct EvalReport {
     double spatialIou = 0.0;
     double weightedSpatialIou = 0.0;
     double mse = 0.0;
-    std::filesystem::path json;      ///< <out>/eval.json
+    std::filesystem::path json;  ///< <out>/eval.json
 };
 
 [[nodiscard]] Result<EvalReport> runEval(const EvalOptions& options);
