@@ -198,6 +198,10 @@ int main(int argc, char** argv) {
     std::vector<silt::app::RegisteredCommand> registered;
     registered.push_back(silt::app::registerReviewCommand(app));
     registered.push_back(silt::app::registerPreviewCommand(app));
+#ifdef SILT_WITH_FINETUNE
+    registered.push_back(silt::app::registerFinetuneCommand(app));
+    registered.push_back(silt::app::registerEvalCommand(app));
+#endif
 
     CLI11_PARSE(app, argc, argv);
 

@@ -27,4 +27,9 @@ RegisteredCommand registerPreviewCommand(CLI::App& app);  // src/PreviewCommand.
 
 RegisteredCommand registerReviewCommand(CLI::App& app);  // src/ReviewCommand.cpp: silt review
 
+#ifdef SILT_WITH_FINETUNE
+RegisteredCommand registerFinetuneCommand(CLI::App& app);  // src/FinetuneCommand.cpp
+RegisteredCommand registerEvalCommand(CLI::App& app);      // src/EvalCommand.cpp
+#endif
+
 }  // namespace silt::app
