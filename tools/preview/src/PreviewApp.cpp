@@ -6,7 +6,6 @@
 #include <backends/imgui_impl_vulkan.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
-#include <stb/stb_image_write.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +15,7 @@
 
 #include "silt/app/Generate.h"
 #include "silt/core/FileAtomics.h"
+#include "silt/exporters/LabelColours.h"
 
 namespace silt::preview {
 namespace {
@@ -391,20 +391,13 @@ void PreviewApp::handleMouse() {
 }
 
 Status PreviewApp::saveScreenshot(const ImageRGBA8& image, const std::filesystem::path& path) {
-    std::vector<uint8_t> png;
-    const int ok = stbi_write_png_to_func(
-        [](void* context, void* data, int size) {
-            auto* bytes = static_cast<std::vector<uint8_t>*>(context);
-            const auto* begin = static_cast<const uint8_t*>(data);
-            bytes->insert(bytes->end(), begin, begin + size);
-        },
-        &png, int(image.width), int(image.height), 4, image.pixels.data(), int(image.width * 4));
-    if (!ok) return Error{fmt::format("{}: cannot encode the PNG", path.string())};
+    auto png = exporters::encodePng(image);
+    if (!png) return png.error().prefixed(path.string());
     if (path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
     }
-    if (Status s = writeFileAtomic(path, std::span<const uint8_t>(png)); !s) return s;
+    if (Status s = writeFileAtomic(path, std::span<const uint8_t>(*png)); !s) return s;
     setStatus(fmt::format("screenshot {} ({}x{}, seed {}, frame {}, channel {})", path.string(),
                           image.width, image.height, mSeed, mCurrent, app::channelName(mChannel)));
     return {};
