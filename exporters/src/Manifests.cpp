@@ -22,13 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string singleLine(std::string text) {
-    for (char& c : text) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
-    return text;
-}
-
 std::string numberWord(size_t n) {
     static const char* const kWords[] = {"zero", "one",   "two",   "three", "four", "five",
                                          "six",  "seven", "eight", "nine",  "ten"};
@@ -102,7 +95,7 @@ Status placeLink(const fs::path& source, const fs::path& target) {
 
 std::string clipCaption(const json& meta) {
     if (auto it = meta.find("caption"); it != meta.end() && it->is_string()) {
-        std::string caption = singleLine(it->get<std::string>());
+        std::string caption = oneLine(it->get<std::string>());
         if (!caption.empty()) return caption;
     }
     // Count objects by asset name, in name order so the sentence is deterministic.
@@ -131,7 +124,7 @@ std::string clipCaption(const json& meta) {
             camera = fmt::format("a {} camera", path->get<std::string>());
         }
     }
-    return singleLine(fmt::format("{} {} onto the ground and {} to rest, seen from {}.", subject,
+    return oneLine(fmt::format("{} {} onto the ground and {} to rest, seen from {}.", subject,
                                   total == 1 ? "falls" : "fall", total == 1 ? "comes" : "come",
                                   camera));
 }
@@ -172,6 +165,15 @@ Result<std::vector<ClipEntry>> readCompleteClips(const fs::path& datasetDir) {
         entries.push_back(std::move(entry));
     }
     return entries;
+}
+
+std::string oneLine(std::string text) {
+    for (char& c : text) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    const size_t first = text.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(' ') - first + 1);
 }
 
 std::string csvField(std::string_view text) {

@@ -8,22 +8,13 @@
 #include <fmt/format.h>
 
 #include "silt/core/FileAtomics.h"
+#include "silt/exporters/Manifests.h"
 
 namespace silt::exporters {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-/// One line, no surrounding spaces: captions go into line-based manifests.
-std::string oneLine(std::string text) {
-    for (char& c : text) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
-    const size_t first = text.find_first_not_of(' ');
-    if (first == std::string::npos) return {};
-    return text.substr(first, text.find_last_not_of(' ') - first + 1);
-}
 
 Result<std::vector<ReviewDecision>> readLogFile(const fs::path& path) {
     auto text = readFile(path);

@@ -77,8 +77,7 @@ VulkanPresenter::~VulkanPresenter() {
         destroySwapchainObjects();
         if (mSwapchain) vkDestroySwapchainKHR(mDevice, mSwapchain, nullptr);
         destroyStaging();
-        if (mCaptureBuffer) vkDestroyBuffer(mDevice, mCaptureBuffer, nullptr);
-        if (mCaptureMemory) vkFreeMemory(mDevice, mCaptureMemory, nullptr);
+        mRenderer.destroyBuffer(mCaptureBuffer);
         if (mRenderPass) vkDestroyRenderPass(mDevice, mRenderPass, nullptr);
         if (mAcquired) vkDestroySemaphore(mDevice, mAcquired, nullptr);
         if (mFence) vkDestroyFence(mDevice, mFence, nullptr);
@@ -288,25 +287,10 @@ void VulkanPresenter::resize(uint32_t width, uint32_t height) {
     mRebuildNeeded = true;
 }
 
-Result<uint32_t> VulkanPresenter::memoryType(uint32_t typeBits, VkMemoryPropertyFlags flags) const {
-    VkPhysicalDeviceMemoryProperties props;
-    vkGetPhysicalDeviceMemoryProperties(mRenderer.physicalDevice(), &props);
-    for (uint32_t i = 0; i < props.memoryTypeCount; ++i) {
-        if ((typeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags)
-            return i;
-    }
-    return Error{
-        fmt::format("{} has no memory type with flags {:#x}", mRenderer.deviceName(), flags)};
-}
-
 void VulkanPresenter::destroyStaging() {
-    if (mStagingBuffer) vkDestroyBuffer(mDevice, mStagingBuffer, nullptr);
-    if (mStagingBufferMemory) vkFreeMemory(mDevice, mStagingBufferMemory, nullptr);
+    mRenderer.destroyBuffer(mStagingBuffer);
     if (mStagingImage) vkDestroyImage(mDevice, mStagingImage, nullptr);
     if (mStagingImageMemory) vkFreeMemory(mDevice, mStagingImageMemory, nullptr);
-    mStagingBuffer = VK_NULL_HANDLE;
-    mStagingBufferMemory = VK_NULL_HANDLE;
-    mStagingMapped = nullptr;
     mStagingImage = VK_NULL_HANDLE;
     mStagingImageMemory = VK_NULL_HANDLE;
     mStagingExtent = {0, 0};
@@ -316,25 +300,11 @@ Status VulkanPresenter::ensureStaging(uint32_t width, uint32_t height) {
     if (mStagingExtent.width == width && mStagingExtent.height == height) return {};
     SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));  // the only user
     destroyStaging();
-    const VkDeviceSize bytes = VkDeviceSize(width) * height * 4;
-    VkBufferCreateInfo bufferInfo{};
-    bufferInfo.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
-    bufferInfo.size = bytes;
-    bufferInfo.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
-    bufferInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    SILT_VK(vkCreateBuffer(mDevice, &bufferInfo, nullptr, &mStagingBuffer));
-    VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(mDevice, mStagingBuffer, &req);
-    auto hostType = memoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                       VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-    if (!hostType) return hostType.error();
-    VkMemoryAllocateInfo alloc{};
-    alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
-    alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = *hostType;
-    SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &mStagingBufferMemory));
-    SILT_VK(vkBindBufferMemory(mDevice, mStagingBuffer, mStagingBufferMemory, 0));
-    SILT_VK(vkMapMemory(mDevice, mStagingBufferMemory, 0, bytes, 0, &mStagingMapped));
+    auto staging = mRenderer.createBuffer(
+        VkDeviceSize(width) * height * 4, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0);
+    if (!staging) return staging.error();
+    mStagingBuffer = *staging;
 
     // Same encoding as the swapchain, so the blit moves bytes (UNORM) or converts sRGB → sRGB
     // (identity at equal sizes).
@@ -351,9 +321,13 @@ Status VulkanPresenter::ensureStaging(uint32_t width, uint32_t height) {
     imageInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     imageInfo.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
     SILT_VK(vkCreateImage(mDevice, &imageInfo, nullptr, &mStagingImage));
+    VkMemoryRequirements req;
     vkGetImageMemoryRequirements(mDevice, mStagingImage, &req);
-    auto deviceType = memoryType(req.memoryTypeBits, 0);
+    auto deviceType =
+        mRenderer.findMemoryType(req.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     if (!deviceType) return deviceType.error();
+    VkMemoryAllocateInfo alloc{};
+    alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
     alloc.allocationSize = req.size;
     alloc.memoryTypeIndex = *deviceType;
     SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &mStagingImageMemory));
@@ -363,31 +337,13 @@ Status VulkanPresenter::ensureStaging(uint32_t width, uint32_t height) {
 }
 
 Status VulkanPresenter::ensureCaptureBuffer(VkDeviceSize bytes) {
-    if (mCaptureBytes >= bytes) return {};
-    if (mCaptureBuffer) vkDestroyBuffer(mDevice, mCaptureBuffer, nullptr);
-    if (mCaptureMemory) vkFreeMemory(mDevice, mCaptureMemory, nullptr);
-    mCaptureBuffer = VK_NULL_HANDLE;
-    mCaptureMemory = VK_NULL_HANDLE;
-    mCaptureBytes = 0;
-    VkBufferCreateInfo bufferInfo{};
-    bufferInfo.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
-    bufferInfo.size = bytes;
-    bufferInfo.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
-    bufferInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    SILT_VK(vkCreateBuffer(mDevice, &bufferInfo, nullptr, &mCaptureBuffer));
-    VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(mDevice, mCaptureBuffer, &req);
-    auto type = memoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                   VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-    if (!type) return type.error();
-    VkMemoryAllocateInfo alloc{};
-    alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
-    alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = *type;
-    SILT_VK(vkAllocateMemory(mDevice, &alloc, nullptr, &mCaptureMemory));
-    SILT_VK(vkBindBufferMemory(mDevice, mCaptureBuffer, mCaptureMemory, 0));
-    SILT_VK(vkMapMemory(mDevice, mCaptureMemory, 0, bytes, 0, &mCaptureMapped));
-    mCaptureBytes = bytes;
+    if (mCaptureBuffer.size >= bytes) return {};
+    mRenderer.destroyBuffer(mCaptureBuffer);
+    auto capture = mRenderer.createBuffer(
+        bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0);
+    if (!capture) return capture.error();
+    mCaptureBuffer = *capture;
     return {};
 }
 
@@ -422,7 +378,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     if (acquired == VK_SUBOPTIMAL_KHR) mRebuildNeeded = true;
     SILT_VK(vkResetFences(mDevice, 1, &mFence));
 
-    std::memcpy(mStagingMapped, image.pixels.data(), image.pixels.size());
+    std::memcpy(mStagingBuffer.mapped, image.pixels.data(), image.pixels.size());
 
     VkCommandBuffer cmd = mCommands;
     SILT_VK(vkResetCommandBuffer(cmd, 0));
@@ -438,7 +394,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {image.width, image.height, 1};
-    vkCmdCopyBufferToImage(cmd, mStagingBuffer, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+    vkCmdCopyBufferToImage(cmd, mStagingBuffer.buffer, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                            1, &region);
     imageBarrier(cmd, mStagingImage, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                  VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
@@ -493,7 +449,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
         VkBufferImageCopy out{};
         out.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         out.imageExtent = {mExtent.width, mExtent.height, 1};
-        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mCaptureBuffer, 1,
+        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mCaptureBuffer.buffer, 1,
                                &out);
         imageBarrier(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                      VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_READ_BIT, 0,
@@ -531,7 +487,7 @@ Status VulkanPresenter::present(const ImageRGBA8& image, const OverlayRecorder& 
     if (capture) {
         SILT_VK(vkWaitForFences(mDevice, 1, &mFence, VK_TRUE, UINT64_MAX));
         *capture = ImageRGBA8(mExtent.width, mExtent.height);
-        const auto* src = static_cast<const uint8_t*>(mCaptureMapped);
+        const auto* src = static_cast<const uint8_t*>(mCaptureBuffer.mapped);
         const bool bgra = isBgra(mFormat.format);
         for (size_t i = 0; i < capture->pixels.size(); i += 4) {
             capture->pixels[i + 0] = src[i + (bgra ? 2 : 0)];

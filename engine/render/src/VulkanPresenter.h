@@ -41,7 +41,6 @@ private:
     /// Sizes the staging buffer and image for a width × height source.
     Status ensureStaging(uint32_t width, uint32_t height);
     void destroyStaging();
-    Result<uint32_t> memoryType(uint32_t typeBits, VkMemoryPropertyFlags flags) const;
     Status ensureCaptureBuffer(VkDeviceSize bytes);
 
     VulkanRenderer& mRenderer;
@@ -67,18 +66,13 @@ private:
     VkSemaphore mAcquired = VK_NULL_HANDLE;
 
     // The uploaded frame: host buffer → optimal image (blit source).
-    VkBuffer mStagingBuffer = VK_NULL_HANDLE;
-    VkDeviceMemory mStagingBufferMemory = VK_NULL_HANDLE;
-    void* mStagingMapped = nullptr;
+    VulkanRenderer::Buffer mStagingBuffer;  ///< host-visible, mapped
     VkImage mStagingImage = VK_NULL_HANDLE;
     VkDeviceMemory mStagingImageMemory = VK_NULL_HANDLE;
     VkExtent2D mStagingExtent{0, 0};
 
     // Screenshots: swapchain image → host buffer.
-    VkBuffer mCaptureBuffer = VK_NULL_HANDLE;
-    VkDeviceMemory mCaptureMemory = VK_NULL_HANDLE;
-    void* mCaptureMapped = nullptr;
-    VkDeviceSize mCaptureBytes = 0;
+    VulkanRenderer::Buffer mCaptureBuffer;  ///< host-visible, mapped; size = its bytes
 };
 
 }  // namespace silt::render

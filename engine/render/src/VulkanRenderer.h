@@ -59,6 +59,9 @@ public:
     [[nodiscard]] std::mutex& queueMutex() const { return mQueueMutex; }
 
 private:
+    // The window presenter allocates its staging and capture memory with the same helpers.
+    friend class VulkanPresenter;
+
     struct Buffer {
         VkBuffer buffer = VK_NULL_HANDLE;
         VkDeviceMemory memory = VK_NULL_HANDLE;

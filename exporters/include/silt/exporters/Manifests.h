@@ -67,6 +67,9 @@ inline constexpr std::string_view kClipsJsonl = "clips.jsonl";
 /// One CSV field as RFC 4180 writes it: quoted (with doubled quotes) when it holds a comma,
 /// a quote, a line break or leading/trailing spaces.
 [[nodiscard]] std::string csvField(std::string_view text);
+/// `text` on one line without surrounding spaces (newlines and tabs become spaces): captions
+/// and reasons go into line-based manifests and logs.
+[[nodiscard]] std::string oneLine(std::string text);
 
 /// Brings videos/ in line with `clips` (links added, replaced when the clip was rewritten,
 /// stale ones removed) and writes every manifest above atomically.
