@@ -8,6 +8,9 @@
 namespace {
 using silt::finetune::compareMasks;
 using silt::finetune::FrameStack;
+using silt::finetune::LabelMaskOptions;
+using silt::finetune::labelMotionMasks;
+using silt::finetune::MotionLabelFrame;
 using silt::finetune::MotionMaskOptions;
 using silt::finetune::motionMasks;
 using silt::finetune::scoreContinuation;
@@ -92,3 +95,71 @@ TEST(MotionMetrics, RightMotionScoresBetterThanWrongMotion) {
 }
 
 }  // namespace
+
+// Labels of a size × size frame: a square of instance 7 (side `side`, rows 8.., columns x0..)
+// on instance 1, every pixel of the square flowing `squareFlow` px right and the background
+// `backgroundFlow` px right.
+static MotionLabelFrame labelFrame(int64_t size, int64_t side, int64_t x0, float squareFlow,
+                            float backgroundFlow) {
+    MotionLabelFrame f{size, size, std::vector<float>(size_t(size * size * 2), 0.0f),
+                       std::vector<uint16_t>(size_t(size * size), 1)};
+    for (int64_t y = 0; y < size; ++y)
+        for (int64_t x = 0; x < size; ++x) {
+            const bool inSquare = y >= 8 && y < 8 + side && x >= x0 && x < x0 + side;
+            f.instance[size_t(y * size + x)] = inSquare ? 7 : 1;
+            f.flow[size_t(2 * (y * size + x))] = inSquare ? squareFlow : backgroundFlow;
+        }
+    return f;
+}
+
+TEST(MotionMetrics, LabelMasksCoverWhereTheObjectWasAndWhereItWent) {
+    // 64² labels reduced to 16² masks (4 source px per mask px); the square moves 4 px/frame.
+    std::vector<MotionLabelFrame> frames{labelFrame(64, 8, 8, 4.0f, 0.0f),
+                                         labelFrame(64, 8, 12, 4.0f, 0.0f),
+                                         labelFrame(64, 8, 16, 4.0f, 0.0f)};
+    std::vector<uint8_t> masks = labelMotionMasks(frames, 16, 16);
+    ASSERT_EQ(masks.size(), size_t(2 * 16 * 16));
+    for (int64_t t = 0; t < 2; ++t)
+        for (int64_t y = 0; y < 16; ++y)
+            for (int64_t x = 0; x < 16; ++x) {
+                // Frame t+1 against t: source columns 8+4t .. 19+4t of rows 8..15 move, i.e.
+                // mask columns 2+t .. 4+t of rows 2..3.
+                const bool expected = y >= 2 && y < 4 && x >= 2 + t && x <= 4 + t;
+                EXPECT_EQ(masks[size_t((t * 16 + y) * 16 + x)], expected ? 1 : 0)
+                    << "t=" << t << " y=" << y << " x=" << x;
+            }
+}
+
+TEST(MotionMetrics, LabelMaskThresholdIsInMaskPixels) {
+    // A surface covering the frame (one instance) drifting 1 source px per frame is a quarter
+    // of a mask pixel: not motion at the default 0.5; 3 source px (0.75 mask px) is.
+    auto drifting = [](float flow) {
+        MotionLabelFrame f = labelFrame(64, 0, 0, 0.0f, flow);
+        return std::vector<MotionLabelFrame>{f, f};
+    };
+    auto count = [](const std::vector<uint8_t>& m) {
+        int64_t n = 0;
+        for (uint8_t v : m) n += v;
+        return n;
+    };
+    EXPECT_EQ(count(labelMotionMasks(drifting(1.0f), 16, 16)), 0);
+    EXPECT_EQ(count(labelMotionMasks(drifting(3.0f), 16, 16)), 16 * 16);
+    LabelMaskOptions strict;
+    strict.flowThreshold = 1.0f;
+    EXPECT_EQ(count(labelMotionMasks(drifting(3.0f), 16, 16, strict)), 0);
+    // Sizes that disagree are refused, not guessed.
+    std::vector<MotionLabelFrame> mixed{labelFrame(64, 8, 8, 0, 0), labelFrame(32, 8, 8, 0, 0)};
+    EXPECT_THROW(labelMotionMasks(mixed, 16, 16), std::invalid_argument);
+}
+
+TEST(MotionMetrics, ScoringAgainstGivenTrueMasksMatchesTheRecipeWhenTheyAreTheRecipes) {
+    FrameStack truth = movingSquare(5, 24, 6, 2, 2), predicted = movingSquare(5, 24, 6, 2, 3);
+    auto byRecipe = scoreContinuation(predicted, truth);
+    auto given = scoreContinuation(predicted, truth, motionMasks(truth));
+    EXPECT_DOUBLE_EQ(byRecipe.spatiotemporalIou, given.spatiotemporalIou);
+    EXPECT_DOUBLE_EQ(byRecipe.mse, given.mse);
+    // All-moving true masks score the prediction by how much of the frame it marks.
+    std::vector<uint8_t> everything(size_t(4 * 24 * 24), 1);
+    auto all = scoreContinuation(predicted, truth, everything);
+    EXPECT_LT(all.spatiotemporalIou, 0.5);
+}

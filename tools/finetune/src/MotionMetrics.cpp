@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace silt::finetune {
 namespace {
@@ -146,13 +147,80 @@ MotionScores compareMasks(const std::vector<uint8_t>& predicted, const std::vect
     return scores;
 }
 
-MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
-                               const MotionMaskOptions& options) {
+std::vector<uint8_t> labelMotionMasks(const std::vector<MotionLabelFrame>& frames,
+                                      int64_t outHeight, int64_t outWidth,
+                                      const LabelMaskOptions& options) {
+    std::vector<uint8_t> masks;
+    if (frames.size() < 2) return masks;
+    const int64_t width = frames[0].width, height = frames[0].height;
+    if (width <= 0 || height <= 0 || outWidth <= 0 || outHeight <= 0)
+        throw std::invalid_argument("labelMotionMasks: empty labels or masks");
+    for (const MotionLabelFrame& f : frames)
+        if (f.width != width || f.height != height ||
+            f.flow.size() != size_t(width * height * 2) ||
+            f.instance.size() != size_t(width * height))
+            throw std::invalid_argument("labelMotionMasks: label frames differ in size");
+    // The threshold is in output pixels; flow is in source pixels.
+    const double sx = double(width) / double(outWidth), sy = double(height) / double(outHeight);
+    const float threshold = options.flowThreshold * float(0.5 * (sx + sy));
+    // Box of source pixels per output pixel, as the frames are resized (ClipDataset): the
+    // pixels whose centres fall inside, at least the nearest one.
+    auto span = [](int64_t i, double scale, int64_t limit) {
+        int64_t lo = int64_t(std::floor(double(i) * scale)),
+                hi = int64_t(std::ceil(double(i + 1) * scale));
+        hi = std::clamp<int64_t>(std::max(hi, lo + 1), 1, limit);
+        return std::pair<int64_t, int64_t>{std::min(lo, hi - 1), hi};
+    };
+    masks.reserve((frames.size() - 1) * size_t(outHeight * outWidth));
+    std::vector<uint8_t> moving(size_t(width * height));
+    for (size_t t = 1; t < frames.size(); ++t) {
+        const MotionLabelFrame &before = frames[t - 1], &now = frames[t];
+        for (size_t i = 0; i < moving.size(); ++i) {
+            const float dx = before.flow[2 * i], dy = before.flow[2 * i + 1];
+            moving[i] = (std::sqrt(dx * dx + dy * dy) > threshold ||
+                         before.instance[i] != now.instance[i])
+                            ? 1
+                            : 0;
+        }
+        for (int64_t y = 0; y < outHeight; ++y) {
+            const auto [y0, y1] = span(y, sy, height);
+            for (int64_t x = 0; x < outWidth; ++x) {
+                const auto [x0, x1] = span(x, sx, width);
+                int64_t count = 0;
+                for (int64_t yy = y0; yy < y1; ++yy)
+                    for (int64_t xx = x0; xx < x1; ++xx) count += moving[size_t(yy * width + xx)];
+                const double total = double((y1 - y0) * (x1 - x0));
+                masks.push_back(count > 0 && double(count) >= double(options.coverage) * total
+                                    ? 1
+                                    : 0);
+            }
+        }
+    }
+    return masks;
+}
+
+namespace {
+
+void checkSameShape(const FrameStack& predicted, const FrameStack& truth) {
     if (predicted.frames != truth.frames || predicted.height != truth.height ||
         predicted.width != truth.width || predicted.channels != truth.channels ||
         predicted.values.size() != truth.values.size())
         throw std::invalid_argument("scoreContinuation: predicted and true frames differ in shape");
-    MotionScores scores = compareMasks(motionMasks(predicted, options), motionMasks(truth, options),
+}
+
+}  // namespace
+
+MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
+                               const MotionMaskOptions& options) {
+    checkSameShape(predicted, truth);
+    return scoreContinuation(predicted, truth, motionMasks(truth, options), options);
+}
+
+MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
+                               const std::vector<uint8_t>& trueMasks,
+                               const MotionMaskOptions& options) {
+    checkSameShape(predicted, truth);
+    MotionScores scores = compareMasks(motionMasks(predicted, options), trueMasks,
                                        predicted.frames - 1, predicted.height, predicted.width);
     const size_t first = size_t(predicted.height * predicted.width * predicted.channels);
     double sum = 0.0;

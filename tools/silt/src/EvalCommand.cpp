@@ -42,6 +42,12 @@ RegisteredCommand registerEvalCommand(CLI::App& app) {
     command->add_option("--threads", options->threads, "CPU threads (0: torch's default)")
         ->capture_default_str();
     command->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
+    command
+        ->add_option("--masks", options->masks,
+                     "True motion masks for the headline scores: recipe (Physics-IQ, from the "
+                     "true frames) or labels (from the clips' flow and instance labels)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"recipe", "labels"}));
     auto run = [options, cachePath]() -> int {
         if (!cachePath->empty()) options->cache = *cachePath;
         auto report = finetune::runEval(*options);
@@ -54,6 +60,10 @@ RegisteredCommand registerEvalCommand(CLI::App& app) {
             "IoU %.4f, MSE %.5f; wrote %s\n",
             (long long)report->clips, report->spatiotemporalIou, report->spatialIou,
             report->weightedSpatialIou, report->mse, report->json.c_str());
+        if (report->recipeLabelAgreement >= 0.0)
+            std::printf("silt: recipe masks of the true frames vs label masks: spatiotemporal "
+                        "IoU %.4f\n",
+                        report->recipeLabelAgreement);
         return 0;
     };
     return {command, run};

@@ -5,6 +5,7 @@
 
 #include "silt/core/FileAtomics.h"
 #include "silt/exporters/Dataset.h"
+#include "silt/exporters/LabelFiles.h"
 #include "silt/exporters/VideoDecoder.h"
 
 namespace silt::finetune {
@@ -150,6 +151,57 @@ Result<std::vector<uint8_t>> decodeClipFrames(const ClipRecord& clip, int64_t fr
         }
     }
     return out;
+}
+
+Result<std::vector<MotionLabelFrame>> readMotionLabels(const ClipRecord& clip, int64_t first,
+                                                      int64_t count) {
+    const fs::path jsonPath = clip.dir / "clip.json";
+    auto text = readFile(jsonPath);
+    if (!text) return text.error();
+    const json meta = json::parse(*text, nullptr, false);
+    auto list = [&](const char* channel) -> const json* {
+        if (!meta.is_object() || !meta.contains("files") || !meta["files"].is_object()) return nullptr;
+        const json& files = meta["files"];
+        if (!files.contains("labels") || !files["labels"].is_object()) return nullptr;
+        const json& labels = files["labels"];
+        if (!labels.contains(channel) || !labels[channel].is_array()) return nullptr;
+        return &labels[channel];
+    };
+    const json* flow = list("flow");
+    const json* instance = list("instance");
+    if (flow == nullptr || instance == nullptr)
+        return Error{jsonPath.string() +
+                     ": \"files\".\"labels\" lists no flow and instance files (the clip was "
+                     "generated without labels; use --masks recipe)"};
+    if (first < 0 || int64_t(flow->size()) < first + count ||
+        int64_t(instance->size()) < first + count)
+        return Error{jsonPath.string() + ": \"files\".\"labels\" lists fewer than " +
+                     std::to_string(first + count) + " flow and instance frames"};
+    std::vector<MotionLabelFrame> frames;
+    for (int64_t t = first; t < first + count; ++t) {
+        const json& flowName = (*flow)[size_t(t)];
+        const json& idName = (*instance)[size_t(t)];
+        if (!flowName.is_string() || !idName.is_string())
+            return Error{jsonPath.string() + ": \"files\".\"labels\" entry " +
+                         std::to_string(t) + ": expected file names"};
+        auto flowImage = exporters::readNpyImage<2>(clip.dir / flowName.get<std::string>());
+        if (!flowImage) return flowImage.error();
+        auto ids = exporters::readPng16(clip.dir / idName.get<std::string>());
+        if (!ids) return ids.error();
+        if (ids->width != flowImage->width || ids->height != flowImage->height)
+            return Error{(clip.dir / idName.get<std::string>()).string() +
+                         ": size differs from its flow file"};
+        MotionLabelFrame f;
+        f.width = flowImage->width;
+        f.height = flowImage->height;
+        f.flow = std::move(flowImage->values);
+        f.instance = std::move(ids->values);
+        if (!frames.empty() && (f.width != frames[0].width || f.height != frames[0].height))
+            return Error{(clip.dir / flowName.get<std::string>()).string() +
+                         ": size differs from the clip's first label frame"};
+        frames.push_back(std::move(f));
+    }
+    return frames;
 }
 
 }  // namespace silt::finetune

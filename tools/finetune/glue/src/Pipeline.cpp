@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <torch/torch.h>
@@ -362,6 +363,40 @@ EvalReport evaluate(const EvalOptions& o) {
     }
     Tensor predicted = torch::cat(predictions);
     MotionMaskOptions maskOptions;
+    LabelMaskOptions labelOptions;
+    const bool labelsHeadline = o.masks == "labels";
+    if (!labelsHeadline && o.masks != "recipe")
+        throw Failure{Error{"--masks: expected recipe or labels, got " + o.masks}};
+    // Label masks for every clip or for none: a mean over a subset would not be comparable.
+    std::vector<std::vector<uint8_t>> labelMasks;
+    std::optional<Error> labelError;
+    for (int64_t i = 0; i < n && !labelError; ++i) {
+        auto labels = readMotionLabels(clips[size_t(i)], k - 1, cfg.frames - k + 1);
+        if (!labels)
+            labelError = labels.error();
+        else
+            labelMasks.push_back(labelMotionMasks(*labels, cfg.height, cfg.width,
+                                                  labelOptions));
+    }
+    if (labelError) {
+        if (labelsHeadline) throw Failure{*labelError};
+        labelMasks.clear();
+    }
+    const bool withLabels = n > 0 && !labelMasks.empty();
+    auto scoresJson = [](const MotionScores& s) {
+        return json{{"spatiotemporal_iou", s.spatiotemporalIou},
+                    {"spatial_iou", s.spatialIou},
+                    {"weighted_spatial_iou", s.weightedSpatialIou},
+                    {"mse", s.mse}};
+    };
+    auto accumulate = [](MotionScores& sum, const MotionScores& s) {
+        sum.spatiotemporalIou += s.spatiotemporalIou;
+        sum.spatialIou += s.spatialIou;
+        sum.weightedSpatialIou += s.weightedSpatialIou;
+        sum.mse += s.mse;
+    };
+    MotionScores recipeSum, labelSum;
+    double agreementSum = 0.0;
     EvalReport report;
     json perClip = json::array();
     const fs::path stripDir = o.out / "strips";
@@ -369,45 +404,71 @@ EvalReport evaluate(const EvalOptions& o) {
         // Scored from the last context frame on: it seeds the motion background.
         FrameStack pred = toFrameStack(predicted[i], k - 1),
                    truth = toFrameStack(data.videos[i], k - 1);
-        MotionScores s = scoreContinuation(pred, truth, maskOptions);
-        report.spatiotemporalIou += s.spatiotemporalIou;
-        report.spatialIou += s.spatialIou;
-        report.weightedSpatialIou += s.weightedSpatialIou;
-        report.mse += s.mse;
-        perClip.push_back({{"clip", clips[size_t(i)].name},
-                           {"caption", clips[size_t(i)].caption},
-                           {"spatiotemporal_iou", s.spatiotemporalIou},
-                           {"spatial_iou", s.spatialIou},
-                           {"weighted_spatial_iou", s.weightedSpatialIou},
-                           {"mse", s.mse}});
+        const std::vector<uint8_t> trueRecipe = motionMasks(truth, maskOptions);
+        const MotionScores byRecipe = scoreContinuation(pred, truth, trueRecipe, maskOptions);
+        accumulate(recipeSum, byRecipe);
+        json entry = {{"clip", clips[size_t(i)].name}, {"caption", clips[size_t(i)].caption}};
+        json sources = {{"recipe", scoresJson(byRecipe)}};
+        MotionScores headline = byRecipe;
+        if (withLabels) {
+            const std::vector<uint8_t>& trueLabels = labelMasks[size_t(i)];
+            const MotionScores byLabels = scoreContinuation(pred, truth, trueLabels, maskOptions);
+            accumulate(labelSum, byLabels);
+            const double agreement =
+                compareMasks(trueRecipe, trueLabels, truth.frames - 1, truth.height, truth.width)
+                    .spatiotemporalIou;
+            agreementSum += agreement;
+            sources["labels"] = scoresJson(byLabels);
+            entry["recipe_label_agreement"] = agreement;
+            if (labelsHeadline) headline = byLabels;
+        }
+        entry.update(scoresJson(headline));
+        entry["by_masks"] = sources;
+        perClip.push_back(entry);
         if (i < o.strips) {
-            // Rows: true frames, predicted frames, true motion, predicted motion; columns: the
-            // last context frame, then the generated frames.
-            std::vector<uint8_t> trueMasks = motionMasks(truth, maskOptions);
+            // Rows: true frames, predicted frames, true motion, predicted motion (recipe), and
+            // true motion from the labels when there are labels; columns: the last context
+            // frame, then the generated frames.
             std::vector<uint8_t> predMasks = motionMasks(pred, maskOptions);
             const int64_t columns = truth.frames, pixels = truth.height * truth.width;
             std::vector<std::vector<uint8_t>> tiles;
             for (int64_t f = 0; f < columns; ++f) tiles.push_back(tileOf(truth, f));
             for (int64_t f = 0; f < columns; ++f) tiles.push_back(tileOf(pred, f));
-            for (int64_t f = 0; f < columns; ++f)
-                tiles.push_back(f == 0 ? std::vector<uint8_t>(size_t(pixels * 3), 0)
-                                       : maskTile(trueMasks, f - 1, pixels, {255, 255, 255}));
-            for (int64_t f = 0; f < columns; ++f)
-                tiles.push_back(f == 0 ? std::vector<uint8_t>(size_t(pixels * 3), 0)
-                                       : maskTile(predMasks, f - 1, pixels, {255, 200, 0}));
+            auto maskRow = [&](const std::vector<uint8_t>& masks, std::array<uint8_t, 3> colour) {
+                for (int64_t f = 0; f < columns; ++f)
+                    tiles.push_back(f == 0 ? std::vector<uint8_t>(size_t(pixels * 3), 0)
+                                           : maskTile(masks, f - 1, pixels, colour));
+            };
+            maskRow(trueRecipe, {255, 255, 255});
+            maskRow(predMasks, {255, 200, 0});
+            if (withLabels) maskRow(labelMasks[size_t(i)], {0, 200, 255});
             unwrap(ensureWritableDirectory(stripDir));
             const int64_t scale = std::max<int64_t>(1, 128 / std::max(truth.height, truth.width));
-            unwrap(writeTileGrid(stripDir / (clips[size_t(i)].name + ".png"), tiles, 4, columns,
-                                 truth.height, truth.width, scale));
+            unwrap(writeTileGrid(stripDir / (clips[size_t(i)].name + ".png"), tiles,
+                                 withLabels ? 5 : 4, columns, truth.height, truth.width, scale));
         }
     }
     report.clips = n;
-    if (n > 0) {
-        report.spatiotemporalIou /= double(n);
-        report.spatialIou /= double(n);
-        report.weightedSpatialIou /= double(n);
-        report.mse /= double(n);
-    }
+    auto mean = [n](MotionScores s) {
+        if (n > 0) {
+            s.spatiotemporalIou /= double(n);
+            s.spatialIou /= double(n);
+            s.weightedSpatialIou /= double(n);
+            s.mse /= double(n);
+        }
+        return s;
+    };
+    const MotionScores recipeMean = mean(recipeSum), labelMean = mean(labelSum);
+    const MotionScores& headlineMean = labelsHeadline ? labelMean : recipeMean;
+    report.spatiotemporalIou = headlineMean.spatiotemporalIou;
+    report.spatialIou = headlineMean.spatialIou;
+    report.weightedSpatialIou = headlineMean.weightedSpatialIou;
+    report.mse = headlineMean.mse;
+    if (withLabels) report.recipeLabelAgreement = agreementSum / double(n);
+    json meanJson = scoresJson(headlineMean);
+    meanJson["clips"] = n;
+    json meanBySource = {{"recipe", scoresJson(recipeMean)}};
+    if (withLabels) meanBySource["labels"] = scoresJson(labelMean);
     json result = {{"model", fs::absolute(modelDir).string()},
                    {"data", fs::absolute(o.data).string()},
                    {"split", o.allClips ? "all" : "held_out"},
@@ -417,6 +478,7 @@ EvalReport evaluate(const EvalOptions& o) {
                    {"sample_steps", o.sampleSteps},
                    {"guidance", o.guidance},
                    {"seed", o.seed},
+                   {"true_masks", labelsHeadline ? "labels" : "recipe"},
                    {"motion_masks",
                     {{"recipe",
                       "grey, Gaussian blur, running-average background, |difference| > threshold, "
@@ -426,12 +488,17 @@ EvalReport evaluate(const EvalOptions& o) {
                      {"threshold", maskOptions.threshold},
                      {"open_radius_px", maskOptions.openRadius},
                      {"close_radius_px", maskOptions.closeRadius}}},
-                   {"mean",
-                    {{"clips", n},
-                     {"spatiotemporal_iou", report.spatiotemporalIou},
-                     {"spatial_iou", report.spatialIou},
-                     {"weighted_spatial_iou", report.weightedSpatialIou},
-                     {"mse", report.mse}}},
+                   {"label_masks",
+                    withLabels
+                        ? json{{"recipe",
+                                "flow from the previous frame longer than the threshold or an "
+                                "instance id change, box-reduced to the model's size"},
+                               {"flow_threshold_px", labelOptions.flowThreshold},
+                               {"coverage", labelOptions.coverage},
+                               {"recipe_label_agreement", report.recipeLabelAgreement}}
+                        : json{{"unavailable", labelError ? labelError->message : "no clips"}}},
+                   {"mean", meanJson},
+                   {"mean_by_masks", meanBySource},
                    {"clips", perClip}};
     report.json = o.out / "eval.json";
     unwrap(writeFileAtomic(report.json, result.dump(2) + "\n"));

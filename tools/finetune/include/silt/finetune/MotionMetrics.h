@@ -54,9 +54,39 @@ struct MotionScores {
     double mse = 0.0;
 };
 
+/// Scores of the predicted frames' recipe masks against given true masks (one per frame after
+/// the first, e.g. from labelMotionMasks()) and the MSE of the generated frames.
+MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
+                               const std::vector<uint8_t>& trueMasks,
+                               const MotionMaskOptions& options = {});
+
 /// IoU scores of two mask stacks of `frames` × `height` × `width` (mse left 0).
 MotionScores compareMasks(const std::vector<uint8_t>& predicted, const std::vector<uint8_t>& truth,
                           int64_t frames, int64_t height, int64_t width);
+
+/// The labels of one rendered frame that say where things move: forward optical flow in
+/// pixels (width × height × 2, to the next frame) and instance ids (width × height).
+struct MotionLabelFrame {
+    int64_t width = 0;
+    int64_t height = 0;
+    std::vector<float> flow;         ///< [y][x][dx, dy], pixels of this frame's size
+    std::vector<uint16_t> instance;  ///< [y][x]
+};
+
+struct LabelMaskOptions {
+    float flowThreshold = 0.5f;  ///< flow length, in pixels of the OUTPUT mask, that counts as motion
+    float coverage = 0.25f;     ///< fraction of a mask pixel's source pixels that must move
+};
+
+/// Ground-truth motion masks from the labels instead of from the pixels: a source pixel of
+/// frame t moves when the flow from frame t − 1 at it is longer than the threshold, or when
+/// its instance id differs from frame t − 1's (a surface uncovered or covered: flow alone marks
+/// only where things were). Masks are box-reduced to outHeight × outWidth (a mask pixel moves
+/// when at least `coverage` of its source pixels do). One mask per frame after the first, as
+/// motionMasks() gives; throws std::invalid_argument on inconsistent sizes.
+std::vector<uint8_t> labelMotionMasks(const std::vector<MotionLabelFrame>& frames,
+                                      int64_t outHeight, int64_t outWidth,
+                                      const LabelMaskOptions& options = {});
 
 /// Masks of both (each stack: the last context frame then the generated frames), their IoU
 /// scores and the MSE of the generated frames (all frames after the first).

@@ -18,6 +18,7 @@
 
 #include "silt/core/Result.h"
 #include "silt/finetune/ModelConfig.h"
+#include "silt/finetune/MotionMetrics.h"
 
 namespace silt::finetune {
 
@@ -48,5 +49,11 @@ enum class Split { Train, HeldOut, All };
 /// fewer frames than asked for.
 [[nodiscard]] Result<std::vector<uint8_t>> decodeClipFrames(const ClipRecord& clip, int64_t frames,
                                                             int64_t height, int64_t width);
+
+/// Flow and instance labels of frames first … first + count − 1 at the clip's own size, from
+/// the files its clip.json lists under "files"/"labels". An error names the clip.json or the
+/// label file when the clip has no such labels (generated without them) or one is unreadable.
+[[nodiscard]] Result<std::vector<MotionLabelFrame>> readMotionLabels(const ClipRecord& clip,
+                                                                    int64_t first, int64_t count);
 
 }  // namespace silt::finetune

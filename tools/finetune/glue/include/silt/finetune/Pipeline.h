@@ -67,6 +67,10 @@ struct EvalOptions {
     int64_t strips = 4;        ///< PNG strips written (first clips)
     int threads = 0;
     std::string device = "cpu";
+    /// Where the true motion masks come from for the headline scores: "recipe" (the
+    /// Physics-IQ recipe on the true frames) or "labels" (the clips' flow and instance labels;
+    /// an error when a clip has none). The other source is scored too when available.
+    std::string masks = "recipe";
 };
 
 struct EvalReport {
@@ -75,6 +79,9 @@ struct EvalReport {
     double spatialIou = 0.0;
     double weightedSpatialIou = 0.0;
     double mse = 0.0;
+    /// Mean spatiotemporal IoU of the recipe's masks of the TRUE frames against the label
+    /// masks: how well the recipe finds the true motion (−1 when the clips have no labels).
+    double recipeLabelAgreement = -1.0;
     std::filesystem::path json;  ///< <out>/eval.json
 };
 
