@@ -36,6 +36,34 @@ Result<std::vector<ReviewDecision>> readLogFile(const fs::path& path) {
     return decisions;
 }
 
+// One decision per line: readable, and diffs of the file stay small.
+Status writeLogFile(const fs::path& path, const std::string& reviewer,
+                    const std::vector<ReviewDecision>& decisions) {
+    std::string text = fmt::format("{{\"reviewer\": {}, \"decisions\": [\n", json(reviewer).dump());
+    for (size_t i = 0; i < decisions.size(); ++i)
+        text += "  " + toJson(decisions[i]).dump() + (i + 1 < decisions.size() ? ",\n" : "\n");
+    text += "]}\n";
+    if (Status s = ensureWritableDirectory(path.parent_path()); !s) return s;
+    return writeFileAtomic(path, text);
+}
+
+// The review files of a dataset folder (writeFileAtomic's temporaries and anything that is
+// not <reviewer>.json skipped), by file name.
+std::vector<fs::path> reviewFiles(const fs::path& datasetDir) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const fs::directory_entry& entry :
+         fs::directory_iterator(datasetDir / kReviewFolder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.ends_with(".json") || !entry.is_regular_file(ec) ||
+            !isValidReviewerName(name.substr(0, name.size() - 5)))
+            continue;
+        files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
 }  // namespace
 
 std::string_view verdictName(Verdict verdict) {
@@ -147,33 +175,17 @@ Status ReviewLog::record(ReviewDecision decision) {
         if (decision.caption->empty()) decision.caption.reset();
     }
     decision.reason = oneLine(decision.reason);
-    json list = json::array();
-    for (const ReviewDecision& d : mDecisions) list.push_back(toJson(d));
-    list.push_back(toJson(decision));
-    // One decision per line: readable, and diffs of the file stay small.
-    std::string text =
-        fmt::format("{{\"reviewer\": {}, \"decisions\": [\n", json(mReviewer).dump());
-    for (size_t i = 0; i < list.size(); ++i)
-        text += "  " + list[i].dump() + (i + 1 < list.size() ? ",\n" : "\n");
-    text += "]}\n";
-    if (Status s = ensureWritableDirectory(mPath.parent_path()); !s) return s;
-    if (Status s = writeFileAtomic(mPath, text); !s) return s;
+    std::vector<ReviewDecision> all = mDecisions;
+    all.push_back(decision);
+    if (Status s = writeLogFile(mPath, mReviewer, all); !s) return s;
     mDecisions.push_back(std::move(decision));
     return {};
 }
 
 Result<std::map<std::string, ReviewDecision>> readLatestDecisions(const fs::path& datasetDir) {
     std::map<std::string, ReviewDecision> latest;
-    std::error_code ec;
-    std::vector<fs::path> files;
-    for (const fs::directory_entry& entry :
-         fs::directory_iterator(datasetDir / kReviewFolder, ec)) {
-        const std::string name = entry.path().filename().string();
-        // Skip writeFileAtomic's temporaries ("alice.json.tmp-…") and anything not ours.
-        if (!name.ends_with(".json") || !entry.is_regular_file(ec)) continue;
-        files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());  // reviewer-name order: ties go to the last name
+    // Reviewer-name order: ties go to the last name.
+    const std::vector<fs::path> files = reviewFiles(datasetDir);
     for (const fs::path& file : files) {
         auto decisions = readLogFile(file);
         if (!decisions) return decisions.error();
@@ -200,6 +212,45 @@ Result<ClipSelection> approvedClips(const fs::path& datasetDir) {
         if (it->second.caption) selection.captions[name] = oneLine(*it->second.caption);
     }
     return selection;
+}
+
+Status mergeReviewFiles(const fs::path& target, const std::vector<fs::path>& sources) {
+    // Per reviewer: the target's decisions first, then each source's in order.
+    std::map<std::string, std::vector<ReviewDecision>> byReviewer;
+    std::vector<fs::path> folders{target};
+    folders.insert(folders.end(), sources.begin(), sources.end());
+    bool anyNew = false;
+    for (size_t f = 0; f < folders.size(); ++f) {
+        for (const fs::path& file : reviewFiles(folders[f])) {
+            auto decisions = readLogFile(file);
+            if (!decisions) return decisions.error();
+            const std::string reviewer = file.stem().string();
+            std::vector<ReviewDecision>& merged = byReviewer[reviewer];
+            for (ReviewDecision& d : *decisions) {
+                // The same decision reaches the target through several shards (or a second
+                // merge): keep one.
+                const json key = toJson(d);
+                if (std::any_of(merged.begin(), merged.end(),
+                                [&](const ReviewDecision& m) { return toJson(m) == key; }))
+                    continue;
+                anyNew = anyNew || f > 0;
+                merged.push_back(std::move(d));
+            }
+        }
+    }
+    if (!anyNew) return {};
+    for (auto& [reviewer, decisions] : byReviewer) {
+        // By time; equal times keep their order, which readers take as "later entry wins".
+        std::stable_sort(decisions.begin(), decisions.end(),
+                         [](const ReviewDecision& a, const ReviewDecision& b) {
+                             return a.time < b.time;
+                         });
+        if (Status s = writeLogFile(target / kReviewFolder / (reviewer + ".json"), reviewer,
+                                    decisions);
+            !s)
+            return s;
+    }
+    return {};
 }
 
 }  // namespace silt::exporters

@@ -164,6 +164,52 @@ TEST(ReviewLog, ReviewersAreMergedAndTheLatestDecisionWins) {
     EXPECT_EQ(openLog(tmp.path(), "bob").decisions().size(), 3u);
 }
 
+TEST(ReviewLog, MergingShardsCarriesEveryDecisionOnceInTimeOrder) {
+    TempDir tmp;
+    struct Folder {
+        fs::path dir;
+        const fs::path& path() const { return dir; }
+    };
+    const Folder shardA{tmp.path() / "a"}, shardB{tmp.path() / "b"}, merged{tmp.path() / "m"};
+    ReviewLog aliceA = openLog(shardA.path(), "alice");
+    ASSERT_TRUE(aliceA.record(decision("a", Verdict::Accepted, "2026-12-03T08:00:03.000Z")).ok());
+    ASSERT_TRUE(aliceA.record(decision("b", Verdict::Rejected, "2026-12-03T08:00:01.000Z")).ok());
+    ReviewLog aliceB = openLog(shardB.path(), "alice");
+    ASSERT_TRUE(
+        aliceB.record(decision("c", Verdict::Accepted, "2026-12-03T08:00:02.000Z", "Cap.")).ok());
+    ReviewLog bobB = openLog(shardB.path(), "bob");
+    ASSERT_TRUE(bobB.record(decision("a", Verdict::Rejected, "2026-12-03T08:00:04.000Z")).ok());
+    // The merged folder already holds one of alice's decisions (an earlier merge).
+    ReviewLog aliceM = openLog(merged.path(), "alice");
+    ASSERT_TRUE(aliceM.record(decision("b", Verdict::Rejected, "2026-12-03T08:00:01.000Z")).ok());
+
+    ASSERT_TRUE(mergeReviewFiles(merged.path(), {shardA.path(), shardB.path()}).ok());
+    std::vector<ReviewDecision> alice = openLog(merged.path(), "alice").decisions();
+    ASSERT_EQ(alice.size(), 3u);  // b once, though both the target and shard A had it
+    EXPECT_EQ(alice[0].clip, "b");
+    EXPECT_EQ(alice[1].clip, "c");
+    EXPECT_EQ(alice[1].caption, "Cap.");
+    EXPECT_EQ(alice[2].clip, "a");
+    EXPECT_EQ(openLog(merged.path(), "bob").decisions().size(), 1u);
+    auto latest = readLatestDecisions(merged.path());
+    ASSERT_TRUE(latest.ok());
+    EXPECT_EQ(latest->at("a").verdict, Verdict::Rejected);  // bob's, later than alice's
+    EXPECT_EQ(latest->at("c").verdict, Verdict::Accepted);
+
+    // Merging again changes nothing, byte for byte.
+    const auto before = readFile(merged.path() / "review" / "alice.json");
+    ASSERT_TRUE(mergeReviewFiles(merged.path(), {shardB.path(), shardA.path()}).ok());
+    EXPECT_EQ(*readFile(merged.path() / "review" / "alice.json"), *before);
+
+    // A malformed source file is an error naming it, and the target is left as it was.
+    std::ofstream(shardB.path() / "review" / "carol.json") << "{\"decisions\": 3}";
+    auto bad = mergeReviewFiles(merged.path(), {shardA.path(), shardB.path()});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("carol.json"), std::string::npos) << bad.error().message;
+    EXPECT_FALSE(fs::exists(merged.path() / "review" / "carol.json"));
+    EXPECT_EQ(*readFile(merged.path() / "review" / "alice.json"), *before);
+}
+
 TEST(ReviewLog, TimestampsAreUtcWithMillisecondsAndSortAsText) {
     const std::string t = utcTimestamp();
     ASSERT_EQ(t.size(), 24u) << t;

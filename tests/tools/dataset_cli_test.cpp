@@ -22,6 +22,7 @@
 #include "silt/core/FileAtomics.h"
 #include "silt/core/Hash.h"
 #include "silt/exporters/Dataset.h"
+#include "silt/exporters/ReviewLog.h"
 #include "silt/exporters/VideoDecoder.h"
 
 namespace {
@@ -140,6 +141,35 @@ TEST_F(Batch, ShardsMergedGiveTheSameDatasetAsOneMachine) {
     ASSERT_EQ(again.exitCode, 0) << again.err;
     EXPECT_NE(again.out.find("0 clips added, 4 already there"), std::string::npos) << again.out;
     expectSameTree(sReference, merged);
+
+    // Shards reviewed apart: the decisions follow their clips into the merged folder, and an
+    // approved-only publication of it holds what the shards' reviewers accepted.
+    auto review = [](const fs::path& dir, const std::string& reviewer, const std::string& clip,
+                     silt::exporters::Verdict verdict) {
+        auto log = silt::exporters::ReviewLog::open(dir, reviewer);
+        ASSERT_TRUE(log.ok()) << log.error().message;
+        silt::exporters::ReviewDecision d;
+        d.clip = clip;
+        d.verdict = verdict;
+        d.time = silt::exporters::utcTimestamp();
+        ASSERT_TRUE(log->record(d).ok());
+    };
+    review(a, "alice", "clip_000000", silt::exporters::Verdict::Accepted);
+    review(b, "bob", "clip_000001", silt::exporters::Verdict::Rejected);
+    review(b, "alice", "clip_000003", silt::exporters::Verdict::Accepted);
+    CommandResult reviewed = runCommand(fmt::format("{} merge {} {} {}", silt(), merged.string(),
+                                                    a.string(), b.string()));
+    ASSERT_EQ(reviewed.exitCode, 0) << reviewed.err;
+    EXPECT_TRUE(fs::is_regular_file(merged / "review" / "alice.json"));
+    EXPECT_TRUE(fs::is_regular_file(merged / "review" / "bob.json"));
+    CommandResult approved = runCommand(
+        fmt::format("{} manifests {} --approved-only", silt(), merged.string()));
+    ASSERT_EQ(approved.exitCode, 0) << approved.err;
+    auto card = silt::readFile(merged / "dataset.json");
+    ASSERT_TRUE(card.ok());
+    const nlohmann::json cardJson = nlohmann::json::parse(*card);
+    ASSERT_EQ(cardJson["clips"].size(), 2u) << *card;
+    EXPECT_EQ(cardJson["review"]["clips_accepted"], 2);
 
     // A shard of another batch is refused.
     fs::path otherSeed = fresh("other_seed");

@@ -13,6 +13,7 @@
 #include "silt/exporters/ClipWriter.h"
 #include "silt/exporters/Dataset.h"
 #include "silt/exporters/Publish.h"
+#include "silt/exporters/ReviewLog.h"
 
 namespace silt::app {
 namespace fs = std::filesystem;
@@ -33,6 +34,7 @@ Result<json> batchCard(const fs::path& dir) {
     card.erase("clips");
     card.erase("shard");
     card.erase("checks");  // counts over the folder's clips, like "clips"
+    card.erase("review");  // whether the folder was last published approved-only
     return card;
 }
 
@@ -118,6 +120,9 @@ Result<MergeReport> mergeDatasets(const fs::path& out, const std::vector<fs::pat
             ++report.clipsAdded;
         }
     }
+    // Decisions made on the shards follow their clips, so `silt manifests --approved-only`
+    // on the merged folder publishes what the shards' reviewers accepted.
+    if (Status s = exporters::mergeReviewFiles(out, inputs); !s) return s.error();
     if (Status s = exporters::publishDataset(out, *card, webDataset); !s) return s.error();
     return report;
 }

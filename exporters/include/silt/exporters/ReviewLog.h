@@ -97,4 +97,11 @@ private:
 /// what `silt manifests --approved-only` publishes.
 [[nodiscard]] Result<ClipSelection> approvedClips(const std::filesystem::path& datasetDir);
 
+/// Carries review decisions from other dataset folders (e.g. shards reviewed apart, then
+/// merged) into `target`: per reviewer, the union of the target's and the sources' decisions,
+/// each once, ordered by time; each file rewritten atomically, and nothing written when the
+/// sources add nothing. A malformed file is an Error naming it (and nothing is written).
+[[nodiscard]] Status mergeReviewFiles(const std::filesystem::path& target,
+                                      const std::vector<std::filesystem::path>& sources);
+
 }  // namespace silt::exporters
