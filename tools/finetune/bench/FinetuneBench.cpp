@@ -4,7 +4,10 @@
 //
 //   silt-finetune-bench [--device cuda|cpu] [--layers 8] [--width 384] [--frames 16]
 //                       [--size 64] [--patch 4] [--batch 8] [--steps 20] [--warmup 5]
-//                       [--modes fp32,tf32,bf16]
+//                       [--modes fp32,tf32,bf16] [--check-attention 1]
+// --check-attention 1 first compares attention() (the fused kernel under libtorch 2.x) with
+// the plain softmax reference on the device, in fp32 and bf16, and prints the largest
+// difference as a JSON line.
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +21,7 @@
 #include <torch/version.h>
 
 #include "silt/finetune/Trainer.h"
+#include "silt/finetune/VideoDiT.h"
 
 namespace {
 
@@ -61,6 +65,7 @@ int main(int argc, char** argv) {
     model.tubeletFrames = 1;
     int64_t batch = 8, steps = 20, warmup = 5;
     std::string modes = "fp32,tf32,bf16";
+    bool checkAttention = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const char* value = argv[i + 1];
@@ -86,6 +91,8 @@ int main(int argc, char** argv) {
             warmup = std::atoll(value);
         else if (flag == "--modes")
             modes = value;
+        else if (flag == "--check-attention")
+            checkAttention = std::atoi(value) != 0;
         else {
             std::fprintf(stderr, "silt-finetune-bench: unknown option %s\n", flag.c_str());
             return 2;
@@ -96,6 +103,35 @@ int main(int argc, char** argv) {
         return 2;
     }
     const torch::Device dev(device);
+    if (checkAttention) {
+        // Spatial-attention shape of this model: (batch · frames, heads, tokens, head width),
+        // with keys masked as cross-attention masks caption padding.
+        torch::manual_seed(0);
+        const int64_t rows = batch * model.frames, tokens = model.spatialTokens(),
+                      headWidth = model.hidden / model.heads;
+        for (auto dtype : {torch::kFloat32, torch::kBFloat16}) {
+            auto options = torch::TensorOptions().device(dev).dtype(dtype);
+            torch::Tensor q = torch::randn({rows, model.heads, tokens, headWidth}, options),
+                          k = torch::randn({rows, model.heads, tokens, headWidth}, options),
+                          v = torch::randn({rows, model.heads, tokens, headWidth}, options);
+            torch::Tensor keyMask = torch::rand({rows, tokens}, torch::TensorOptions().device(dev))
+                                        .gt(0.3)
+                                        .index_put_({torch::indexing::Slice(), 0}, true);
+            torch::NoGradGuard noGrad;
+            const double diff = (silt::finetune::attention(q, k, v, keyMask).to(torch::kFloat32) -
+                                 silt::finetune::plainAttention(q, k, v, keyMask)
+                                     .to(torch::kFloat32))
+                                    .abs()
+                                    .max()
+                                    .item<double>();
+            std::printf(
+                "{\"bench\": \"attention_check\", \"device\": \"%s\", \"torch\": \"%s\", "
+                "\"fused\": %s, \"dtype\": \"%s\", \"max_abs_diff\": %.3g}\n",
+                device.c_str(), TORCH_VERSION, TORCH_VERSION_MAJOR >= 2 ? "true" : "false",
+                dtype == torch::kFloat32 ? "fp32" : "bf16", diff);
+        }
+        std::fflush(stdout);
+    }
     // Synthetic clips: throughput does not depend on the pixels.
     ClipTensors data;
     data.videos =

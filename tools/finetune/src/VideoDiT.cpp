@@ -63,18 +63,22 @@ void zeroLinear(nn::Linear& linear) {
 
 }  // namespace
 
-Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& keyMask) {
-#if TORCH_VERSION_MAJOR >= 2
-    c10::optional<Tensor> mask;
-    if (keyMask.defined()) mask = keyMask.view({keyMask.size(0), 1, 1, keyMask.size(1)});
-    return at::scaled_dot_product_attention(q, k, v, mask);
-#else
+Tensor plainAttention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& keyMask) {
     Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(q.size(-1)));
     if (keyMask.defined())
         scores =
             scores.masked_fill(keyMask.view({keyMask.size(0), 1, 1, keyMask.size(1)}).logical_not(),
                                -std::numeric_limits<float>::infinity());
     return torch::matmul(torch::softmax(scores, -1), v);
+}
+
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& keyMask) {
+#if TORCH_VERSION_MAJOR >= 2
+    c10::optional<Tensor> mask;
+    if (keyMask.defined()) mask = keyMask.view({keyMask.size(0), 1, 1, keyMask.size(1)});
+    return at::scaled_dot_product_attention(q, k, v, mask);
+#else
+    return plainAttention(q, k, v, keyMask);
 #endif
 }
 

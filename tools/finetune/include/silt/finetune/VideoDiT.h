@@ -28,6 +28,10 @@ inline constexpr double kMinFlowTime = 0.05;
 /// scaled_dot_product_attention when compiled against it, a plain implementation otherwise.
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const torch::Tensor& keyMask = {});
+/// The plain softmax(q kᵀ / √d) v that attention() falls back on, always compiled: the
+/// reference the fused kernel is checked against (silt-finetune-bench --check-attention).
+torch::Tensor plainAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                             const torch::Tensor& keyMask = {});
 
 /// Caption bytes as tokens: [BOS, byte + 2 …, PAD = 0 …], `length` long.
 std::vector<int64_t> captionTokens(const std::string& caption, int64_t length);
