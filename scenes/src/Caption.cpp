@@ -199,7 +199,24 @@ public:
         }
         if (const auto& pushed = byRole[Role::Pushed]; !pushed.empty()) {
             const bool many = pushed.size() > 1;
-            if (hasWater()) {
+            const bool swung = std::all_of(pushed.begin(), pushed.end(), [&](size_t i) {
+                return mPlan.objects[i].motion->reverses();
+            });
+            if (hasWater() && swung) {
+                const std::array<const char*, 3> swing = {
+                    "{} {} back and forth at the end of the tank, sending waves across the water",
+                    "{} {} to and fro in the water and makes waves",
+                    "{} {} back and forth, and waves run down the tank"};
+                sentences.push_back(fmt::format(fmt::runtime(pick(swing)),
+                                                capitalised(objectsPhrase(pushed)),
+                                                many ? "swing" : "swings"));
+                if (many) {
+                    std::string& t = sentences.back();
+                    if (auto at = t.find(" and makes "); at != std::string::npos)
+                        t.replace(at, 11, " and make ");
+                }
+                sentences.back() += ".";
+            } else if (hasWater()) {
                 const std::array<const char*, 3> push = {
                     "{} {} through the water, pushing a wave ahead of {}",
                     "{} {} along the tank and raises a wave in front of {}",

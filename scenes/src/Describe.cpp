@@ -70,7 +70,8 @@ std::string describeTemplate(const SceneTemplate& scene) {
         "\nUnset fields take the defaults in docs/scene-spec.md. Object poses are redrawn until "
         "objects do not overlap, stay above the ground and start in (or fall into) view, inside "
         "the continuum's domain and clear of sand and water unless \"buried\". Objects with a "
-        "\"motion\" are kinematic: they move at the scripted velocity from its start time.\n";
+        "\"motion\" are kinematic: they move at the scripted velocity from its start time, or "
+        "through their keyframes.\n";
     return out;
 }
 

@@ -176,6 +176,19 @@ ObjectPlan drawObject(const json& entry, const std::string& path, const AssetCho
         plan.type = motion["type"].get<std::string>();
         plan.start = toFloat(sampler.number(motion, "start", 0.0, motionPath));
         plan.velocity = sampler.vec3(motion, "velocity", Vec3f::Zero(), motionPath);
+        if (const json& keys = member(motion, "keyframes"); keys.is_array()) {
+            const std::string keysPath = detail::childPath(motionPath, "keyframes");
+            for (size_t k = 0; k < keys.size(); ++k) {
+                const std::string keyPath = detail::childPath(keysPath, k);
+                MotionKey key;
+                key.time = toFloat(sampler.number(keys[k], "t", 0.0, keyPath));
+                key.offset = sampler.vec3(keys[k], "offset", Vec3f::Zero(), keyPath);
+                key.rotationDeg = sampler.vec3(keys[k], "rotation_deg", Vec3f::Zero(), keyPath);
+                key.rotation = rotationFromDegrees(key.rotationDeg);
+                plan.keyframes.push_back(key);
+            }
+            plan.easeInOut = sampler.text(motion, "easing", "linear", motionPath) == "ease_in_out";
+        }
         // A scripted body follows its script from the first frame: no thrown start.
         object.linearVelocity = Vec3f::Zero();
         object.angularVelocity = Vec3f::Zero();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "JsonText.h"
 #include "silt/scenes/ScenePlan.h"
@@ -47,7 +48,10 @@ constexpr std::array<std::string_view, 17> kObjectKeys = {
     "scale",   "size",     "density",     "friction",        "restitution",
     "linear_velocity",     "angular_velocity",               "color",
     "metallic", "roughness", "buried",    "motion"};
-constexpr std::array<std::string_view, 3> kMotionKeys = {"type", "start", "velocity"};
+constexpr std::array<std::string_view, 5> kMotionKeys = {"type", "start", "velocity", "keyframes",
+                                                         "easing"};
+constexpr std::array<std::string_view, 3> kKeyframeKeys = {"t", "offset", "rotation_deg"};
+constexpr size_t kMaxKeyframes = 256;
 constexpr std::array<std::string_view, 2> kMotionTypes = {"pull", "push"};
 constexpr std::array<std::string_view, 11> kCameraKeys = {
     "position",         "target",       "fov_deg",   "path",         "orbit_deg_per_s",
@@ -451,16 +455,58 @@ Status SpecChecker::category(const json& value, const std::string& path) const {
 
 Status SpecChecker::motion(const json& value, const std::string& path) const {
     SILT_TRY_STATUS(knownFields(value, path, kMotionKeys,
-                                "an object {\"type\", \"start\", \"velocity\"}"));
+                                "an object {\"type\", \"start\", \"velocity\"} or {\"type\", "
+                                "\"keyframes\", \"easing\"}"));
     constexpr std::string_view kTypeWhat = "\"pull\" or \"push\"";
     if (!value.contains("type")) return missing(childPath(path, "type"), kTypeWhat);
     const json& type = value["type"];
     if (!type.is_string()) return expected(childPath(path, "type"), kTypeWhat, type);
     SILT_TRY_STATUS(fixedText(type, childPath(path, "type"), kTypeWhat, kMotionTypes));
-    SILT_TRY_STATUS(number(value, "start", path, kMotionStart));
-    if (!value.contains("velocity"))
-        return missing(childPath(path, "velocity"), kMotionVelocity.what);
-    return vec3(value, "velocity", path, kMotionVelocity);
+    if (!value.contains("keyframes")) {
+        if (value.contains("easing"))
+            return error(childPath(path, "easing"),
+                         "applies to \"keyframes\" only (a velocity motion has no keys to ease)");
+        SILT_TRY_STATUS(number(value, "start", path, kMotionStart));
+        if (!value.contains("velocity"))
+            return missing(childPath(path, "velocity"),
+                           std::string(kMotionVelocity.what) + ", or \"keyframes\"");
+        return vec3(value, "velocity", path, kMotionVelocity);
+    }
+    // A keyframed path: the keys carry their own times, so start and velocity do not apply.
+    for (const char* key : {"velocity", "start"})
+        if (value.contains(key))
+            return error(childPath(path, key),
+                         "not allowed with \"keyframes\" (give a velocity motion or a path, "
+                         "not both)");
+    if (value.contains("easing"))
+        SILT_TRY_STATUS(text(value, "easing", path, "\"linear\" or \"ease_in_out\"", kEasings));
+    const std::string keysPath = childPath(path, "keyframes");
+    const json& keys = value["keyframes"];
+    constexpr std::string_view kKeysWhat =
+        "a non-empty array (at most 256) of keys {\"t\", \"offset\", \"rotation_deg\"}";
+    if (!keys.is_array() || keys.empty() || keys.size() > kMaxKeyframes)
+        return expected(keysPath, kKeysWhat, keys);
+    std::optional<Interval> previous;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        const std::string keyPath = childPath(keysPath, i);
+        const json& key = keys[i];
+        if (!key.is_object()) return expected(keyPath, "a key {\"t\", \"offset\", \"rotation_deg\"}", key);
+        SILT_TRY_STATUS(knownFields(key, keyPath, kKeyframeKeys,
+                                    "a key {\"t\", \"offset\", \"rotation_deg\"}"));
+        if (!key.contains("t")) return missing(childPath(keyPath, "t"), kKeyTime.what);
+        SILT_TRY_STATUS(number(key, "t", keyPath, kKeyTime));
+        SILT_TRY_STATUS(vec3(key, "offset", keyPath, kKeyOffset));
+        SILT_TRY_STATUS(vec3(key, "rotation_deg", keyPath, kRotation));
+        const Interval t = supportOf(key["t"]);
+        if (previous && t.lo <= previous->hi)
+            return error(childPath(keyPath, "t"),
+                         fmt::format("expected a time after the previous key's, whatever is drawn "
+                                     "(this key can be as early as {} s, the previous as late "
+                                     "as {} s)",
+                                     t.lo, previous->hi));
+        previous = t;
+    }
+    return {};
 }
 
 Status SpecChecker::camera(const json& spec) const {

@@ -45,6 +45,7 @@ inline constexpr NumberRule kSubsteps{"an integer 1..1000 (physics steps per fra
 inline constexpr NumberRule kCount{"an integer 0..100 (copies)", 0, 100, false, false, true};
 inline constexpr NumberRule kSize{"a positive number (m, the object's largest extent)", 0, kInf, true};
 inline constexpr NumberRule kMotionStart{"a number ≥ 0 (s from the first frame)", 0};
+inline constexpr NumberRule kKeyTime{"a number of seconds > 0 (the key's time from the first frame)", 0, kInf, true};
 inline constexpr NumberRule kFriction{"a number ≥ 0 (friction coefficient)", 0};
 inline constexpr NumberRule kRestitution{"a number 0..1 (restitution)", 0, 1};
 inline constexpr NumberRule kUnitInterval{"a number 0..1", 0, 1};
@@ -76,6 +77,7 @@ inline constexpr Vec3Rule kPosition{"an array of 3 numbers [x, y, z] (m)", {"a n
 inline constexpr Vec3Rule kRotation{"an array of 3 angles [x, y, z] (degrees)", {"a number (degrees)"}};
 inline constexpr Vec3Rule kVelocity{"an array of 3 numbers [x, y, z] (m/s)", {"a number (m/s)"}};
 inline constexpr Vec3Rule kMotionVelocity{"an array of 3 numbers [x, y, z] (m/s, the scripted velocity)", {"a number (m/s)", -20, 20}};
+inline constexpr Vec3Rule kKeyOffset{"an array of 3 numbers [x, y, z] (m from the placed position, each within ±50)", {"a number (m)", -50, 50}};
 inline constexpr Vec3Rule kAngularVelocity{"an array of 3 numbers [x, y, z] (rad/s)", {"a number (rad/s)"}};
 inline constexpr Vec3Rule kColor{"an array of 3 numbers [r, g, b] (linear RGB, 0..1)", {"a number 0..1 (linear RGB)", 0, 1}};
 inline constexpr Vec3Rule kDirection{"an array of 3 numbers [x, y, z] (a direction, not all zero)", {"a number (direction component)"}};

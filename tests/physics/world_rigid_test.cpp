@@ -107,6 +107,67 @@ TEST(WorldRigid, KinematicBodyFollowsItsScriptAndCarriesADynamicBody) {
     EXPECT_NEAR(world->bodyState(cargoId).linearVelocity.y(), 0.4f, 0.05f);
 }
 
+// A keyframed kinematic body is at each key's pose at the key's time, in between on the
+// straight line (slerp for the turn), and holds still after the last key, whatever the
+// centre of mass; with smoothing it stops at every key.
+TEST(WorldRigid, KeyframedBodyPassesThroughItsKeysAndHoldsAfterTheLast) {
+    auto paddle = makeBox(Vec3f(0.4f, 0.1f, 0.2f), 800.0f, 0.02f);
+    const Quatf start(Eigen::AngleAxisf(0.3f, Vec3f::UnitX()));
+    const Quatf quarterTurn(Eigen::AngleAxisf(float(M_PI / 2), Vec3f::UnitY()));
+    for (bool smooth : {false, true}) {
+        WorldDesc desc;
+        auto world = makeWorld(desc);
+        WorldBodyDesc body = boxBodyDesc(*paddle, Vec3f(0.0f, 0.5f, 0.0f));
+        body.body.pose.rotation = start;
+        body.body.centerOfMass = Vec3f(0.05f, 0.0f, 0.02f);  // off the asset origin
+        body.drive = BodyDrive::Kinematic;
+        body.kinematicSmooth = smooth;
+        body.kinematicPath = {{0.5f, Vec3f(0.4f, 0.0f, 0.0f), Quatf::Identity()},
+                              {1.0f, Vec3f(0.4f, 0.3f, 0.0f), quarterTurn}};
+        const BodyId id = world->addBody(body);
+        const float frameDt = 1.0f / 50.0f;
+        float peakSpeed = 0.0f, speedAtKey = 1.0f;
+        for (int frame = 1; frame <= 75; ++frame) {
+            ASSERT_TRUE(world->advanceFrame(frameDt).ok());
+            const double t = world->time();
+            const BodyState s = world->bodyState(id);
+            // The expected pose, from the definition (linear segments only; eased below).
+            if (!smooth) {
+                Vec3f offset;
+                Quatf turn = Quatf::Identity();
+                if (t <= 0.5) {
+                    offset = Vec3f(0.4f, 0.0f, 0.0f) * float(t / 0.5);
+                } else if (t <= 1.0) {
+                    const float u = float((t - 0.5) / 0.5);
+                    offset = Vec3f(0.4f, 0.3f * u, 0.0f);
+                    turn = Quatf::Identity().slerp(u, quarterTurn);
+                } else {
+                    offset = Vec3f(0.4f, 0.3f, 0.0f);
+                    turn = quarterTurn;
+                }
+                EXPECT_LT((s.pose.position - (Vec3f(0.0f, 0.5f, 0.0f) + offset)).norm(), 1e-4f)
+                    << "t = " << t;
+                EXPECT_LT(s.pose.rotation.angularDistance(turn * start), 1e-3f) << "t = " << t;
+            }
+            if (frame == 25) speedAtKey = world->bodyState(id).linearVelocity.norm();
+            peakSpeed = std::max(peakSpeed, s.linearVelocity.norm());
+        }
+        // Both end on the last key's pose, and stay there.
+        const BodyState end = world->bodyState(id);
+        EXPECT_LT((end.pose.position - Vec3f(0.4f, 0.8f, 0.0f)).norm(), 1e-4f) << smooth;
+        EXPECT_LT(end.pose.rotation.angularDistance(quarterTurn * start), 1e-3f) << smooth;
+        EXPECT_LT(end.linearVelocity.norm(), 1e-3f);
+        EXPECT_LT(end.angularVelocity.norm(), 1e-3f);
+        if (smooth) {
+            // Smoothstep: at rest at the key, peak 1.5 × the first segment's 0.8 m/s.
+            EXPECT_LT(speedAtKey, 0.05f);
+            EXPECT_NEAR(peakSpeed, 1.2f, 0.05f);
+        } else {
+            EXPECT_NEAR(speedAtKey, 0.8f, 0.02f);
+        }
+    }
+}
+
 TEST(WorldRigid, RejectsZeroSubstepsAndBadFrameIntervals) {
     WorldDesc desc;
     desc.rigidSubsteps = 0;

@@ -168,7 +168,7 @@ TEST(Caption, PulledOutOfSandWithSandStreamingOff) {
         plan.objects.resize(1);  // the brown chair
         plan.objects[0].buried = true;
         plan.objects[0].pose.position = Vec3f(0, 0.02f, 0);
-        plan.objects[0].motion = MotionPlan{"pull", 0.3f, Vec3f(0, 0.25f, 0)};
+        plan.objects[0].motion = MotionPlan{"pull", 0.3f, Vec3f(0, 0.25f, 0), {}, false};
         std::vector<SceneEvent> events(2);
         events[0].kind = Kind::PulledOut;
         events[0].time = 0.9f;
@@ -240,7 +240,7 @@ TEST(Caption, ColumnsOfWaterAndSandAndObjectsStandingOrPushed) {
 
     ScenePlan tank = withContinuum(6, false);
     tank.objects[0].buried = true;
-    tank.objects[0].motion = MotionPlan{"push", 0.2f, Vec3f(0.25f, 0, 0)};
+    tank.objects[0].motion = MotionPlan{"push", 0.2f, Vec3f(0.25f, 0, 0), {}, false};
     const std::string wave = writeCaption(tank, kMaterials, {}).text;
     EXPECT_TRUE(contains(wave, {"brown chair sweeps"})) << wave;
     EXPECT_TRUE(contains(wave, {"wave", "heaping the water"})) << wave;

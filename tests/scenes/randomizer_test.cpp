@@ -319,6 +319,45 @@ TEST(Randomize, RotationAppliesXThenYThenZAboutWorldAxes) {
     EXPECT_NEAR(p.objects[0].pose.rotation.norm(), 1.0f, 1e-6f);
 }
 
+TEST(Randomize, KeyframedMotionDrawsEveryKeyAndItsTurn) {
+    json spec = rangeSpec();
+    spec["objects"][0]["count"] = 1;
+    spec["objects"][0]["motion"] = {
+        {"type", "push"},
+        {"easing", "ease_in_out"},
+        {"keyframes",
+         {{{"t", 0.4}, {"offset", {{{"uniform", {0.1, 0.2}}}, 0, 0}}},
+          {{"t", {{"uniform", {0.8, 0.9}}}}, {"offset", {0.02, 0, 0}}, {"rotation_deg", {90, 0, 0}}}}}};
+    for (uint64_t clip = 0; clip < 5; ++clip) {
+        ScenePlan p = plan(parsed(spec), 2, clip);
+        ASSERT_TRUE(p.objects[0].motion);
+        const MotionPlan& m = *p.objects[0].motion;
+        ASSERT_EQ(m.keyframes.size(), 2u);
+        EXPECT_TRUE(m.easeInOut);
+        EXPECT_FLOAT_EQ(m.keyframes[0].time, 0.4f);
+        EXPECT_GE(m.keyframes[0].offset.x(), 0.1f);
+        EXPECT_LE(m.keyframes[0].offset.x(), 0.2f);
+        EXPECT_GE(m.keyframes[1].time, 0.8f);
+        EXPECT_LE(m.keyframes[1].time, 0.9f);
+        // +90° about X takes +Y to +Z.
+        EXPECT_LT((m.keyframes[1].rotation * Vec3f::UnitY() - Vec3f::UnitZ()).norm(), 1e-5f);
+        EXPECT_TRUE(m.keyframes[0].rotation.isApprox(Quatf::Identity()));
+        // Out and back: a to-and-fro path, moving from t = 0.
+        EXPECT_TRUE(m.reverses());
+        EXPECT_FLOAT_EQ(m.startTime(), 0.0f);
+        EXPECT_TRUE(p.sampled.contains("/objects/0/motion/keyframes/1/t")) << p.sampled.dump();
+    }
+    // A path that waits, then rises and stays up: moves from the first key on, rising.
+    spec["objects"][0]["motion"] = {
+        {"type", "pull"},
+        {"keyframes", {{{"t", 0.5}}, {{"t", 1.5}, {"offset", {0, 0.3, 0}}}}}};
+    const MotionPlan m = *plan(parsed(spec), 2, 0).objects[0].motion;
+    EXPECT_FLOAT_EQ(m.startTime(), 0.5f);
+    EXPECT_NEAR(m.meanRiseSpeed(), 0.3f, 1e-6f);
+    EXPECT_FALSE(m.reverses());
+    EXPECT_FALSE(m.easeInOut);
+}
+
 TEST(Randomize, AppearanceOverridesTheAssetFieldByField) {
     json spec = rangeSpec();
     spec["objects"][0] = {{"asset", "chair"}, {"metallic", 0.25}};

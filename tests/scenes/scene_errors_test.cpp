@@ -362,6 +362,52 @@ TEST(SceneErrors, MotionAndBuried) {
     EXPECT_EQ(errorFor(spec), "<parsed without error>");
 }
 
+TEST(SceneErrors, KeyframedMotionNamesTheKeyAndWhatWasExpected) {
+    json spec = validSpec();
+    auto motion = [&](const json& m) {
+        spec["objects"][0]["motion"] = m;
+        return spec;
+    };
+    const json keys = json::array({{{"t", 0.5}, {"offset", {0.2, 0, 0}}},
+                                   {{"t", 1.0}, {"rotation_deg", {0, 90, 0}}}});
+    EXPECT_EQ(errorFor(motion({{"type", "push"}, {"keyframes", keys}, {"easing", "ease_in_out"}})),
+              "<parsed without error>");
+    expectError(motion({{"type", "push"}, {"keyframes", keys}, {"velocity", {1, 0, 0}}}),
+                "/objects/0/motion/velocity", "not allowed with \"keyframes\"");
+    expectError(motion({{"type", "push"}, {"keyframes", keys}, {"start", 0.2}}),
+                "/objects/0/motion/start", "not allowed with \"keyframes\"");
+    expectError(motion({{"type", "push"}, {"velocity", {1, 0, 0}}, {"easing", "linear"}}),
+                "/objects/0/motion/easing", "applies to \"keyframes\" only");
+    expectError(motion({{"type", "push"}, {"keyframes", json::array()}}),
+                "/objects/0/motion/keyframes", "a non-empty array");
+    expectError(motion({{"type", "push"}, {"keyframes", keys}, {"easing", "smooth"}}),
+                "/objects/0/motion/easing", "\"linear\" or \"ease_in_out\"");
+    json bad = keys;
+    bad[1]["t"] = 0.5;  // not after the previous key
+    expectError(motion({{"type", "push"}, {"keyframes", bad}}), "/objects/0/motion/keyframes/1/t",
+                "after the previous key's");
+    bad = keys;
+    bad[1]["t"] = {{"uniform", {0.4, 1.0}}};  // can be drawn before the previous key
+    expectError(motion({{"type", "push"}, {"keyframes", bad}}), "/objects/0/motion/keyframes/1/t",
+                "as early as 0.4 s");
+    bad = keys;
+    bad[0]["t"] = 0;
+    expectError(motion({{"type", "push"}, {"keyframes", bad}}), "/objects/0/motion/keyframes/0/t",
+                "a number of seconds > 0");
+    bad = keys;
+    bad[0].erase("t");
+    expectError(motion({{"type", "push"}, {"keyframes", bad}}), "/objects/0/motion/keyframes/0/t",
+                "the field is required");
+    bad = keys;
+    bad[0]["offset"] = {0, 80, 0};
+    expectError(motion({{"type", "push"}, {"keyframes", bad}}),
+                "/objects/0/motion/keyframes/0/offset/1", "got 80");
+    bad = keys;
+    bad[1]["turn"] = 3;
+    expectError(motion({{"type", "push"}, {"keyframes", bad}}), "/objects/0/motion/keyframes/1/turn",
+                "unknown field");
+}
+
 }  // namespace
 }  // namespace silt::scenes
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "RigidBodyCollider.h"
 #include "silt/core/Check.h"
@@ -13,6 +15,44 @@ namespace {
 bool finite(const BodyState& s) {
     return s.pose.position.allFinite() && s.pose.rotation.coeffs().allFinite() &&
            s.linearVelocity.allFinite() && s.angularVelocity.allFinite();
+}
+
+// Smoothstep easing of a segment parameter: zero speed at both keys.
+float ease(float u, bool smooth) {
+    return smooth ? u * u * (3.0f - 2.0f * u) : u;
+}
+
+/// Where a keyframed body's asset frame is at time t (see WorldBodyDesc::kinematicPath).
+Pose pathPose(const WorldBodyDesc& desc, double t) {
+    const Pose& start = desc.body.pose;
+    KinematicKey before;  // the initial pose: time 0, no offset, no turn
+    for (const KinematicKey& key : desc.kinematicPath) {
+        if (t < double(key.time)) {
+            const float u = ease(float((t - double(before.time)) / double(key.time - before.time)),
+                                 desc.kinematicSmooth);
+            Pose p;
+            p.position = start.position + before.offset + u * (key.offset - before.offset);
+            p.rotation = (before.rotation.slerp(u, key.rotation) * start.rotation).normalized();
+            return p;
+        }
+        before = key;
+    }
+    return Pose{start.position + before.offset, (before.rotation * start.rotation).normalized()};
+}
+
+/// Upper bounds of a path's speed (m/s) and turning rate (rad/s); smoothstep peaks at 1.5×
+/// a segment's mean rate.
+std::pair<float, float> pathRateBounds(const WorldBodyDesc& desc) {
+    float speed = 0.0f, turn = 0.0f;
+    const float peak = desc.kinematicSmooth ? 1.5f : 1.0f;
+    KinematicKey before;
+    for (const KinematicKey& key : desc.kinematicPath) {
+        const float dt = key.time - before.time;
+        speed = std::max(speed, peak * (key.offset - before.offset).norm() / dt);
+        turn = std::max(turn, peak * before.rotation.angularDistance(key.rotation) / dt);
+        before = key;
+    }
+    return {speed, turn};
 }
 
 }  // namespace
@@ -26,6 +66,9 @@ struct World::Impl {
         Eigen::Vector3d frameAngularImpulse = Eigen::Vector3d::Zero();
         double frameDt = 0.0;
         Vec3f scriptedVelocity = Vec3f::Zero();  ///< kinematic: velocity of the current step
+        Vec3f scriptedAngular = Vec3f::Zero();   ///< kinematic: rad/s of the current step
+        float pathSpeed = 0.0f;  ///< keyframed: m/s bound of its asset origin's speed
+        float pathTurn = 0.0f;   ///< keyframed: rad/s bound of its turning rate
     };
 
     WorldDesc desc;
@@ -44,9 +87,26 @@ struct World::Impl {
     void driveKinematic(double dt) {
         for (Body& b : bodies) {
             if (b.desc.drive != BodyDrive::Kinematic) continue;
-            const bool moving = time + 0.5 * dt > static_cast<double>(b.desc.kinematicStart);
-            b.scriptedVelocity = moving ? b.desc.kinematicVelocity : Vec3f::Zero();
-            rigid.setKinematicVelocity(b.id, b.scriptedVelocity, Vec3f::Zero());
+            if (!b.desc.kinematicPath.empty()) {
+                // Velocities that take the body from where it is now to the path's pose at the
+                // end of the step (Bullet integrates its centre-of-mass frame): exact at every
+                // step end, no drift from summed float steps.
+                const Pose target = pathPose(b.desc, time + dt);
+                const Vec3f comTarget = target.position + target.rotation * b.desc.body.centerOfMass;
+                const float step = float(dt);
+                b.scriptedVelocity = (comTarget - rigid.centerOfMass(b.id)) / step;
+                Quatf turn = target.rotation * rigid.bodyState(b.id).pose.rotation.conjugate();
+                if (turn.w() < 0.0f) turn.coeffs() *= -1.0f;  // the short way round
+                const Eigen::AngleAxisf axisAngle(turn.normalized());
+                b.scriptedAngular = axisAngle.angle() > 0.0f
+                                        ? Vec3f(axisAngle.axis() * axisAngle.angle() / step)
+                                        : Vec3f::Zero();
+            } else {
+                const bool moving = time + 0.5 * dt > static_cast<double>(b.desc.kinematicStart);
+                b.scriptedVelocity = moving ? b.desc.kinematicVelocity : Vec3f::Zero();
+                b.scriptedAngular = Vec3f::Zero();
+            }
+            rigid.setKinematicVelocity(b.id, b.scriptedVelocity, b.scriptedAngular);
         }
     }
 
@@ -54,6 +114,9 @@ struct World::Impl {
     /// scripted one for kinematic bodies (Bullet only knows it after its next step).
     [[nodiscard]] static Vec3f colliderVelocity(const Body& b, const BodyState& s) {
         return b.desc.drive == BodyDrive::Kinematic ? b.scriptedVelocity : s.linearVelocity;
+    }
+    [[nodiscard]] static Vec3f colliderAngularVelocity(const Body& b, const BodyState& s) {
+        return b.desc.drive == BodyDrive::Kinematic ? b.scriptedAngular : s.angularVelocity;
     }
 
     Status checkBodies() const {
@@ -89,9 +152,15 @@ struct World::Impl {
             if (!b.collider) continue;
             const BodyState st = rigid.bodyState(b.id);
             // Kinematic bodies: the scripted speed even before the start (conservative).
-            const Vec3f v =
-                b.desc.drive == BodyDrive::Kinematic ? b.desc.kinematicVelocity : st.linearVelocity;
-            const float speed = v.norm() + st.angularVelocity.norm() * b.collider->boundingRadius();
+            float speed = 0.0f;
+            if (b.desc.drive != BodyDrive::Kinematic)
+                speed = st.linearVelocity.norm() +
+                        st.angularVelocity.norm() * b.collider->boundingRadius();
+            else if (b.desc.kinematicPath.empty())
+                speed = b.desc.kinematicVelocity.norm();
+            else  // turning about the asset origin, which may lie off the centre of mass
+                speed = b.pathSpeed + b.pathTurn * (b.collider->boundingRadius() +
+                                                    b.desc.body.centerOfMass.norm());
             if (speed > 0.0f && std::isfinite(speed)) dt = std::min(dt, s.cfl * s.dx / speed);
         }
         return dt;
@@ -117,7 +186,7 @@ struct World::Impl {
                 if (!b.collider) continue;
                 const BodyState st = rigid.bodyState(b.id);
                 b.collider->update(st.pose, rigid.centerOfMass(b.id), colliderVelocity(b, st),
-                                   st.angularVelocity);
+                                   colliderAngularVelocity(b, st));
                 b.collider->resetImpulse();
             }
             Status s = continuum->substep(dt);
@@ -179,6 +248,14 @@ BodyId World::addBody(const WorldBodyDesc& desc) {
         SILT_CHECK_LE(band, 3.0f * desc.distanceField->voxelSize);
         b.collider = std::make_unique<RigidBodyCollider>(*desc.distanceField, band);
         b.collider->friction = desc.continuumFriction;
+    }
+    if (body.kinematic && !desc.kinematicPath.empty()) {
+        float previous = 0.0f;
+        for (const KinematicKey& key : desc.kinematicPath) {
+            SILT_CHECK_GT(key.time, previous);  // the scene checker refuses such paths
+            previous = key.time;
+        }
+        std::tie(b.pathSpeed, b.pathTurn) = pathRateBounds(desc);
     }
     const BodyId id = b.id;
     w.bodies.push_back(std::move(b));

@@ -117,10 +117,19 @@ ClipMetadataBuilder::ClipMetadataBuilder(const scenes::SceneTemplate& scene,
         json& entry = objectList.back();
         if (object.drawnByCategory) entry["drawn_by_category"] = true;
         if (object.buried) entry["buried"] = true;
-        if (object.motion) {
+        if (object.motion && object.motion->keyframes.empty()) {
             entry["motion"] = {{"type", object.motion->type},
                                {"start_s", object.motion->start},
                                {"velocity_m_s", toJson(object.motion->velocity)}};
+        } else if (object.motion) {
+            json keys = json::array();
+            for (const scenes::MotionKey& key : object.motion->keyframes)
+                keys.push_back({{"t_s", key.time},
+                                {"offset_m", toJson(key.offset)},
+                                {"rotation_deg", toJson(key.rotationDeg)}});
+            entry["motion"] = {{"type", object.motion->type},
+                               {"easing", object.motion->easeInOut ? "ease_in_out" : "linear"},
+                               {"keyframes", keys}};
         }
     }
     // Label id tables: what each value of the instance and semantic channels stands for.

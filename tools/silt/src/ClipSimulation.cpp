@@ -119,6 +119,9 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
             body.drive = physics::BodyDrive::Kinematic;
             body.kinematicVelocity = object.motion->velocity;
             body.kinematicStart = object.motion->start;
+            for (const scenes::MotionKey& key : object.motion->keyframes)
+                body.kinematicPath.push_back({key.time, key.offset, key.rotation});
+            body.kinematicSmooth = object.motion->easeInOut;
         }
         if (p.continuum) {
             // Half a grid cell resolves the body as finely as the grid can feel it.

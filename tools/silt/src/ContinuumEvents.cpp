@@ -99,7 +99,7 @@ std::optional<float> ContinuumEvents::ringSurface(const std::vector<float>& tops
 
 bool ContinuumEvents::pulledUp(size_t object) const {
     const scenes::ObjectPlan& o = mPlan.objects[object];
-    return o.buried && o.motion && o.motion->velocity.y() > 0.0f;
+    return o.buried && o.motion && o.motion->meanRiseSpeed() > 0.0f;
 }
 
 void ContinuumEvents::observe(float time, const physics::MpmParticles& particles,
@@ -133,7 +133,7 @@ void ContinuumEvents::observe(float time, const physics::MpmParticles& particles
         uint32_t lifted = 0, pouring = 0;
         const bool pulled = pulledUp(i);
         const scenes::ObjectPlan& plan = mPlan.objects[i];
-        const bool moving = pulled && time + 1e-6f >= plan.motion->start;
+        const bool moving = pulled && time + 1e-6f >= plan.motion->startTime();
         const float splashReach = 2.0f * mCell, pourReach = 1.5f * mCell;
         for (size_t p = 0; p < particles.size(); ++p) {
             const Vec3f& x = particles.position[p];
@@ -174,7 +174,7 @@ void ContinuumEvents::observe(float time, const physics::MpmParticles& particles
                 e.kind = scenes::SceneEvent::Kind::PulledOut;
                 e.time = time;
                 e.object = i;
-                e.speed = plan.motion->velocity.y();
+                e.speed = plan.motion->meanRiseSpeed();
                 mEvents.push_back(e);
             }
             if (pouring >= kMinParticles) {

@@ -27,10 +27,53 @@ struct MaterialOverrides {
 /// A scripted motion: the object is a kinematic body that moves with `velocity` from `start`
 /// on, pushing sand, water and other objects aside (and feeling their reaction, which is
 /// measured but does not slow it down). Before `start` it holds still.
+struct MotionKey {
+    float time = 0.0f;                 ///< s from the clip's first frame, > 0, increasing
+    Vec3f offset = Vec3f::Zero();      ///< m, from the placed position
+    Vec3f rotationDeg = Vec3f::Zero();  ///< degrees, XYZ Euler turn on top of the placed rotation
+    Quatf rotation = Quatf::Identity();  ///< the same turn (world axes, Rz · Ry · Rx)
+};
+
 struct MotionPlan {
     std::string type = "pull";            ///< "pull" (drawn out, e.g. upwards) | "push" (sweeps)
     float start = 0.0f;                   ///< s from the clip's first frame
     Vec3f velocity = Vec3f::Zero();       ///< m/s, constant from `start` to the clip's end
+    /// A keyframed path instead of start + velocity (when not empty): the placed pose at
+    /// t = 0, then each key in turn, linear (or eased in and out) between keys, holding still
+    /// after the last.
+    std::vector<MotionKey> keyframes;
+    bool easeInOut = false;  ///< smoothstep between keys: the object stops at every key
+
+    /// s, when the object first moves.
+    [[nodiscard]] float startTime() const {
+        if (keyframes.empty()) return start;
+        MotionKey before;  // the placed pose
+        for (const MotionKey& key : keyframes) {
+            if (key.offset != before.offset || key.rotationDeg != before.rotationDeg)
+                return before.time;
+            before = key;
+        }
+        return keyframes.back().time;  // never moves
+    }
+    /// True for a path that turns back on itself (a paddle swung to and fro): two successive
+    /// moves between keys point in opposite directions.
+    [[nodiscard]] bool reverses() const {
+        Vec3f previousMove = Vec3f::Zero(), before = Vec3f::Zero();
+        for (const MotionKey& key : keyframes) {
+            const Vec3f move = key.offset - before;
+            if (move.dot(previousMove) < 0.0f) return true;
+            if (move.squaredNorm() > 0.0f) previousMove = move;
+            before = key.offset;
+        }
+        return false;
+    }
+    /// m/s, the mean upward speed while moving (the velocity's y for a velocity motion; for a
+    /// path, the rise from its start to its last key over that time).
+    [[nodiscard]] float meanRiseSpeed() const {
+        if (keyframes.empty()) return velocity.y();
+        const float t0 = startTime(), t1 = keyframes.back().time;
+        return t1 > t0 ? keyframes.back().offset.y() / (t1 - t0) : 0.0f;
+    }
 };
 
 /// A rigid object: one bundled asset at a pose, dropped into the world (or, with a motion,

@@ -38,6 +38,14 @@ enum class BodyDrive : uint8_t {
     Kinematic,  ///< follows a scripted velocity (e.g. pulled out of sand), pushes everything
 };
 
+/// One key of a scripted path: at `time` the body's asset frame sits at its initial pose
+/// moved by `offset` and turned by `rotation` (world axes, about the asset frame's origin).
+struct KinematicKey {
+    float time = 0.0f;                   ///< s, > 0 and increasing along a path
+    Vec3f offset = Vec3f::Zero();        ///< m, from the initial position
+    Quatf rotation = Quatf::Identity();  ///< applied on top of the initial rotation
+};
+
 struct WorldBodyDesc {
     RigidBodyDesc body;
     /// Distance field of the body's mesh in its scaled asset frame; null = the body does
@@ -47,6 +55,12 @@ struct WorldBodyDesc {
     BodyDrive drive = BodyDrive::Dynamic;
     Vec3f kinematicVelocity = Vec3f::Zero();  ///< m/s, for Kinematic bodies
     float kinematicStart = 0.0f;              ///< s, when the scripted motion starts
+    /// Kinematic bodies: a keyframed path instead of kinematicVelocity/kinematicStart. The
+    /// pose at t = 0 is the initial pose; between keys the offset is interpolated linearly
+    /// and the rotation by slerp (eased with smoothstep when kinematicSmooth, so the body
+    /// stops at every key); after the last key it holds still.
+    std::vector<KinematicKey> kinematicPath;
+    bool kinematicSmooth = false;
     /// Grid cells (dx) by which the body is widened for the continuum: nodes closer than
     /// this to the surface are constrained too. Particles sink about half a cell into a
     /// boundary that is only enforced at nodes; measured in the buoyancy validation, a band
