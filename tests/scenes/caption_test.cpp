@@ -244,6 +244,17 @@ TEST(Caption, ColumnsOfWaterAndSandAndObjectsStandingOrPushed) {
     const std::string wave = writeCaption(tank, kMaterials, {}).text;
     EXPECT_TRUE(contains(wave, {"brown chair sweeps"})) << wave;
     EXPECT_TRUE(contains(wave, {"wave", "heaping the water"})) << wave;
+    // A keyframed paddle that goes out and back swings; one that only goes out sweeps.
+    MotionPlan swing{"push", 0.0f, Vec3f::Zero(), {}, true};
+    swing.keyframes = {{0.5f, Vec3f(0.1f, 0, 0), Vec3f::Zero(), Quatf::Identity()},
+                       {1.0f, Vec3f(0.0f, 0, 0), Vec3f::Zero(), Quatf::Identity()}};
+    tank.objects[0].motion = swing;
+    const std::string swung = writeCaption(tank, kMaterials, {}).text;
+    EXPECT_TRUE(contains(swung, {"brown chair swings back and forth", "brown chair swings to and fro"}))
+        << swung;
+    swing.keyframes.pop_back();
+    tank.objects[0].motion = swing;
+    EXPECT_TRUE(contains(writeCaption(tank, kMaterials, {}).text, {"brown chair sweeps"}));
 
     ScenePlan castle = withContinuum(7, true);
     castle.continuum->sand[0].min = Vec3f(-0.1f, 0, -0.1f);
