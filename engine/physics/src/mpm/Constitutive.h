@@ -45,11 +45,10 @@ struct SandParams {
 /// Klar et al. 2016 return mapping on the trial elastic F (Hencky strain, d = 3) with the
 /// volume correction of Tampubolon et al. 2017. Updates f (to the projected F_E), q, vc,
 /// and writes the Kirchhoff stress τ = U (2μ ε + λ tr ε I) Uᵀ and J = det F_E.
-inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Mat3f& tau,
+/// This overload takes the SVD of the trial F (u diag(sigma) vᵀ, e.g. from svd3Lanes()).
+inline void sandReturnMap(const SandParams& p, const Mat3f& u, const Vec3f& sigma,
+                          const Mat3f& v, Mat3f& f, float& q, float& vc, Mat3f& tau,
                           float& jacobian) {
-    Mat3f u, v;
-    Vec3f sigma;
-    svd3(f, u, sigma, v);
     Vec3f eps = sigma.cwiseMax(1.0e-6f).array().log().matrix();
     const float logJTrial = eps.sum();
     if (p.volumeCorrection) eps.array() += vc / 3.0f;
@@ -77,6 +76,14 @@ inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Ma
     const Vec3f tauDiag = (2.0f * p.mu * eps.array() + p.lambda * trNew).matrix();
     tau = u * tauDiag.asDiagonal() * u.transpose();
     jacobian = sigmaNew.prod();
+}
+
+inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Mat3f& tau,
+                          float& jacobian) {
+    Mat3f u, v;
+    Vec3f sigma;
+    svd3(f, u, sigma, v);
+    sandReturnMap(p, u, sigma, v, f, q, vc, tau, jacobian);
 }
 
 struct WaterParams {

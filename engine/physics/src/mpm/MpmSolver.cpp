@@ -56,6 +56,13 @@ struct Stencil {
     float w[3][3];  ///< quadratic B-spline weights per axis
 };
 
+/// Sand particles of one G2P range collected for one svd3Lanes() call.
+struct SandLanes {
+    detail::Mat3Lanes f;  ///< trial elastic F per lane
+    uint32_t index[detail::kSvdLanes] = {};
+    int count = 0;
+};
+
 inline Stencil stencilAt(const Vec3f& x, const Vec3f& origin, float invDx) {
     Stencil s;
     const Vec3f xg = (x - origin) * invDx;
@@ -533,8 +540,27 @@ Status MpmSolver::substep(float dt) {
         const Vec3f lo = mSettings.domainMin;
         const Vec3f hi = mSettings.domainMax;
         const float cScale = 4.0f * invDx * invDx;
+        // Return mapping of the sand particles waiting in `lanes` (unused lanes: identity).
+        auto sandUpdate = [&](SandLanes& lanes) {
+            for (int l = lanes.count; l < detail::kSvdLanes; ++l)
+                lanes.f.set(l, Mat3f::Identity());
+            detail::Mat3Lanes u, v;
+            detail::Vec3Lanes sigma;
+            detail::svd3Lanes(lanes.f, u, sigma, v);
+            for (int l = 0; l < lanes.count; ++l) {
+                const uint32_t i = lanes.index[l];
+                detail::sandReturnMap(g.materials[p.material[i]].sand, u.get(l), sigma.get(l),
+                                      v.get(l), p.elasticF[i], p.hardeningQ[i],
+                                      p.volumeCorrection[i], p.stress[i], p.jacobian[i]);
+                if (!p.stress[i].allFinite()) atomicMin(firstBad, i);
+            }
+            lanes.count = 0;
+        };
         tbb::parallel_for(
             tbb::blocked_range<size_t>(0, n, 512), [&](const tbb::blocked_range<size_t>& r) {
+                // Sand particles wait in lanes for one SIMD SVD of their trial F; each lane's
+                // result depends on its own F only, so batching by range is deterministic.
+                SandLanes lanes;
                 for (size_t i = r.begin(); i != r.end(); ++i) {
                     const Stencil s = stencilAt(p.position[i], origin, invDx);
                     // B = Σ w v_i (x_i − x_p)ᵀ = (Σ w v_i abcᵀ − v fxᵀ) dx; the first sum
@@ -572,16 +598,18 @@ Status MpmSolver::substep(float dt) {
                     for (size_t c = 0; c < nColliders; ++c) g.colliders[c]->projectOut(x);
                     p.position[i] = x.cwiseMax(lo).cwiseMin(hi);
                     const Material& mat = g.materials[p.material[i]];
+                    if (!finite3(v) || !(v.squaredNorm() <= maxSpeedSq)) atomicMin(firstBad, i);
                     if (mat.kind == MaterialKind::Sand) {
                         p.elasticF[i] = (Mat3f::Identity() + dt * cMat) * p.elasticF[i];
-                        detail::sandReturnMap(mat.sand, p.elasticF[i], p.hardeningQ[i],
-                                              p.volumeCorrection[i], p.stress[i], p.jacobian[i]);
+                        lanes.f.set(lanes.count, p.elasticF[i]);
+                        lanes.index[lanes.count++] = static_cast<uint32_t>(i);
+                        if (lanes.count == detail::kSvdLanes) sandUpdate(lanes);
                     } else {
                         detail::waterUpdate(mat.water, cMat, dt, p.jacobian[i], p.stress[i]);
+                        if (!p.stress[i].allFinite()) atomicMin(firstBad, i);
                     }
-                    if (!finite3(v) || !(v.squaredNorm() <= maxSpeedSq) || !p.stress[i].allFinite())
-                        atomicMin(firstBad, i);
                 }
+                if (lanes.count > 0) sandUpdate(lanes);
             });
         if (firstBad.load() != std::numeric_limits<uint64_t>::max()) {
             result = failure(firstBad.load(), "update");
