@@ -56,13 +56,6 @@ struct Stencil {
     float w[3][3];  ///< quadratic B-spline weights per axis
 };
 
-/// Sand particles of one G2P range collected for one svd3Lanes() call.
-struct SandLanes {
-    detail::Mat3Lanes f;  ///< trial elastic F per lane
-    uint32_t index[detail::kSvdLanes] = {};
-    int count = 0;
-};
-
 inline Stencil stencilAt(const Vec3f& x, const Vec3f& origin, float invDx) {
     Stencil s;
     const Vec3f xg = (x - origin) * invDx;
@@ -541,17 +534,15 @@ Status MpmSolver::substep(float dt) {
         const Vec3f hi = mSettings.domainMax;
         const float cScale = 4.0f * invDx * invDx;
         // Return mapping of the sand particles waiting in `lanes` (unused lanes: identity).
-        auto sandUpdate = [&](SandLanes& lanes) {
-            for (int l = lanes.count; l < detail::kSvdLanes; ++l)
-                lanes.f.set(l, Mat3f::Identity());
-            detail::Mat3Lanes u, v;
-            detail::Vec3Lanes sigma;
-            detail::svd3Lanes(lanes.f, u, sigma, v);
+        auto sandUpdate = [&](detail::SandLanes& lanes) {
+            detail::sandReturnMapLanes(lanes);
             for (int l = 0; l < lanes.count; ++l) {
                 const uint32_t i = lanes.index[l];
-                detail::sandReturnMap(g.materials[p.material[i]].sand, u.get(l), sigma.get(l),
-                                      v.get(l), p.elasticF[i], p.hardeningQ[i],
-                                      p.volumeCorrection[i], p.stress[i], p.jacobian[i]);
+                p.elasticF[i] = lanes.f.get(l);
+                p.stress[i] = lanes.tau.get(l);
+                p.hardeningQ[i] = lanes.q[l];
+                p.volumeCorrection[i] = lanes.vc[l];
+                p.jacobian[i] = lanes.jacobian[l];
                 if (!p.stress[i].allFinite()) atomicMin(firstBad, i);
             }
             lanes.count = 0;
@@ -560,7 +551,7 @@ Status MpmSolver::substep(float dt) {
             tbb::blocked_range<size_t>(0, n, 512), [&](const tbb::blocked_range<size_t>& r) {
                 // Sand particles wait in lanes for one SIMD SVD of their trial F; each lane's
                 // result depends on its own F only, so batching by range is deterministic.
-                SandLanes lanes;
+                detail::SandLanes lanes;
                 for (size_t i = r.begin(); i != r.end(); ++i) {
                     const Stencil s = stencilAt(p.position[i], origin, invDx);
                     // B = Σ w v_i (x_i − x_p)ᵀ = (Σ w v_i abcᵀ − v fxᵀ) dx; the first sum
@@ -600,9 +591,12 @@ Status MpmSolver::substep(float dt) {
                     const Material& mat = g.materials[p.material[i]];
                     if (!finite3(v) || !(v.squaredNorm() <= maxSpeedSq)) atomicMin(firstBad, i);
                     if (mat.kind == MaterialKind::Sand) {
-                        p.elasticF[i] = (Mat3f::Identity() + dt * cMat) * p.elasticF[i];
-                        lanes.f.set(lanes.count, p.elasticF[i]);
-                        lanes.index[lanes.count++] = static_cast<uint32_t>(i);
+                        const int l = lanes.count++;
+                        lanes.f.set(l, (Mat3f::Identity() + dt * cMat) * p.elasticF[i]);
+                        lanes.q[l] = p.hardeningQ[i];
+                        lanes.vc[l] = p.volumeCorrection[i];
+                        lanes.params[l] = &mat.sand;
+                        lanes.index[l] = static_cast<uint32_t>(i);
                         if (lanes.count == detail::kSvdLanes) sandUpdate(lanes);
                     } else {
                         detail::waterUpdate(mat.water, cMat, dt, p.jacobian[i], p.stress[i]);

@@ -1,54 +1,18 @@
 #include "mpm/Svd3.h"
 
-#include <cmath>
-#include <cstring>
-
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
+#include "mpm/Lanes.h"
 
 namespace silt::physics::detail {
 namespace {
 
-// GCC vector extensions: one operator = the same IEEE operation on every lane (lowered to
-// one SSE instruction on baseline x86-64; no FMA contraction without -mfma).
-using VF = float __attribute__((vector_size(4 * kSvdLanes)));
-using VI = int __attribute__((vector_size(4 * kSvdLanes)));
-
-inline VF load(const float* p) {
-    VF r;
-    std::memcpy(&r, p, sizeof r);
-    return r;
-}
-inline void store(float* p, VF x) { std::memcpy(p, &x, sizeof x); }
-
-/// Correctly rounded square root per lane (never the approximate rsqrt: its bits differ
-/// between CPU vendors).
-inline VF vsqrt(VF a) {
-    float x[kSvdLanes];
-    std::memcpy(x, &a, sizeof a);
-#if defined(__SSE__)
-    for (int l = 0; l < kSvdLanes; l += 4) _mm_storeu_ps(x + l, _mm_sqrt_ps(_mm_loadu_ps(x + l)));
-#else
-    for (float& e : x) e = std::sqrt(e);
-#endif
-    return load(x);
-}
-
-inline VF vabs(VF a) {
-    VI bits;
-    std::memcpy(&bits, &a, sizeof a);
-    bits &= 0x7fffffff;
-    VF r;
-    std::memcpy(&r, &bits, sizeof r);
-    return r;
-}
-
-inline bool any(VI m) {
-    int acc = 0;
-    for (int l = 0; l < kSvdLanes; ++l) acc |= m[l];
-    return acc != 0;
-}
+using lanes::any;
+using lanes::load;
+using lanes::store;
+using lanes::vabs;
+using lanes::VF;
+using lanes::VI;
+using lanes::vsqrt;
+static_assert(lanes::kLanes == kSvdLanes);
 
 using M3 = VF[3][3];  ///< [row][column]
 
@@ -112,6 +76,23 @@ inline void givens(M3& b, M3& u, int j, int i) {
     }
 }
 
+/// Where σ_i < σ_j: swaps σ_i and σ_j and columns i and j of u and v, negating the new
+/// column j of both (det v stays +1 and U diag(σ) Vᵀ is unchanged).
+inline void sortSingularValues(VF* sigma, M3& u, M3& v, int i, int j) {
+    const VI m = sigma[i] < sigma[j];
+    const VF si = sigma[i], sj = sigma[j];
+    sigma[i] = m ? sj : si;
+    sigma[j] = m ? si : sj;
+    for (int k = 0; k < 3; ++k) {
+        const VF ui = u[k][i], uj = u[k][j];
+        u[k][i] = m ? uj : ui;
+        u[k][j] = m ? -ui : uj;
+        const VF vi = v[k][i], vj = v[k][j];
+        v[k][i] = m ? vj : vi;
+        v[k][j] = m ? -vi : vj;
+    }
+}
+
 }  // namespace
 
 void svd3Lanes(const Mat3Lanes& fIn, Mat3Lanes& uOut, Vec3Lanes& sigmaOut, Mat3Lanes& vOut) {
@@ -160,11 +141,18 @@ void svd3Lanes(const Mat3Lanes& fIn, Mat3Lanes& uOut, Vec3Lanes& sigmaOut, Mat3L
     givens(b, u, 0, 1);
     givens(b, u, 0, 2);
     givens(b, u, 1, 2);
+    VF sigma[3];
     for (int k = 0; k < 3; ++k) {
         const VI negative = b[k][k] < 0.0f;
-        store(sigmaOut.v[k], negative ? -b[k][k] : b[k][k]);
+        sigma[k] = negative ? -b[k][k] : b[k][k];
         for (int r = 0; r < 3; ++r) u[r][k] = negative ? -u[r][k] : u[r][k];
     }
+    // The columns were sorted by length before the QR; rounding there can leave nearly
+    // equal (or rank-deficient, ~1e-9) σ out of order: swap them back.
+    sortSingularValues(sigma, u, v, 0, 1);
+    sortSingularValues(sigma, u, v, 0, 2);
+    sortSingularValues(sigma, u, v, 1, 2);
+    for (int k = 0; k < 3; ++k) store(sigmaOut.v[k], sigma[k]);
     for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 3; ++c) {
             store(uOut.m[r + 3 * c], u[r][c]);
