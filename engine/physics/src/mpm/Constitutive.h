@@ -98,6 +98,9 @@ struct SandLanes {
 /// throughput, and each lane's result depends on its own inputs only. Pads lanes ≥ count.
 void sandReturnMapLanes(SandLanes& s);
 
+/// f ← (I + dt c) f on every lane: the trial elastic F from the velocity gradient c (1/s).
+void advanceDeformationLanes(Mat3Lanes& f, const Mat3Lanes& c, float dt);
+
 struct WaterParams {
     float bulkModulus = 0.0f;  ///< Pa
     float gamma = 7.0f;

@@ -536,7 +536,12 @@ Status MpmSolver::substep(float dt) {
         const Vec3f hi = mSettings.domainMax;
         const float cScale = 4.0f * invDx * invDx;
         // Return mapping of the sand particles waiting in `lanes` (unused lanes: identity).
-        auto sandUpdate = [&](detail::SandLanes& lanes) {
+        auto sandUpdate = [&](detail::SandLanes& lanes, detail::Mat3Lanes& gradient) {
+            for (int l = lanes.count; l < detail::kSvdLanes; ++l) {
+                lanes.f.set(l, Mat3f::Identity());
+                gradient.set(l, Mat3f::Zero());
+            }
+            detail::advanceDeformationLanes(lanes.f, gradient, dt);
             detail::sandReturnMapLanes(lanes);
             for (int l = 0; l < lanes.count; ++l) {
                 const uint32_t i = lanes.index[l];
@@ -554,6 +559,7 @@ Status MpmSolver::substep(float dt) {
                 // Sand particles wait in lanes for one SIMD SVD of their trial F; each lane's
                 // result depends on its own F only, so batching by range is deterministic.
                 detail::SandLanes lanes;
+                detail::Mat3Lanes gradient;  // C of each lane
                 for (size_t i = r.begin(); i != r.end(); ++i) {
                     const Stencil s = stencilAt(p.position[i], origin, invDx);
                     // B = Σ w v_i (x_i − x_p)ᵀ = (Σ w v_i abcᵀ − v fxᵀ) dx; the first sum
@@ -594,18 +600,19 @@ Status MpmSolver::substep(float dt) {
                     if (!finite3(v) || !(v.squaredNorm() <= maxSpeedSq)) atomicMin(firstBad, i);
                     if (mat.kind == MaterialKind::Sand) {
                         const int l = lanes.count++;
-                        lanes.f.set(l, (Mat3f::Identity() + dt * cMat) * p.elasticF[i]);
+                        lanes.f.set(l, p.elasticF[i]);
+                        gradient.set(l, cMat);
                         lanes.q[l] = p.hardeningQ[i];
                         lanes.vc[l] = p.volumeCorrection[i];
                         lanes.params[l] = &mat.sand;
                         lanes.index[l] = static_cast<uint32_t>(i);
-                        if (lanes.count == detail::kSvdLanes) sandUpdate(lanes);
+                        if (lanes.count == detail::kSvdLanes) sandUpdate(lanes, gradient);
                     } else {
                         detail::waterUpdate(mat.water, cMat, dt, p.jacobian[i], p.stress[i]);
                         if (!p.stress[i].allFinite()) atomicMin(firstBad, i);
                     }
                 }
-                if (lanes.count > 0) sandUpdate(lanes);
+                if (lanes.count > 0) sandUpdate(lanes, gradient);
             });
         if (firstBad.load() != std::numeric_limits<uint64_t>::max()) {
             result = failure(firstBad.load(), "update");

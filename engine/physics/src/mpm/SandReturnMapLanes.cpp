@@ -104,4 +104,17 @@ void sandReturnMapLanes(SandLanes& s) {
         }
 }
 
+void advanceDeformationLanes(Mat3Lanes& f, const Mat3Lanes& c, float dt) {
+    VF a[3][3], b[3][3];
+    for (int r = 0; r < 3; ++r)
+        for (int k = 0; k < 3; ++k) {
+            a[r][k] = dt * load(c.m[r + 3 * k]);
+            b[r][k] = load(f.m[r + 3 * k]);
+        }
+    for (int r = 0; r < 3; ++r)
+        for (int col = 0; col < 3; ++col)
+            store(f.m[r + 3 * col],
+                  b[r][col] + (a[r][0] * b[0][col] + a[r][1] * b[1][col] + a[r][2] * b[2][col]));
+}
+
 }  // namespace silt::physics::detail
