@@ -282,16 +282,26 @@ Mat3f hardMatrix(int t, const std::function<float()>& uni) {
     for (int e = 0; e < 9; ++e) f(e) = uni();
     const Mat3f r1 = randomRotation(uni), r2 = randomRotation(uni);
     switch (t % 10) {
-        case 0: return f;
-        case 1: return Mat3f::Identity() + 1.0e-3f * f;                               // near identity
-        case 2: return -f;                                                             // inverted
-        case 3: return r1 * Vec3f(1.0f, 0.5f, 1.0e-5f).asDiagonal() * r2;             // near-singular
-        case 4: return r1 * Vec3f(0.8f, 0.8f, 0.3f).asDiagonal() * r2;                // repeated σ
-        case 5: return r1 * Vec3f(1.0f, 1.0f + 1.0e-6f, 1.0f).asDiagonal() * r2;      // triple σ
-        case 6: return f.col(0) * Vec3f(uni(), uni(), uni()).transpose();              // rank 1
-        case 7: return r1 * Vec3f(1.2f, 0.9f, -0.7f).asDiagonal() * r2;               // det < 0
-        case 8: return 1.0e-4f * f;                                                    // tiny
-        default: return 50.0f * f;                                                     // large
+        case 0:
+            return f;
+        case 1:
+            return Mat3f::Identity() + 1.0e-3f * f;  // near identity
+        case 2:
+            return -f;  // inverted
+        case 3:
+            return r1 * Vec3f(1.0f, 0.5f, 1.0e-5f).asDiagonal() * r2;  // near-singular
+        case 4:
+            return r1 * Vec3f(0.8f, 0.8f, 0.3f).asDiagonal() * r2;  // repeated σ
+        case 5:
+            return r1 * Vec3f(1.0f, 1.0f + 1.0e-6f, 1.0f).asDiagonal() * r2;  // triple σ
+        case 6:
+            return f.col(0) * Vec3f(uni(), uni(), uni()).transpose();  // rank 1
+        case 7:
+            return r1 * Vec3f(1.2f, 0.9f, -0.7f).asDiagonal() * r2;  // det < 0
+        case 8:
+            return 1.0e-4f * f;  // tiny
+        default:
+            return 50.0f * f;  // large
     }
 }
 
@@ -374,15 +384,19 @@ TEST(MpmSandReturnMap, LanesMatchTheScalarReference) {
             // τ to 2e-4 relative, plus what a strain error of 1e-6 (float σ near 1 through a
             // log, and the SVD's own rounding) makes in stress.
             const detail::SandParams& prm = *lanes.params[l];
-            const float tauTol = 2e-4f * tauRef.norm() + 1e-6f * (3.0f * prm.lambda + 2.0f * prm.mu);
+            const float tauTol =
+                2e-4f * tauRef.norm() + 1e-6f * (3.0f * prm.lambda + 2.0f * prm.mu);
             EXPECT_LT((lanes.f.get(l) - fRef).norm(), 1e-5f) << f[l];
             EXPECT_LT((lanes.tau.get(l) - tauRef).norm(), tauTol) << f[l];
             EXPECT_NEAR(lanes.q[l], qRef, 1e-5f * std::max(1.0f, qRef));
             EXPECT_NEAR(lanes.vc[l], vcRef, 1e-5f);
             EXPECT_NEAR(lanes.jacobian[l], jRef, 1e-5f);
-            if (qRef > q[l] && tauRef.norm() == 0.0f) ++expanded;
-            else if (qRef > q[l]) ++yielded;
-            else ++elastic;
+            if (qRef > q[l] && tauRef.norm() == 0.0f)
+                ++expanded;
+            else if (qRef > q[l])
+                ++yielded;
+            else
+                ++elastic;
         }
     }
     // The sample covers all three branches of the return mapping.

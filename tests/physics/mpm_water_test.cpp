@@ -123,9 +123,10 @@ TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
         return (n * sxy - sx * sy) / (n * sxx - sx * sx);
     };
     const double simSpeed = slope(sim.points), refSpeed = slope(martinMoyce());
-    std::printf("dam break: front speed dZ/dT over T in [1.5, 3.0]: %.3f (Martin & Moyce %.3f, "
-                "%+.1f %%)\n",
-                simSpeed, refSpeed, 100.0 * (simSpeed / refSpeed - 1.0));
+    std::printf(
+        "dam break: front speed dZ/dT over T in [1.5, 3.0]: %.3f (Martin & Moyce %.3f, "
+        "%+.1f %%)\n",
+        simSpeed, refSpeed, 100.0 * (simSpeed / refSpeed - 1.0));
     EXPECT_NEAR(simSpeed / refSpeed, 1.0, 0.10);
     for (const auto& [t, z] : martinMoyce()) ref.points.emplace_back(t, z);
     const std::string path =

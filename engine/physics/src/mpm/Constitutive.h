@@ -83,14 +83,14 @@ inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Ma
 
 /// kSvdLanes sand particles for sandReturnMapLanes(); lanes ≥ count are padding.
 struct SandLanes {
-    Mat3Lanes f;    ///< in: trial elastic F; out: projected F_E
-    Mat3Lanes tau;  ///< out: Kirchhoff stress τ
-    float q[kSvdLanes] = {};         ///< in/out: hardening state
-    float vc[kSvdLanes] = {};        ///< in/out: volume correction
-    float jacobian[kSvdLanes] = {};  ///< out: det F_E
+    Mat3Lanes f;                               ///< in: trial elastic F; out: projected F_E
+    Mat3Lanes tau;                             ///< out: Kirchhoff stress τ
+    float q[kSvdLanes] = {};                   ///< in/out: hardening state
+    float vc[kSvdLanes] = {};                  ///< in/out: volume correction
+    float jacobian[kSvdLanes] = {};            ///< out: det F_E
     const SandParams* params[kSvdLanes] = {};  ///< material of each lane
-    uint32_t index[kSvdLanes] = {};             ///< particle of each lane (for the caller)
-    int count = 0;                              ///< lanes in use
+    uint32_t index[kSvdLanes] = {};            ///< particle of each lane (for the caller)
+    int count = 0;                             ///< lanes in use
 };
 
 /// The return mapping of sandReturnMap() on kSvdLanes particles at once (SIMD, including

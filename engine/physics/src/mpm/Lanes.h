@@ -19,13 +19,17 @@ constexpr int kLanes = 4;
 using VF = float __attribute__((vector_size(4 * kLanes)));
 using VI = int __attribute__((vector_size(4 * kLanes)));
 
-inline VF splat(float x) { return VF{} + x; }
+inline VF splat(float x) {
+    return VF{} + x;
+}
 inline VF load(const float* p) {
     VF r;
     std::memcpy(&r, p, sizeof r);
     return r;
 }
-inline void store(float* p, VF x) { std::memcpy(p, &x, sizeof x); }
+inline void store(float* p, VF x) {
+    std::memcpy(p, &x, sizeof x);
+}
 inline VF asFloat(VI x) {
     VF r;
     std::memcpy(&r, &x, sizeof r);
@@ -48,9 +52,15 @@ inline VF vsqrt(VF a) {
 #endif
 }
 
-inline VF vabs(VF a) { return asFloat(asInt(a) & 0x7fffffff); }
-inline VF vmax(VF a, VF b) { return a > b ? a : b; }
-inline VF vmin(VF a, VF b) { return a < b ? a : b; }
+inline VF vabs(VF a) {
+    return asFloat(asInt(a) & 0x7fffffff);
+}
+inline VF vmax(VF a, VF b) {
+    return a > b ? a : b;
+}
+inline VF vmin(VF a, VF b) {
+    return a < b ? a : b;
+}
 
 inline bool any(VI m) {
     int acc = 0;

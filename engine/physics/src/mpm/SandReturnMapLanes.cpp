@@ -22,8 +22,8 @@ void sandReturnMapLanes(SandLanes& s) {
         s.params[l] = s.params[0];
     }
     // Per-lane material parameters (lanes may hold different sand materials).
-    float mu[kSvdLanes], lambda[kSvdLanes], alphaFixed[kSvdLanes], h0[kSvdLanes],
-        h1[kSvdLanes], h2[kSvdLanes], h3[kSvdLanes];
+    float mu[kSvdLanes], lambda[kSvdLanes], alphaFixed[kSvdLanes], h0[kSvdLanes], h1[kSvdLanes],
+        h2[kSvdLanes], h3[kSvdLanes];
     int hardening[kSvdLanes], volumeCorrection[kSvdLanes];
     for (int l = 0; l < kSvdLanes; ++l) {
         const SandParams& p = *s.params[l];
@@ -64,10 +64,9 @@ void sandReturnMapLanes(SandLanes& s) {
     // Compression: shear beyond the cone is projected back onto it.
     VF epsHat[3];
     for (int k = 0; k < 3; ++k) epsHat[k] = eps[k] - tr / 3.0f;
-    const VF epsHatNorm = lanes::vsqrt(epsHat[0] * epsHat[0] + epsHat[1] * epsHat[1] +
-                                       epsHat[2] * epsHat[2]);
-    const VF deltaGamma =
-        epsHatNorm + (3.0f * vLambda + 2.0f * vMu) / (2.0f * vMu) * tr * alpha;
+    const VF epsHatNorm =
+        lanes::vsqrt(epsHat[0] * epsHat[0] + epsHat[1] * epsHat[1] + epsHat[2] * epsHat[2]);
+    const VF deltaGamma = epsHatNorm + (3.0f * vLambda + 2.0f * vMu) / (2.0f * vMu) * tr * alpha;
     const VI yield = ~expand & (deltaGamma > 0.0f);
     const VF shrink = deltaGamma / epsHatNorm;
     for (int k = 0; k < 3; ++k) {

@@ -119,7 +119,8 @@ void svd3Lanes(const Mat3Lanes& fIn, Mat3Lanes& uOut, Vec3Lanes& sigmaOut, Mat3L
     }
     M3 b;  // F V
     for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c) b[r][c] = f[r][0] * v[0][c] + f[r][1] * v[1][c] + f[r][2] * v[2][c];
+        for (int c = 0; c < 3; ++c)
+            b[r][c] = f[r][0] * v[0][c] + f[r][1] * v[1][c] + f[r][2] * v[2][c];
     // Sort columns by length, descending; a swap negates one column to keep det V = +1.
     VF len[3];
     for (int c = 0; c < 3; ++c) len[c] = b[0][c] * b[0][c] + b[1][c] * b[1][c] + b[2][c] * b[2][c];
