@@ -21,10 +21,10 @@ void sandReturnMapLanes(SandLanes& s) {
         s.vc[l] = 0.0f;
         s.params[l] = s.params[0];
     }
-    // Per-lane material parameters (lanes may hold different sand materials).
-    float mu[kSvdLanes], lambda[kSvdLanes], alphaFixed[kSvdLanes], h0[kSvdLanes], h1[kSvdLanes],
-        h2[kSvdLanes], h3[kSvdLanes];
-    int hardening[kSvdLanes], volumeCorrection[kSvdLanes];
+    // Per-lane material parameters (lanes may hold different sand materials), built in
+    // registers: scalar stores read back as one vector would stall store forwarding.
+    VF mu, lambda, alphaFixed, h0, h1, h2, h3;
+    VI hard, volCorr;
     for (int l = 0; l < kSvdLanes; ++l) {
         const SandParams& p = *s.params[l];
         mu[l] = p.mu;
@@ -34,13 +34,10 @@ void sandReturnMapLanes(SandLanes& s) {
         h1[l] = p.h1;
         h2[l] = p.h2;
         h3[l] = p.h3;
-        hardening[l] = p.hardening ? -1 : 0;
-        volumeCorrection[l] = p.volumeCorrection ? -1 : 0;
+        hard[l] = p.hardening ? -1 : 0;
+        volCorr[l] = p.volumeCorrection ? -1 : 0;
     }
-    VI hard, volCorr;
-    std::memcpy(&hard, hardening, sizeof hard);
-    std::memcpy(&volCorr, volumeCorrection, sizeof volCorr);
-    const VF vMu = load(mu), vLambda = load(lambda);
+    const VF vMu = mu, vLambda = lambda;
 
     Mat3Lanes u, v;
     Vec3Lanes sigma;
@@ -53,10 +50,10 @@ void sandReturnMapLanes(SandLanes& s) {
     VF q = load(s.q);
     for (auto& e : eps) e = volCorr ? e + vc / 3.0f : e;
     // Friction angle from the hardening law (degrees), α = √(2/3) · 2 sin φ / (3 − sin φ).
-    const VF phi = load(h0) + (load(h1) * q - load(h3)) * lanes::vexp(-load(h2) * q);
+    const VF phi = h0 + (h1 * q - h3) * lanes::vexp(-h2 * q);
     const VF sinPhi = lanes::vsin(phi * 0.0174532925199432958f);
     const VF alphaHard = 0.816496580927726033f * 2.0f * sinPhi / (3.0f - sinPhi);
-    const VF alpha = hard ? alphaHard : load(alphaFixed);
+    const VF alpha = hard ? alphaHard : alphaFixed;
     const VF tr = eps[0] + eps[1] + eps[2];
     const VI expand = tr >= 0.0f;
     // Expansion: cohesionless sand carries no tension, project to the cone tip.
