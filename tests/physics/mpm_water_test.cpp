@@ -57,7 +57,12 @@ float waterFront(const MpmParticles& p, float dx, float length, int minCount) {
 // along (an inviscid free-slip surge released instantly; the experiment had a floor with
 // friction and a gate to lift): worst 16.9 % at T = 1.40 with 16 cells per a, 20.1 % at
 // T = 1.18 with 32 (errors fall to 12 % by T = 2.5). So the bands are 20 % (CI) and 22 %
-// (slow), not the 15 % asked for.
+// (slow), not the 15 % asked for. The lead is not a resolution or compressibility error:
+// 8 / 16 / 32 cells give 11.8 / 16.9 / 20.1 % (coarser grids are more dissipative; for
+// T ≥ 2 the 16- and 32-cell fronts agree within 0.3 %), twice the sound speed 16.2 %, 3³
+// particles per cell 17.6 %. Floor friction would close it (μ = 0.5: 5.8 %), but Coulomb
+// friction on a one-cell node layer is no model of water on a smooth floor. See
+// docs/physics.md.
 TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
     const float a = 0.1f;
     const int cells = kSlow ? 32 : 16;
@@ -104,6 +109,25 @@ TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
         100.0 * worst, worstT, 100.0 * maxDrift, static_cast<long long>(solver->stepCount()));
     EXPECT_LT(worst, kSlow ? 0.22 : 0.20);
     EXPECT_LT(maxDrift, 0.01);
+    // Front speed dZ/dT (least squares over T in [1.5, 3.0]) against the experiment's: it
+    // does not depend on when the release happened, and the lead above is almost constant
+    // there (ΔZ ≈ 0.3 at 16 and 32 cells: the front is converged and runs at the measured
+    // speed; the lead builds up before T ≈ 1.3, where the experiment barely moves between
+    // T = 0.41 and 0.84). Measured: 1.366 at 16 cells, 1.346 at 32, vs 1.324 (+3.2, +1.6 %).
+    auto slope = [](const std::vector<std::pair<double, double>>& pts) {
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (const auto& [t, z] : pts) {
+            if (t < 1.5 || t > 3.0) continue;
+            n += 1, sx += t, sy += z, sxx += t * t, sxy += t * z;
+        }
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    };
+    const double simSpeed = slope(sim.points), refSpeed = slope(martinMoyce());
+    std::printf(
+        "dam break: front speed dZ/dT over T in [1.5, 3.0]: %.3f (Martin & Moyce %.3f, "
+        "%+.1f %%)\n",
+        simSpeed, refSpeed, 100.0 * (simSpeed / refSpeed - 1.0));
+    EXPECT_NEAR(simSpeed / refSpeed, 1.0, 0.10);
     for (const auto& [t, z] : martinMoyce()) ref.points.emplace_back(t, z);
     const std::string path =
         plotDirectory() + (kSlow ? "/mpm_dam_break_slow.png" : "/mpm_dam_break.png");

@@ -60,7 +60,9 @@ inline Stencil stencilAt(const Vec3f& x, const Vec3f& origin, float invDx) {
     Stencil s;
     const Vec3f xg = (x - origin) * invDx;
     for (int a = 0; a < 3; ++a) {
-        const int b = static_cast<int>(std::floor(xg[a] - 0.5f));
+        // Positions are clamped to the domain, which starts kPad cells above the origin:
+        // xg − 0.5 > 0, so truncation is floor (and compiles without a branch).
+        const int b = static_cast<int>(xg[a] - 0.5f);
         s.base[a] = b;
         const float f = xg[a] - static_cast<float>(b);
         s.fx[a] = f;
@@ -533,8 +535,31 @@ Status MpmSolver::substep(float dt) {
         const Vec3f lo = mSettings.domainMin;
         const Vec3f hi = mSettings.domainMax;
         const float cScale = 4.0f * invDx * invDx;
+        // Return mapping of the sand particles waiting in `lanes` (unused lanes: identity).
+        auto sandUpdate = [&](detail::SandLanes& lanes, detail::Mat3Lanes& gradient) {
+            for (int l = lanes.count; l < detail::kSvdLanes; ++l) {
+                lanes.f.set(l, Mat3f::Identity());
+                gradient.set(l, Mat3f::Zero());
+            }
+            detail::advanceDeformationLanes(lanes.f, gradient, dt);
+            detail::sandReturnMapLanes(lanes);
+            for (int l = 0; l < lanes.count; ++l) {
+                const uint32_t i = lanes.index[l];
+                p.elasticF[i] = lanes.f.get(l);
+                p.stress[i] = lanes.tau.get(l);
+                p.hardeningQ[i] = lanes.q[l];
+                p.volumeCorrection[i] = lanes.vc[l];
+                p.jacobian[i] = lanes.jacobian[l];
+                if (!p.stress[i].allFinite()) atomicMin(firstBad, i);
+            }
+            lanes.count = 0;
+        };
         tbb::parallel_for(
             tbb::blocked_range<size_t>(0, n, 512), [&](const tbb::blocked_range<size_t>& r) {
+                // Sand particles wait in lanes for one SIMD SVD of their trial F; each lane's
+                // result depends on its own F only, so batching by range is deterministic.
+                detail::SandLanes lanes;
+                detail::Mat3Lanes gradient;  // C of each lane
                 for (size_t i = r.begin(); i != r.end(); ++i) {
                     const Stencil s = stencilAt(p.position[i], origin, invDx);
                     // B = Σ w v_i (x_i − x_p)ᵀ = (Σ w v_i abcᵀ − v fxᵀ) dx; the first sum
@@ -572,16 +597,22 @@ Status MpmSolver::substep(float dt) {
                     for (size_t c = 0; c < nColliders; ++c) g.colliders[c]->projectOut(x);
                     p.position[i] = x.cwiseMax(lo).cwiseMin(hi);
                     const Material& mat = g.materials[p.material[i]];
+                    if (!finite3(v) || !(v.squaredNorm() <= maxSpeedSq)) atomicMin(firstBad, i);
                     if (mat.kind == MaterialKind::Sand) {
-                        p.elasticF[i] = (Mat3f::Identity() + dt * cMat) * p.elasticF[i];
-                        detail::sandReturnMap(mat.sand, p.elasticF[i], p.hardeningQ[i],
-                                              p.volumeCorrection[i], p.stress[i], p.jacobian[i]);
+                        const int l = lanes.count++;
+                        lanes.f.set(l, p.elasticF[i]);
+                        gradient.set(l, cMat);
+                        lanes.q[l] = p.hardeningQ[i];
+                        lanes.vc[l] = p.volumeCorrection[i];
+                        lanes.params[l] = &mat.sand;
+                        lanes.index[l] = static_cast<uint32_t>(i);
+                        if (lanes.count == detail::kSvdLanes) sandUpdate(lanes, gradient);
                     } else {
                         detail::waterUpdate(mat.water, cMat, dt, p.jacobian[i], p.stress[i]);
+                        if (!p.stress[i].allFinite()) atomicMin(firstBad, i);
                     }
-                    if (!finite3(v) || !(v.squaredNorm() <= maxSpeedSq) || !p.stress[i].allFinite())
-                        atomicMin(firstBad, i);
                 }
+                if (lanes.count > 0) sandUpdate(lanes, gradient);
             });
         if (firstBad.load() != std::numeric_limits<uint64_t>::max()) {
             result = failure(firstBad.load(), "update");

@@ -7,8 +7,10 @@
 // colour passes (blocks of one colour never share grid nodes, and the particles of a block
 // are scattered in sorted order by one thread) → grid update (gravity, colliders, walls) →
 // G2P with the constitutive update (sand return mapping / water EOS) that also caches the
-// Kirchhoff stress for the next P2G. No float atomics and no scheduling-dependent sums:
-// the state after any number of steps is bit-identical for any thread count.
+// Kirchhoff stress for the next P2G; sand particles go through the SVD and return mapping 4
+// at a time on SIMD lanes, each lane independent of the others. No float atomics and no
+// scheduling-dependent sums: the state after any number of steps is bit-identical for any
+// thread count.
 //
 // Threads: the solver owns a tbb::task_arena with MpmSettings::threads workers (0 = all).
 // Ownership: the solver owns its particles; colliders are borrowed (setColliders) and
