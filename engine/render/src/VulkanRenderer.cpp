@@ -26,7 +26,17 @@ constexpr std::array<VkFormat, 4> kLabelFormats{
     VK_FORMAT_R32G32_SFLOAT,        // flow, px
 };
 constexpr std::array<uint32_t, 4> kLabelTexelBytes{4, 8, 16, 8};
-constexpr uint32_t kPushConstantBytes = 128;  // the most every Vulkan device guarantees
+constexpr uint32_t kPushConstantBytes = 128;
+// Timestamps per frame slot, written after each pass (lastTimings() splits the frame).
+enum : uint32_t {
+    kQueryStart,
+    kQueryShadow,
+    kQueryOpaque,
+    kQueryWater,
+    kQueryDrawn,
+    kQueryCopied,
+    kQueriesPerSlot
+};  // the most every Vulkan device guarantees
 
 // Each slot's readback buffer holds the colour image, then each label image, tightly packed.
 constexpr uint32_t readbackBytesPerPixel() {
@@ -367,7 +377,7 @@ Status VulkanRenderer::pickDevice() {
     if (families[mQueueFamily].timestampValidBits > 0 && props.limits.timestampPeriod > 0.0f) {
         auto queryInfo = vkStruct<VkQueryPoolCreateInfo>(VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO);
         queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
-        queryInfo.queryCount = uint32_t(3 * kFramesInFlight);
+        queryInfo.queryCount = uint32_t(kQueriesPerSlot * kFramesInFlight);
         VkQueryPool pool = VK_NULL_HANDLE;
         SILT_VK(vkCreateQueryPool(mDevice, &queryInfo, nullptr, &pool));
         mTimestamps = pool;
@@ -1103,12 +1113,20 @@ Result<size_t> VulkanRenderer::waitOldest() {
     }
     slot.retired.clear();
     if (mTimestamps) {
-        std::array<uint64_t, 3> ticks{};
-        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps, uint32_t(3 * slotIndex), 3,
+        std::array<uint64_t, kQueriesPerSlot> ticks{};
+        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps,
+                                      uint32_t(kQueriesPerSlot * slotIndex), kQueriesPerSlot,
                                       sizeof(ticks), ticks.data(), sizeof(uint64_t),
                                       VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
-        mTimings.gpuDrawSeconds = double(ticks[1] - ticks[0]) * mTimestampPeriodNs * 1e-9;
-        mTimings.gpuCopySeconds = double(ticks[2] - ticks[1]) * mTimestampPeriodNs * 1e-9;
+        auto seconds = [&](size_t from, size_t to) {
+            return double(ticks[to] - ticks[from]) * mTimestampPeriodNs * 1e-9;
+        };
+        mTimings.gpuShadowSeconds = seconds(kQueryStart, kQueryShadow);
+        mTimings.gpuColorSeconds = seconds(kQueryShadow, kQueryOpaque);
+        mTimings.gpuWaterSeconds = seconds(kQueryOpaque, kQueryWater);
+        mTimings.gpuLabelSeconds = seconds(kQueryWater, kQueryDrawn);
+        mTimings.gpuDrawSeconds = seconds(kQueryStart, kQueryDrawn);
+        mTimings.gpuCopySeconds = seconds(kQueryDrawn, kQueryCopied);
     }
     return slotIndex;
 }
@@ -1181,7 +1199,13 @@ FrameImages VulkanRenderer::unpackLabels(size_t slot) const {
 void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex) {
     const FrameSlot& slot = mSlots[slotIndex];
     VkCommandBuffer cmd = slot.commandBuffer;
-    const uint32_t firstQuery = uint32_t(3 * slotIndex);
+    const uint32_t firstQuery = uint32_t(kQueriesPerSlot * slotIndex);
+    auto timestamp = [&](uint32_t query) {
+        if (mTimestamps) {
+            vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
+                                 firstQuery + query);
+        }
+    };
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
     const VkPipelineStageFlags2 fragmentTests =
@@ -1216,7 +1240,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     };
 
     if (mTimestamps) {
-        vkCmdResetQueryPool(cmd, mTimestamps, firstQuery, 3);
+        vkCmdResetQueryPool(cmd, mTimestamps, firstQuery, kQueriesPerSlot);
         vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, firstQuery);
     }
 
@@ -1248,6 +1272,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                             &slot.descriptorSet, 0, nullptr);
     drawItems(false, false);
     vkCmdEndRendering(cmd);
+    timestamp(kQueryShadow);
 
     {
         const VkImage colorTarget =
@@ -1331,6 +1356,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
     drawItems(true, false);
     vkCmdEndRendering(cmd);
+    timestamp(kQueryOpaque);
 
     // Pass 2b (frames with water): the opaque colour and depth become sampled images, then
     // the water is drawn over the same colour and depth targets.
@@ -1449,6 +1475,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdEndRendering(cmd);
     }
 
+    timestamp(kQueryWater);
+
     // Pass 3 (labels): the same items, single-sampled, into the label targets. Cleared to 0:
     // pixels no item covers read as background in every channel.
     if (withLabels) {
@@ -1528,10 +1556,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         }
         pipelineBarrier(cmd, barriers);
     }
-    if (mTimestamps) {
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
-                             firstQuery + 1);
-    }
+    timestamp(kQueryDrawn);
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {w, h, 1};
@@ -1545,10 +1570,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                                    &region);
         }
     }
-    if (mTimestamps) {
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
-                             firstQuery + 2);
-    }
+    timestamp(kQueryCopied);
     auto toHost = vkStruct<VkBufferMemoryBarrier2>(VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER_2);
     toHost.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
     toHost.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;

@@ -100,6 +100,10 @@ struct RenderTimings {
     double recordSeconds = 0;    ///< CPU: uniforms and command recording
     double gpuDrawSeconds = -1;  ///< GPU timestamps: shadow, colour and label passes (−1: the
                                  ///< device has no timestamps)
+    double gpuShadowSeconds = -1;  ///< GPU timestamps: the sun's shadow map
+    double gpuColorSeconds = -1;   ///< GPU timestamps: sky and opaque colour pass
+    double gpuWaterSeconds = -1;   ///< GPU timestamps: water pass (with its copies), 0 if none
+    double gpuLabelSeconds = -1;   ///< GPU timestamps: the label pass (0 without labels)
     double gpuCopySeconds = -1;  ///< GPU timestamps: image → host-visible buffer copies
     double waitSeconds = 0;      ///< wall: submit (or collect, when pipelined) until the fence
                                  ///< signalled (draw + copy)
