@@ -9,13 +9,41 @@ layout(set = 0, binding = 3) uniform sampler2D opaqueDepth;
 
 layout(location = 0) in vec3 vWorldPosition;
 layout(location = 1) in vec3 vWorldNormal;
+#ifdef SILT_WITH_LABELS
+layout(location = 2) in vec4 vClipNext;
+#endif
 
 layout(location = 0) out vec4 outColor;
+#ifdef SILT_WITH_LABELS
+// Single-sampled frames write the labels in the same pass as the colour (label.frag's
+// channels): every label pixel is the surface the colour pixel shows at its centre.
+layout(location = 1) out float outDepth;  // m along the camera's -Z
+layout(location = 2) out uvec2 outIds;    // instance id, semantic class
+layout(location = 3) out vec4 outNormal;  // xyz: unit normal in the camera frame
+layout(location = 4) out vec2 outFlow;    // px to the next frame
+
+void writeLabels() {
+    outDepth = -(frame.worldToCamera * vec4(vWorldPosition, 1.0)).z;
+    outIds = draw.misc.zw;
+    vec3 n = normalize(mat3(frame.worldToCamera) * vWorldNormal);
+    if (!gl_FrontFacing) n = -n;
+    outNormal = vec4(n, 0.0);
+    if (vClipNext.w > 0.0) {
+        // Vulkan clip -> Camera.h pixels; gl_FragCoord.xy is this pixel's centre.
+        outFlow = (vClipNext.xy / vClipNext.w * 0.5 + 0.5) * frame.imageSize.xy - gl_FragCoord.xy;
+    } else {
+        outFlow = vec2(uintBitsToFloat(0x7fc00000u));  // behind the next camera: no image point
+    }
+}
+#endif
 
 const float kPi = 3.14159265358979;
 const float kGroundBounce = 0.25;  // ground's share of the sky's ambient, below the horizon
 const int kShadingSand = 1;
 const int kShadingWater = 2;
+// The pipeline is specialised per shading mode: a software rasterizer runs both sides of a
+// branch on a per-draw value, so this keeps the standard surfaces free of sand and water.
+layout(constant_id = 0) const int kShading = 0;
 
 // Fraction of the sun visible from a world point: 4x4 percentage-closer filtering.
 float sunVisibility(vec3 worldPosition, vec3 normal, float nDotL) {
@@ -29,13 +57,13 @@ float sunVisibility(vec3 worldPosition, vec3 normal, float nDotL) {
     }
     float texel = frame.shadowParams.x;
     float sum = 0.0;
-    for (int y = 0; y < 4; ++y) {
-        for (int x = 0; x < 4; ++x) {
-            vec2 offset = (vec2(x, y) - 1.5) * texel;
+    for (int y = 0; y < 2; ++y) {
+        for (int x = 0; x < 2; ++x) {
+            vec2 offset = (vec2(x, y) - 0.5) * 2.0 * texel;
             sum += texture(shadowMap, vec3(uv + offset, ndc.z));
         }
     }
-    return sum / 16.0;
+    return sum / 4.0;
 }
 
 float distributionGgx(float nDotH, float alpha) {
@@ -162,13 +190,16 @@ vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
 }
 
 void main() {
+#ifdef SILT_WITH_LABELS
+    writeLabels();
+#endif
     vec3 n = normalize(vWorldNormal);
     if (!gl_FrontFacing) n = -n;
     vec3 v = normalize(frame.cameraPosition.xyz - vWorldPosition);
     vec3 baseColor = draw.baseColorMetallic.rgb;
     float metallic = clamp(draw.baseColorMetallic.a, 0.0, 1.0);
-    float roughness = clamp(draw.roughness.x, 0.04, 1.0);
-    int shading = int(draw.roughness.y + 0.5);
+    float roughness = clamp(uintBitsToFloat(draw.misc.x), 0.04, 1.0);
+    const int shading = kShading;
 
     if (shading == kShadingWater) {
         outColor = vec4(shadeWater(vWorldPosition, n, v, baseColor, roughness), 1.0);

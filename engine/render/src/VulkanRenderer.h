@@ -111,6 +111,8 @@ private:
     RendererDesc mDesc;
     std::string mDeviceName;
     VkSampleCountFlagBits mSamples = VK_SAMPLE_COUNT_1_BIT;
+    uint32_t mShadowMapSize = 0;  ///< texels per side (RendererDesc's, or automatic)
+    bool mFxaa = false;           ///< single-sampled with FXAA: mSceneColor → mColorResolved
     bool mShadowLinearFilter = false;
 
     VkInstance mInstance = VK_NULL_HANDLE;
@@ -123,10 +125,11 @@ private:
 
     Image mColorMsaa;      ///< only when mSamples > 1
     Image mColorResolved;  ///< what is read back
+    Image mSceneColor;     ///< only with FXAA: the single-sampled colour before anti-aliasing
     Image mDepth;
     Image mShadowMap;
     std::array<Image, 4> mLabelTargets;  ///< depth, ids, normals, flow (kLabelFormats order)
-    Image mLabelDepth;                   ///< the label pass's own single-sample depth buffer
+    Image mLabelDepth;  ///< MSAA only: the label pass's own single-sample depth buffer
     Image mOpaqueColor;  ///< copy of the opaque colour, sampled by water (frames with water)
     Image mOpaqueDepth;  ///< single-sample opaque depth, sampled by water (frames with water)
     /// What one frame in flight owns. The render targets are shared: frames execute in
@@ -153,9 +156,11 @@ private:
     VkPipelineLayout mPipelineLayout = VK_NULL_HANDLE;
     VkPipeline mShadowPipeline = VK_NULL_HANDLE;
     VkPipeline mSkyPipeline = VK_NULL_HANDLE;
-    VkPipeline mScenePipeline = VK_NULL_HANDLE;
-    VkPipeline mLabelPipeline = VK_NULL_HANDLE;
-    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< 3 queries per slot; null without support
+    /// Lit meshes, one per Shading (specialised); single-sampled ones write the labels too.
+    std::array<VkPipeline, 3> mScenePipelines{};
+    VkPipeline mLabelPipeline = VK_NULL_HANDLE;        ///< MSAA only
+    VkPipeline mFxaaPipeline = VK_NULL_HANDLE;         ///< single-sampled with FXAA
+    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< kQueriesPerSlot per slot; null without support
     double mTimestampPeriodNs = 0.0;
     RenderTimings mTimings;
 

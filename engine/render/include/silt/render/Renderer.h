@@ -40,8 +40,16 @@ namespace silt::render {
 struct RendererDesc {
     uint32_t width = 256;           ///< pixels
     uint32_t height = 256;          ///< pixels
-    uint32_t msaaSamples = 4;       ///< 1 or 4 (lavapipe supports both)
-    uint32_t shadowMapSize = 2048;  ///< texels per side of the sun's shadow map
+    /// 1: single-sampled, colour and labels drawn in one geometry pass, anti-aliased by FXAA
+    /// (the fast path: on lavapipe 4x MSAA costs several times the rasterization of every
+    /// triangle). 4 (or 2, 8 where the device has them): MSAA colour plus a separate
+    /// single-sampled label pass.
+    uint32_t msaaSamples = 1;
+    /// With msaaSamples 1: FXAA post-process anti-aliasing of the colour (off: hard edges).
+    bool fxaa = true;
+    /// Texels per side of the sun's shadow map; 0: automatic, two per image pixel along the
+    /// longer side (512 at 256², 1024 at 512², 2048 from 1024² on).
+    uint32_t shadowMapSize = 0;
     /// Extra Vulkan instance extensions, e.g. a window system's surface extensions
     /// (glfwGetRequiredInstanceExtensions) for a SwapchainPresenter; empty when headless.
     std::vector<std::string> instanceExtensions;
@@ -103,7 +111,9 @@ struct RenderTimings {
     double gpuShadowSeconds = -1;  ///< GPU timestamps: the sun's shadow map
     double gpuColorSeconds = -1;   ///< GPU timestamps: sky and opaque colour pass
     double gpuWaterSeconds = -1;   ///< GPU timestamps: water pass (with its copies), 0 if none
-    double gpuLabelSeconds = -1;   ///< GPU timestamps: the label pass (0 without labels)
+    double gpuPostSeconds = -1;    ///< GPU timestamps: FXAA (0 without it)
+    double gpuLabelSeconds = -1;   ///< GPU timestamps: the MSAA label pass (0 single-sampled,
+                                   ///< where the colour passes write the labels)
     double gpuCopySeconds = -1;  ///< GPU timestamps: image → host-visible buffer copies
     double waitSeconds = 0;      ///< wall: submit (or collect, when pipelined) until the fence
                                  ///< signalled (draw + copy)
