@@ -142,9 +142,22 @@ float linearDepth(float d) {
     return n * f / (d * (f - n) + n);
 }
 
-// Water: Fresnel mix of the reflected sky (and the sun's glint) with what lies beneath,
-// refracted by a screen-space offset along the surface normal and darkened towards the
-// water's own colour by Beer–Lambert absorption over the thickness the ray travels in water.
+// The linear radiance the ACES fit maps to a display value (its inverse: a quadratic), for
+// compositing over the tone-mapped opaque image. Near-white saturates at about 10x.
+vec3 inverseToneMap(vec3 y) {
+    y = clamp(y, 0.0, 0.985);
+    vec3 a = 2.43 * y - 2.51;  // < 0 below y ≈ 1.03: one positive root
+    vec3 b = 0.59 * y - 0.03;
+    vec3 c = 0.14 * y;
+    return (-b - sqrt(b * b - 4.0 * a * c)) / (2.0 * a);
+}
+
+// Water, composited in linear radiance before tone mapping: the Fresnel-weighted reflection
+// of the sky (and the sun's glint) over what lies beneath — the opaque image, refracted by a
+// screen-space offset along the surface normal, attenuated by Beer–Lambert absorption over
+// the path the ray travels in water, plus the light the water itself scatters back (its
+// colour under the sky, dark: deep water reads dark blue-green, shallow water shows the
+// floor tinted).
 vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
     float nDotV = max(dot(n, v), 1e-4);
     float fresnel = 0.02 + 0.98 * pow(1.0 - nDotV, 5.0);  // air → water, F0 = 0.02
@@ -156,12 +169,15 @@ vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
     alpha *= alpha;
     float visibility = nDotL > 0.0 ? sunVisibility(p, n, nDotL) : 0.0;
     float k = (roughness + 1.0) * (roughness + 1.0) / 8.0;
+    float vDotH = max(dot(v, h), 0.0);
+    float glintFresnel = 0.02 + 0.98 * pow(1.0 - vDotH, 5.0);
     vec3 glint = distributionGgx(max(dot(n, h), 0.0), alpha) *
-                 geometrySchlick(nDotL, k) * geometrySchlick(nDotV, k) * fresnel /
+                 geometrySchlick(nDotL, k) * geometrySchlick(nDotV, k) * glintFresnel /
                  max(4.0 * nDotL * nDotV, 1e-4) * frame.sunRadiance.rgb * nDotL * visibility;
+    // The sky the viewer sees along the mirror direction (the sky pass draws skyRadiance);
+    // below the horizon the ground's bounce.
     vec3 r = reflect(-v, n);
-    vec3 sky = (r.y > 0.0 ? skyRadiance(r) : frame.sky.rgb * kGroundBounce) * frame.sky.w * 2.0;
-    vec3 reflected = toneMap(sky + glint / max(fresnel, 1e-4));
+    vec3 reflected = r.y > 0.0 ? skyRadiance(r) : frame.sky.rgb * frame.sky.w * kGroundBounce;
 
     // What lies beneath: the opaque pass at this pixel, shifted along the camera-space normal
     // by an amount that grows with the water's thickness (a thin film barely bends light).
@@ -178,15 +194,18 @@ vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
         uv = refractedUv;
         thickness = refractedThickness;
     }
-    vec3 beneath = texture(opaqueColor, uv).rgb;
+    vec3 beneath = inverseToneMap(texture(opaqueColor, uv).rgb);
+    // Depth difference → path length along the view ray.
+    float path = thickness * length(frame.cameraPosition.xyz - p) / max(surfaceDepth, 1e-3);
     // Absorption per metre from the water's colour: a body 20 cm thick transmits its colour.
     vec3 sigma = -log(clamp(waterColor, vec3(0.01), vec3(1.0))) * 5.0;
-    vec3 transmittance = exp(-sigma * thickness);
-    // Light scattered back out of deep water: the water's colour under the sky and sun.
-    vec3 deep = toneMap(waterColor * (frame.sky.rgb * frame.sky.w +
-                                      frame.sunRadiance.rgb * max(frame.toSun.y, 0.0) * 0.15));
-    vec3 transmitted = beneath * transmittance + deep * (1.0 - transmittance);
-    return mix(transmitted, reflected, fresnel);
+    vec3 transmittance = exp(-sigma * path);
+    // Light scattered back towards the viewer by a body too deep to see through: the
+    // water's colour under the sky and sun, at a small single-scattering albedo.
+    vec3 inscattered = 0.3 * waterColor * waterColor *
+                       (frame.sky.rgb * frame.sky.w + frame.sunRadiance.rgb * max(frame.toSun.y, 0.0) * 0.2);
+    vec3 transmitted = beneath * transmittance + inscattered * (1.0 - transmittance);
+    return toneMap(mix(transmitted, reflected, fresnel) + glint);
 }
 
 void main() {

@@ -847,6 +847,8 @@ Status VulkanRenderer::createPipelines() {
     shadow.depthCompare = VK_COMPARE_OP_LESS_OR_EQUAL;
     shadow.depthBias = true;
     shadow.colorFormats = {};
+    // One face per triangle: a closed mesh's outline towards the sun is the same with either
+    // face, and the shadow pass rasterizes half the triangles (open meshes cast from one side).
     shadow.cull = VK_CULL_MODE_BACK_BIT;
     if (Status s = build(shadow, &mShadowPipeline); !s) return s;
 
