@@ -19,7 +19,7 @@ float lumaAt(vec2 uv) { return luma(textureLod(sceneColor, uv, 0.0).rgb); }
 
 const float kEdgeThreshold = 0.125;     // of the local maximum luma
 const float kEdgeThresholdMin = 0.0312;
-const float kSubpixel = 0.75;
+const float kSubpixel = 0.25;  // low: keeps sand grains and other texture detail crisp
 const int kSearchSteps = 10;
 const float kSearchStep[kSearchSteps] = float[](1.0, 1.0, 1.0, 1.5, 2.0, 2.0, 2.0, 2.0, 4.0, 8.0);
 
