@@ -1,18 +1,25 @@
 #pragma once
 // The Vulkan implementation of Renderer: one device and queue, offscreen targets sized
-// once, three pipelines (sun shadow map, sky, lit meshes) with dynamic rendering, one
-// command buffer, fence, uniform and readback buffer per frame in flight (two: frame k+1
-// renders while frame k is read back and encoded).
+// once, pipelines built with dynamic rendering (sun shadow map, sky, lit meshes specialised
+// per Shading, labels, FXAA), one command buffer, fence, uniform and readback buffer per frame
+// in flight (two: frame k+1 renders while frame k is read back and encoded).
 //
-// Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds),
-// then the main pass draws the sky and the opaque meshes into an MSAA sRGB target that
-// resolves into a single-sample image. Frames with water items then copy the opaque colour
-// and depth into sampled images and draw the water in a second pass over the same targets.
-// With labels, a single-sample label pass follows with the same vertex transform and four
-// colour attachments (linear depth, instance + semantic ids, normals, flow; the flow moves
-// each vertex by its velocity times FrameDesc::timeStep) and its own depth buffer. Every
-// image is copied into the frame slot's host-visible buffer and read back when the frame is
-// collected; timestamps around the passes and copies feed lastTimings().
+// Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds,
+// front faces only), then the main pass draws the sky and the opaque meshes. Single-sampled
+// (the default) it writes the colour and the four label targets (linear depth, instance +
+// semantic ids, normals, flow; the flow moves each vertex by its velocity times
+// FrameDesc::timeStep) at once; with MSAA it writes the colour only, resolved into a
+// single-sample image, and a single-sampled label pass with its own depth buffer follows.
+// Frames with water then copy the opaque colour and depth into sampled images and draw the
+// water in a second pass over the same targets. FXAA turns the single-sampled colour into
+// the image read back. Every image is copied into the frame slot's host-visible buffer and
+// read back when the frame is collected; timestamps after each pass feed lastTimings().
+//
+// Why this shape (lavapipe, a CPU rasterizer, is the target): its vertex processing and
+// binning are single-threaded and cost per triangle per pass, 4x MSAA multiplies the
+// rasterization of every triangle, and it executes both sides of every branch — so one
+// geometry pass for colour and labels, post-process anti-aliasing and a pipeline per shading
+// mode are what make 256² frames of 100k triangles cheap.
 
 #include <vulkan/vulkan.h>
 

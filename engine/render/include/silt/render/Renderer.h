@@ -15,14 +15,14 @@
 // to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
 //
 // Labels (renderWithLabels): linear depth, instance id, semantic class, camera-space normals
-// and forward optical flow, rendered by one label pass with five colour attachments, right
-// after the colour pass of the same frame and with the same vertex transform (gl_Position is
-// `invariant` in both). The colour image is anti-aliased (MSAA, resolved by averaging);
-// label pixels must describe exactly one surface, so the label pass renders single-sampled:
-// each label pixel holds the surface seen through the pixel's centre — the point Camera.h
-// calls pixel (x + ½, y + ½) — evaluated at that centre, never a blend of two surfaces. At
-// silhouettes the colour pixel mixes the surfaces that share it; the label names the one
-// at its centre.
+// and forward optical flow. Label pixels must describe exactly one surface: each holds the
+// surface seen through the pixel's centre — the point Camera.h calls pixel (x + ½, y + ½) —
+// evaluated at that centre, never a blend of two surfaces. By default (msaaSamples 1) the
+// colour pass itself writes them into extra render targets, so they come from the very
+// rasterization the colour shows; FXAA then anti-aliases the colour only. With MSAA a
+// separate single-sampled label pass follows the colour pass with the same vertex transform
+// (gl_Position is `invariant` in both). At silhouettes the anti-aliased colour pixel mixes
+// the surfaces that share it; the label names the one at its centre.
 
 #include <cstdint>
 #include <memory>
