@@ -45,7 +45,9 @@ const int kShadingWater = 2;
 // branch on a per-draw value, so this keeps the standard surfaces free of sand and water.
 layout(constant_id = 0) const int kShading = 0;
 
-// Fraction of the sun visible from a world point: 4x4 percentage-closer filtering.
+// Fraction of the sun visible from a world point: percentage-closer filtering over about 4x4
+// texels as 2x2 comparisons 2 texels apart (bilinear where the device filters depth
+// comparisons): a quarter of the samples of 16 point taps, for a software rasterizer.
 float sunVisibility(vec3 worldPosition, vec3 normal, float nDotL) {
     // Normal offset, larger at grazing sun where one texel spans more of the surface.
     vec3 offsetPosition = worldPosition + normal * frame.shadowParams.y * (0.5 + 1.5 * (1.0 - nDotL));

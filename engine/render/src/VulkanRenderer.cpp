@@ -747,6 +747,7 @@ Status VulkanRenderer::createPipelines() {
         uint32_t attributeCount = 0;  ///< 0: no vertex buffer
         VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
         bool depthTest = true;
+        bool depthWrite = true;
         VkCompareOp depthCompare = VK_COMPARE_OP_GREATER;
         VkCullModeFlags cull = VK_CULL_MODE_NONE;
         bool depthBias = false;
@@ -790,7 +791,7 @@ Status VulkanRenderer::createPipelines() {
         auto depth = vkStruct<VkPipelineDepthStencilStateCreateInfo>(
             VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO);
         depth.depthTestEnable = spec.depthTest ? VK_TRUE : VK_FALSE;
-        depth.depthWriteEnable = spec.depthTest ? VK_TRUE : VK_FALSE;
+        depth.depthWriteEnable = spec.depthTest && spec.depthWrite ? VK_TRUE : VK_FALSE;
         depth.depthCompareOp = spec.depthCompare;
         VkPipelineColorBlendAttachmentState blendAttachment{};
         blendAttachment.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
@@ -862,7 +863,10 @@ Status VulkanRenderer::createPipelines() {
     sky.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, skyVert),
                   stage(VK_SHADER_STAGE_FRAGMENT_BIT, skyFrag)};
     sky.samples = mSamples;
-    sky.depthTest = false;
+    // Drawn after the opaque meshes where the depth is still the cleared far plane (reversed
+    // Z: 0), without writing it: pixels the meshes cover skip the sky's shading.
+    sky.depthCompare = VK_COMPARE_OP_GREATER_OR_EQUAL;
+    sky.depthWrite = false;
     sky.colorFormats = mainFormats;
     sky.writtenColors = 1;  // the labels keep their cleared background
     if (Status s = build(sky, &mSkyPipeline); !s) return s;
@@ -1433,7 +1437,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         pipelineBarrier(cmd, barriers);
     }
 
-    // Pass 2: sky, then the lit opaque meshes (single-sampled: with their labels).
+    // Pass 2: the lit opaque meshes (single-sampled: with their labels), then the sky.
     std::vector<VkRenderingAttachmentInfo> colors(1);
     colors.reserve(1 + mLabelTargets.size());  // `color` stays valid
     VkRenderingAttachmentInfo& color = colors[0];
@@ -1477,11 +1481,11 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     mainPass.pDepthAttachment = &depth;
     vkCmdBeginRendering(cmd, &mainPass);
     setViewport(cmd, w, h);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
-    vkCmdDraw(cmd, 3, 1, 0, 0);
     drawItems(false, true);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
+    vkCmdDraw(cmd, 3, 1, 0, 0);  // behind everything: only where no mesh was drawn
     vkCmdEndRendering(cmd);
     timestamp(kQueryOpaque);
 
