@@ -9,7 +9,7 @@
 //
 // What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
 // meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
-// to the frame's items each frame (4x4 PCF soft shadows); hemispherical ambient light from the
+// to the frame's items each frame (PCF soft shadows, 2x2 filtered taps); hemispherical ambient light from the
 // sky; ACES tone mapping into sRGB. Sand items get procedural grain detail; water items are
 // drawn after every opaque item and see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world point that CameraState::project() maps
 // to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
