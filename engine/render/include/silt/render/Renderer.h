@@ -9,10 +9,12 @@
 //
 // What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
 // meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
-// to the frame's items each frame (PCF soft shadows, 2x2 filtered taps); hemispherical ambient light from the
-// sky; ACES tone mapping into sRGB. Sand items get procedural grain detail; water items are
-// drawn after every opaque item and see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world point that CameraState::project() maps
-// to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
+// to the frame's items each frame (PCF soft shadows, 2x2 filtered taps); hemispherical
+// ambient light from the sky; ACES tone mapping into sRGB; FXAA (or MSAA, see RendererDesc).
+// Sand items get procedural grain detail; water items are drawn after every opaque item and
+// see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world
+// point that CameraState::project() maps to pixel (u, v) is drawn at (u, v) (RenderMath.h
+// holds the matrices).
 //
 // Labels (renderWithLabels): linear depth, instance id, semantic class, camera-space normals
 // and forward optical flow. Label pixels must describe exactly one surface: each holds the
