@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "render_test_scene.h"
 #include "silt/render/Renderer.h"
@@ -383,6 +384,61 @@ TEST_F(LabelTest, LabelsAgreeWithTheColourImage) {
     EXPECT_GT(objectPixels, 3000u);
     EXPECT_EQ(skyMismatch, 0u);
     EXPECT_EQ(objectLikeSky, 0u);
+}
+
+// The labels do not depend on how the colour is made: a renderer with 4x MSAA (separate
+// single-sampled label pass) and one with a 256² shadow map give the labels of the default
+// renderer (labels drawn in the colour pass, automatic shadow map) — the same ids on every
+// pixel, the same depth, normals and flow up to float rounding.
+TEST_F(LabelTest, LabelsDoNotDependOnAntiAliasingOrShadowMapSize) {
+    const FrameDesc frame = checkerScene(0.5f);
+    const FrameImages reference = render(frame);
+    for (const auto& [name, samples, shadowMapSize] :
+         {std::tuple{"4x MSAA", 4u, 0u}, std::tuple{"shadow map 256", 1u, 256u}}) {
+        SCOPED_TRACE(name);
+        RendererDesc desc;
+        desc.msaaSamples = samples;
+        desc.shadowMapSize = shadowMapSize;
+        Result<std::unique_ptr<Renderer>> created = Renderer::create(desc);
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        Renderer& other = **created;
+        // Same meshes in the same order: the same ids.
+        ASSERT_EQ(other.addMesh(test::makeSphere(0.5f, 96, 48)).value(), sSphere);
+        ASSERT_EQ(other.addMesh(test::makeGround(1.0f)).value(), sPlane);
+        ASSERT_EQ(other.addMesh(test::makeCube(0.3f)).value(), sCube);
+        Result<FrameImages> images = other.renderWithLabels(frame);
+        ASSERT_TRUE(images.ok()) << images.error().message;
+        const LabelImages& a = reference.labels;
+        const LabelImages& b = images->labels;
+        ASSERT_EQ(a.instance.values.size(), b.instance.values.size());
+        size_t idMismatches = 0;
+        float depthError = 0, normalError = 0, flowError = 0;
+        for (size_t i = 0; i < a.instance.values.size(); ++i) {
+            if (a.instance.values[i] != b.instance.values[i] ||
+                a.semantic.values[i] != b.semantic.values[i]) {
+                ++idMismatches;
+                continue;
+            }
+            if (a.instance.values[i] == 0) continue;  // background
+            depthError = std::max(depthError, std::abs(a.depth.values[i] - b.depth.values[i]) /
+                                                  a.depth.values[i]);
+            for (size_t c = 0; c < 3; ++c) {
+                normalError = std::max(normalError, std::abs(a.normals.values[3 * i + c] -
+                                                             b.normals.values[3 * i + c]));
+            }
+            for (size_t c = 0; c < 2; ++c) {
+                flowError = std::max(flowError,
+                                     std::abs(a.flow.values[2 * i + c] - b.flow.values[2 * i + c]));
+            }
+        }
+        std::printf("%s: %zu id mismatches, depth %.2e (relative), normal %.2e, flow %.2e px\n",
+                    name, idMismatches, double(depthError), double(normalError),
+                    double(flowError));
+        EXPECT_EQ(idMismatches, 0u);
+        EXPECT_LT(depthError, 1e-5f);
+        EXPECT_LT(normalError, 1e-4f);
+        EXPECT_LT(flowError, 1e-3f);
+    }
 }
 
 TEST_F(LabelTest, MismatchedNextCameraIsAnError) {

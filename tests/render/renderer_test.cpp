@@ -363,27 +363,57 @@ TEST_F(RendererTest, BadInputIsAnErrorNotACrash) {
     EXPECT_TRUE(sRenderer->render(sphereOverGround()).ok());
 }
 
-TEST(RendererSingleSample, RendersWithoutMsaaAndItsEdgesAreHarder) {
-    RendererDesc desc;
-    desc.msaaSamples = 1;
-    Result<std::unique_ptr<Renderer>> renderer = Renderer::create(desc);
-    ASSERT_TRUE(renderer.ok()) << renderer.error().message;
-    const MeshId sphere = (*renderer)->addMesh(test::makeSphere(kSphereRadius, 48, 24)).value();
-    FrameDesc frame;
-    frame.camera =
-        test::makeCamera(desc.width, desc.height, Vec3f(0.0f, 1.6f, 4.0f), kSphereCentre);
-    DrawItem d;
-    d.mesh = sphere;
-    d.modelToWorld.topRightCorner<3, 1>() = kSphereCentre;
-    frame.items = {d};
-    Result<ImageRGBA8> image = (*renderer)->render(frame);
-    ASSERT_TRUE(image.ok()) << image.error().message;
-    test::writePng(*image, "single_sample");
-    Vec2f centre;
-    ASSERT_TRUE(frame.camera.project(kSphereCentre, &centre));
-    const uint8_t* p = image->at(uint32_t(centre.x()), uint32_t(centre.y()));
-    const uint8_t* corner = image->at(0, 0);
-    EXPECT_NE(std::vector<uint8_t>(p, p + 3), std::vector<uint8_t>(corner, corner + 3));
+// Anti-aliasing softens silhouettes: across the sphere's outline (from the labels, which
+// are the same for every setting) neighbouring colour pixels differ less with FXAA (the
+// default) and with 4x MSAA than single-sampled without anti-aliasing.
+TEST(RendererAntiAliasing, FxaaAndMsaaSoftenEdgesThatNoAntiAliasingLeavesHard) {
+    auto edgeJump = [](uint32_t samples, bool fxaa, const char* png) {
+        RendererDesc desc;
+        desc.msaaSamples = samples;
+        desc.fxaa = fxaa;
+        Result<std::unique_ptr<Renderer>> renderer = Renderer::create(desc);
+        EXPECT_TRUE(renderer.ok()) << renderer.error().message;
+        if (!renderer.ok()) return 0.0;
+        const MeshId sphere =
+            (*renderer)->addMesh(test::makeSphere(kSphereRadius, 48, 24)).value();
+        FrameDesc frame;
+        frame.camera =
+            test::makeCamera(desc.width, desc.height, Vec3f(0.0f, 1.6f, 4.0f), kSphereCentre);
+        DrawItem d;
+        d.mesh = sphere;
+        d.modelToWorld.topRightCorner<3, 1>() = kSphereCentre;
+        d.instanceId = 1;
+        frame.items = {d};
+        Result<FrameImages> images = (*renderer)->renderWithLabels(frame);
+        EXPECT_TRUE(images.ok()) << images.error().message;
+        if (!images.ok()) return 0.0;
+        test::writePng(images->color, png);
+        const ImageRGBA8& c = images->color;
+        const ImageU32& ids = images->labels.instance;
+        auto luma = [&](uint32_t x, uint32_t y) {
+            const uint8_t* p = c.at(x, y);
+            return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+        };
+        double sum = 0;
+        size_t count = 0;
+        for (uint32_t y = 0; y < c.height; ++y) {
+            for (uint32_t x = 0; x + 1 < c.width; ++x) {
+                if (*ids.at(x, y) != *ids.at(x + 1, y)) {
+                    sum += std::abs(luma(x, y) - luma(x + 1, y));
+                    ++count;
+                }
+            }
+        }
+        EXPECT_GT(count, 20u);
+        return count > 0 ? sum / double(count) : 0.0;
+    };
+    const double hard = edgeJump(1, false, "single_sample");
+    const double fxaa = edgeJump(1, true, "single_sample_fxaa");
+    const double msaa = edgeJump(4, false, "msaa4");
+    std::printf("mean luma step across the outline: none %.1f, FXAA %.1f, 4x MSAA %.1f\n", hard,
+                fxaa, msaa);
+    EXPECT_LT(fxaa, 0.8 * hard);
+    EXPECT_LT(msaa, 0.8 * hard);
 }
 
 TEST(RendererNoDevice, MissingDriverIsAnErrorThatSaysWhatToInstall) {

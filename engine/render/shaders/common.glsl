@@ -18,22 +18,26 @@ layout(set = 0, binding = 0, std140) uniform FrameUniforms {
     vec4 motion;          // x: s to the next frame (scales vertex velocities), yzw: unused
 } frame;
 
-#ifdef SILT_LABEL_PASS
-// The label pass needs no material but the next frame's pose; 128 bytes, the most every
-// device guarantees. modelToWorld comes first and as a mat4, exactly as in the colour pass,
-// so both passes compute bit-identical vertex positions.
-layout(push_constant, std430) uniform LabelDrawConstants {
-    mat4 modelToWorld;
-    layout(row_major) mat4x3 nextModelToWorld;  // affine: 3 rows of 4
-    uvec4 ids;                                  // x: instance id, y: semantic class
-} draw;
-#else
+// One layout for every pass (128 bytes, the most every device guarantees), so the colour
+// and label passes compute bit-identical vertex positions from the same modelToWorld.
+// Affine transforms as 3 rows of 4 (row_major mat4x3): world = modelToWorld * vec4(p, 1).
 layout(push_constant, std430) uniform DrawConstants {
-    mat4 modelToWorld;
-    vec4 baseColorMetallic;  // rgb: base colour (linear), a: metallic
-    vec4 roughness;          // x: perceptual roughness, y: shading (0 standard, 1 sand, 2 water)
+    layout(row_major) mat4x3 modelToWorld;
+    layout(row_major) mat4x3 nextModelToWorld;  // one frame later (flow)
+    vec4 baseColorMetallic;                     // rgb: base colour (linear), a: metallic
+    uvec4 misc;  // x: roughness (float bits), y: shading (0 standard, 1 sand, 2 water),
+                 // z: instance id, w: semantic class
 } draw;
-#endif
+
+// Normals under modelToWorld: the cofactor matrix, det·inverse-transpose, keeps normals
+// perpendicular under non-uniform scale without a per-vertex inverse(); the sign of det
+// keeps them pointing outwards under mirroring. Callers normalize.
+vec3 normalToWorld(vec3 n) {
+    vec3 a = draw.modelToWorld[0], b = draw.modelToWorld[1], c = draw.modelToWorld[2];
+    vec3 bc = cross(b, c);
+    mat3 cofactor = mat3(bc, cross(c, a), cross(a, b));
+    return (dot(a, bc) < 0.0 ? -1.0 : 1.0) * (cofactor * n);
+}
 
 // ACES filmic fit (Narkowicz 2015): maps linear radiance to display-referred 0..1.
 vec3 toneMap(vec3 x) {

@@ -1,5 +1,4 @@
 #version 450
-#define SILT_LABEL_PASS
 #include "common.glsl"
 
 layout(location = 0) in vec4 vClipNow;
@@ -17,7 +16,7 @@ vec2 toPixels(vec4 clip) { return (clip.xy / clip.w * 0.5 + 0.5) * frame.imageSi
 void main() {
     // vulkanProjection() puts -z_camera into w: w is the linear depth.
     outDepth = vClipNow.w;
-    outIds = draw.ids.xy;
+    outIds = draw.misc.zw;
     vec3 n = normalize(vCameraNormal);
     if (!gl_FrontFacing) n = -n;
     outNormal = vec4(n, 0.0);

@@ -1,5 +1,4 @@
 #version 450
-#define SILT_LABEL_PASS
 #include "common.glsl"
 
 layout(location = 0) in vec3 inPosition;
@@ -16,11 +15,10 @@ layout(location = 2) out vec3 vCameraNormal;
 invariant gl_Position;
 
 void main() {
-    vec4 world = draw.modelToWorld * vec4(inPosition, 1.0);
-    mat3 normalMatrix = transpose(inverse(mat3(draw.modelToWorld)));
-    vCameraNormal = mat3(frame.worldToCamera) * (normalMatrix * inNormal);
-    gl_Position = frame.viewProj * world;
-    vClipNow = frame.viewProj * world;
+    vec3 world = draw.modelToWorld * vec4(inPosition, 1.0);
+    vCameraNormal = mat3(frame.worldToCamera) * normalToWorld(inNormal);
+    gl_Position = frame.viewProj * vec4(world, 1.0);
+    vClipNow = gl_Position;
     // Where this surface point is one frame later: carried by its own velocity (particle
     // surfaces) and by the item's next transform (rigid bodies).
     vec3 nextWorld = draw.nextModelToWorld * vec4(inPosition + inVelocity * frame.motion.x, 1.0);

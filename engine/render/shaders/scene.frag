@@ -9,15 +9,45 @@ layout(set = 0, binding = 3) uniform sampler2D opaqueDepth;
 
 layout(location = 0) in vec3 vWorldPosition;
 layout(location = 1) in vec3 vWorldNormal;
+#ifdef SILT_WITH_LABELS
+layout(location = 2) in vec4 vClipNext;
+#endif
 
 layout(location = 0) out vec4 outColor;
+#ifdef SILT_WITH_LABELS
+// Single-sampled frames write the labels in the same pass as the colour (label.frag's
+// channels): every label pixel is the surface the colour pixel shows at its centre.
+layout(location = 1) out float outDepth;  // m along the camera's -Z
+layout(location = 2) out uvec2 outIds;    // instance id, semantic class
+layout(location = 3) out vec4 outNormal;  // xyz: unit normal in the camera frame
+layout(location = 4) out vec2 outFlow;    // px to the next frame
+
+void writeLabels() {
+    outDepth = -(frame.worldToCamera * vec4(vWorldPosition, 1.0)).z;
+    outIds = draw.misc.zw;
+    vec3 n = normalize(mat3(frame.worldToCamera) * vWorldNormal);
+    if (!gl_FrontFacing) n = -n;
+    outNormal = vec4(n, 0.0);
+    if (vClipNext.w > 0.0) {
+        // Vulkan clip -> Camera.h pixels; gl_FragCoord.xy is this pixel's centre.
+        outFlow = (vClipNext.xy / vClipNext.w * 0.5 + 0.5) * frame.imageSize.xy - gl_FragCoord.xy;
+    } else {
+        outFlow = vec2(uintBitsToFloat(0x7fc00000u));  // behind the next camera: no image point
+    }
+}
+#endif
 
 const float kPi = 3.14159265358979;
 const float kGroundBounce = 0.25;  // ground's share of the sky's ambient, below the horizon
 const int kShadingSand = 1;
 const int kShadingWater = 2;
+// The pipeline is specialised per shading mode: a software rasterizer runs both sides of a
+// branch on a per-draw value, so this keeps the standard surfaces free of sand and water.
+layout(constant_id = 0) const int kShading = 0;
 
-// Fraction of the sun visible from a world point: 4x4 percentage-closer filtering.
+// Fraction of the sun visible from a world point: percentage-closer filtering over about 4x4
+// texels as 2x2 comparisons 2 texels apart (bilinear where the device filters depth
+// comparisons): a quarter of the samples of 16 point taps, for a software rasterizer.
 float sunVisibility(vec3 worldPosition, vec3 normal, float nDotL) {
     // Normal offset, larger at grazing sun where one texel spans more of the surface.
     vec3 offsetPosition = worldPosition + normal * frame.shadowParams.y * (0.5 + 1.5 * (1.0 - nDotL));
@@ -29,13 +59,13 @@ float sunVisibility(vec3 worldPosition, vec3 normal, float nDotL) {
     }
     float texel = frame.shadowParams.x;
     float sum = 0.0;
-    for (int y = 0; y < 4; ++y) {
-        for (int x = 0; x < 4; ++x) {
-            vec2 offset = (vec2(x, y) - 1.5) * texel;
+    for (int y = 0; y < 2; ++y) {
+        for (int x = 0; x < 2; ++x) {
+            vec2 offset = (vec2(x, y) - 0.5) * 2.0 * texel;
             sum += texture(shadowMap, vec3(uv + offset, ndc.z));
         }
     }
-    return sum / 16.0;
+    return sum / 4.0;
 }
 
 float distributionGgx(float nDotH, float alpha) {
@@ -114,9 +144,22 @@ float linearDepth(float d) {
     return n * f / (d * (f - n) + n);
 }
 
-// Water: Fresnel mix of the reflected sky (and the sun's glint) with what lies beneath,
-// refracted by a screen-space offset along the surface normal and darkened towards the
-// water's own colour by Beer–Lambert absorption over the thickness the ray travels in water.
+// The linear radiance the ACES fit maps to a display value (its inverse: a quadratic), for
+// compositing over the tone-mapped opaque image. Near-white saturates at about 10x.
+vec3 inverseToneMap(vec3 y) {
+    y = clamp(y, 0.0, 0.985);
+    vec3 a = 2.43 * y - 2.51;  // < 0 below y ≈ 1.03: one positive root
+    vec3 b = 0.59 * y - 0.03;
+    vec3 c = 0.14 * y;
+    return (-b - sqrt(b * b - 4.0 * a * c)) / (2.0 * a);
+}
+
+// Water, composited in linear radiance before tone mapping: the Fresnel-weighted reflection
+// of the sky (and the sun's glint) over what lies beneath — the opaque image, refracted by a
+// screen-space offset along the surface normal, attenuated by Beer–Lambert absorption over
+// the path the ray travels in water, plus the light the water itself scatters back (its
+// colour under the sky, dark: deep water reads dark blue-green, shallow water shows the
+// floor tinted).
 vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
     float nDotV = max(dot(n, v), 1e-4);
     float fresnel = 0.02 + 0.98 * pow(1.0 - nDotV, 5.0);  // air → water, F0 = 0.02
@@ -128,12 +171,15 @@ vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
     alpha *= alpha;
     float visibility = nDotL > 0.0 ? sunVisibility(p, n, nDotL) : 0.0;
     float k = (roughness + 1.0) * (roughness + 1.0) / 8.0;
+    float vDotH = max(dot(v, h), 0.0);
+    float glintFresnel = 0.02 + 0.98 * pow(1.0 - vDotH, 5.0);
     vec3 glint = distributionGgx(max(dot(n, h), 0.0), alpha) *
-                 geometrySchlick(nDotL, k) * geometrySchlick(nDotV, k) * fresnel /
+                 geometrySchlick(nDotL, k) * geometrySchlick(nDotV, k) * glintFresnel /
                  max(4.0 * nDotL * nDotV, 1e-4) * frame.sunRadiance.rgb * nDotL * visibility;
+    // The sky the viewer sees along the mirror direction (the sky pass draws skyRadiance);
+    // below the horizon the ground's bounce.
     vec3 r = reflect(-v, n);
-    vec3 sky = (r.y > 0.0 ? skyRadiance(r) : frame.sky.rgb * kGroundBounce) * frame.sky.w * 2.0;
-    vec3 reflected = toneMap(sky + glint / max(fresnel, 1e-4));
+    vec3 reflected = r.y > 0.0 ? skyRadiance(r) : frame.sky.rgb * frame.sky.w * kGroundBounce;
 
     // What lies beneath: the opaque pass at this pixel, shifted along the camera-space normal
     // by an amount that grows with the water's thickness (a thin film barely bends light).
@@ -150,25 +196,31 @@ vec3 shadeWater(vec3 p, vec3 n, vec3 v, vec3 waterColor, float roughness) {
         uv = refractedUv;
         thickness = refractedThickness;
     }
-    vec3 beneath = texture(opaqueColor, uv).rgb;
+    vec3 beneath = inverseToneMap(texture(opaqueColor, uv).rgb);
+    // Depth difference → path length along the view ray.
+    float path = thickness * length(frame.cameraPosition.xyz - p) / max(surfaceDepth, 1e-3);
     // Absorption per metre from the water's colour: a body 20 cm thick transmits its colour.
     vec3 sigma = -log(clamp(waterColor, vec3(0.01), vec3(1.0))) * 5.0;
-    vec3 transmittance = exp(-sigma * thickness);
-    // Light scattered back out of deep water: the water's colour under the sky and sun.
-    vec3 deep = toneMap(waterColor * (frame.sky.rgb * frame.sky.w +
-                                      frame.sunRadiance.rgb * max(frame.toSun.y, 0.0) * 0.15));
-    vec3 transmitted = beneath * transmittance + deep * (1.0 - transmittance);
-    return mix(transmitted, reflected, fresnel);
+    vec3 transmittance = exp(-sigma * path);
+    // Light scattered back towards the viewer by a body too deep to see through: the
+    // water's colour under the sky and sun, at a small single-scattering albedo.
+    vec3 inscattered = 0.3 * waterColor * waterColor *
+                       (frame.sky.rgb * frame.sky.w + frame.sunRadiance.rgb * max(frame.toSun.y, 0.0) * 0.2);
+    vec3 transmitted = beneath * transmittance + inscattered * (1.0 - transmittance);
+    return toneMap(mix(transmitted, reflected, fresnel) + glint);
 }
 
 void main() {
+#ifdef SILT_WITH_LABELS
+    writeLabels();
+#endif
     vec3 n = normalize(vWorldNormal);
     if (!gl_FrontFacing) n = -n;
     vec3 v = normalize(frame.cameraPosition.xyz - vWorldPosition);
     vec3 baseColor = draw.baseColorMetallic.rgb;
     float metallic = clamp(draw.baseColorMetallic.a, 0.0, 1.0);
-    float roughness = clamp(draw.roughness.x, 0.04, 1.0);
-    int shading = int(draw.roughness.y + 0.5);
+    float roughness = clamp(uintBitsToFloat(draw.misc.x), 0.04, 1.0);
+    const int shading = kShading;
 
     if (shading == kShadingWater) {
         outColor = vec4(shadeWater(vWorldPosition, n, v, baseColor, roughness), 1.0);

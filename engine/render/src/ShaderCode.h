@@ -14,5 +14,8 @@ extern const std::span<const uint32_t> kSkyVert;
 extern const std::span<const uint32_t> kSkyFrag;
 extern const std::span<const uint32_t> kLabelVert;
 extern const std::span<const uint32_t> kLabelFrag;
+extern const std::span<const uint32_t> kSceneLabelsVert;
+extern const std::span<const uint32_t> kSceneLabelsFrag;
+extern const std::span<const uint32_t> kFxaaFrag;
 
 }  // namespace silt::render::spirv

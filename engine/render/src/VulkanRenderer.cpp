@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstring>
 
@@ -26,7 +27,19 @@ constexpr std::array<VkFormat, 4> kLabelFormats{
     VK_FORMAT_R32G32_SFLOAT,        // flow, px
 };
 constexpr std::array<uint32_t, 4> kLabelTexelBytes{4, 8, 16, 8};
-constexpr uint32_t kPushConstantBytes = 128;  // the most every Vulkan device guarantees
+constexpr uint32_t kPushConstantBytes = 128;
+constexpr uint32_t kShadingModes = 3;  // Shading: standard, sand, water
+// Timestamps per frame slot, written after each pass (lastTimings() splits the frame).
+enum : uint32_t {
+    kQueryStart,
+    kQueryShadow,
+    kQueryOpaque,
+    kQueryWater,
+    kQueryPost,
+    kQueryDrawn,
+    kQueryCopied,
+    kQueriesPerSlot
+};  // the most every Vulkan device guarantees
 
 // Each slot's readback buffer holds the colour image, then each label image, tightly packed.
 constexpr uint32_t readbackBytesPerPixel() {
@@ -53,6 +66,16 @@ bool hasDeviceExtension(VkPhysicalDevice device, const char* name) {
     });
 }
 
+// The sun's shadow map when RendererDesc::shadowMapSize is 0: two texels per image pixel
+// along the longer side (a power of two, 512..2048), so small frames do not pay for clearing
+// and filling a 2048² map whose detail they cannot show.
+uint32_t automaticShadowMapSize(uint32_t width, uint32_t height) {
+    const uint32_t wanted = 2 * std::max(width, height);
+    uint32_t size = 512;
+    while (size < wanted && size < 2048) size *= 2;
+    return size;
+}
+
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -76,21 +99,14 @@ struct FrameUniforms {
 };
 static_assert(sizeof(FrameUniforms) == 5 * 64 + 8 * 16);
 
-// Mirrors DrawConstants in shaders/common.glsl; 96 bytes, inside the 128 every device has.
+// Mirrors DrawConstants in shaders/common.glsl (std430; affine poses as 3 rows of 4).
 struct DrawConstants {
-    float modelToWorld[16];
-    float baseColorMetallic[4];
-    float roughness[4];
-};
-static_assert(sizeof(DrawConstants) == 96);
-
-// Mirrors LabelDrawConstants in shaders/common.glsl (std430; the next pose as 3 rows of 4).
-struct LabelDrawConstants {
-    float modelToWorld[16];
+    float modelToWorldRows[12];
     float nextModelToWorldRows[12];
-    uint32_t ids[4];
+    float baseColorMetallic[4];
+    uint32_t misc[4];  ///< roughness (float bits), shading, instance id, semantic class
 };
-static_assert(sizeof(LabelDrawConstants) == kPushConstantBytes);
+static_assert(sizeof(DrawConstants) == kPushConstantBytes);
 
 void copyMatrix(const Mat4f& m, float* out) {
     std::memcpy(out, m.data(), 16 * sizeof(float));
@@ -215,11 +231,15 @@ Result<std::unique_ptr<Renderer>> VulkanRenderer::create(const RendererDesc& des
         return Error{fmt::format("RendererDesc: msaaSamples must be 1, 2, 4 or 8, got {}",
                                  desc.msaaSamples)};
     }
-    if (desc.shadowMapSize < 16 || desc.shadowMapSize > 8192) {
-        return Error{fmt::format("RendererDesc: shadowMapSize must be 16..8192 texels, got {}",
-                                 desc.shadowMapSize)};
+    if (desc.shadowMapSize != 0 && (desc.shadowMapSize < 16 || desc.shadowMapSize > 8192)) {
+        return Error{fmt::format(
+            "RendererDesc: shadowMapSize must be 0 (automatic) or 16..8192 texels, got {}",
+            desc.shadowMapSize)};
     }
     std::unique_ptr<VulkanRenderer> renderer(new VulkanRenderer(desc));
+    renderer->mShadowMapSize =
+        desc.shadowMapSize != 0 ? desc.shadowMapSize : automaticShadowMapSize(desc.width, desc.height);
+    renderer->mFxaa = desc.msaaSamples == 1 && desc.fxaa;
     for (Status (VulkanRenderer::*step)() :
          {&VulkanRenderer::createDevice, &VulkanRenderer::createTargets,
           &VulkanRenderer::createDescriptors, &VulkanRenderer::createPipelines,
@@ -227,8 +247,11 @@ Result<std::unique_ptr<Renderer>> VulkanRenderer::create(const RendererDesc& des
         Status status = (renderer.get()->*step)();
         if (!status) return status.error().prefixed("creating the Vulkan renderer");
     }
-    log::info("render: {} ({}x{}, {}x MSAA, shadow map {})", renderer->mDeviceName, desc.width,
-              desc.height, desc.msaaSamples, desc.shadowMapSize);
+    log::info("render: {} ({}x{}, {}, shadow map {})", renderer->mDeviceName, desc.width,
+              desc.height,
+              desc.msaaSamples > 1 ? fmt::format("{}x MSAA", desc.msaaSamples)
+                                   : std::string(renderer->mFxaa ? "FXAA" : "no anti-aliasing"),
+              renderer->mShadowMapSize);
     return std::unique_ptr<Renderer>(std::move(renderer));
 }
 
@@ -367,7 +390,7 @@ Status VulkanRenderer::pickDevice() {
     if (families[mQueueFamily].timestampValidBits > 0 && props.limits.timestampPeriod > 0.0f) {
         auto queryInfo = vkStruct<VkQueryPoolCreateInfo>(VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO);
         queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
-        queryInfo.queryCount = uint32_t(3 * kFramesInFlight);
+        queryInfo.queryCount = uint32_t(kQueriesPerSlot * kFramesInFlight);
         VkQueryPool pool = VK_NULL_HANDLE;
         SILT_VK(vkCreateQueryPool(mDevice, &queryInfo, nullptr, &pool));
         mTimestamps = pool;
@@ -528,7 +551,7 @@ Status VulkanRenderer::createTargets() {
     if (!opaqueDepth) return opaqueDepth.error();
     mOpaqueDepth = *opaqueDepth;
     Result<Image> shadow =
-        createImage(mDesc.shadowMapSize, mDesc.shadowMapSize, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
+        createImage(mShadowMapSize, mShadowMapSize, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
                     VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
                     VK_IMAGE_ASPECT_DEPTH_BIT);
     if (!shadow) return shadow.error();
@@ -541,11 +564,23 @@ Status VulkanRenderer::createTargets() {
         if (!label) return label.error();
         mLabelTargets[i] = *label;
     }
-    Result<Image> labelDepth =
-        createImage(w, h, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
-                    VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
-    if (!labelDepth) return labelDepth.error();
-    mLabelDepth = *labelDepth;
+    if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
+        Result<Image> labelDepth =
+            createImage(w, h, kDepthFormat, VK_SAMPLE_COUNT_1_BIT,
+                        VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT);
+        if (!labelDepth) return labelDepth.error();
+        mLabelDepth = *labelDepth;
+    }
+    if (mFxaa) {
+        // Drawn by the geometry passes, sampled by FXAA (and copied for water's refraction).
+        Result<Image> sceneColor =
+            createImage(w, h, kColorFormat, VK_SAMPLE_COUNT_1_BIT,
+                        VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT |
+                            VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                        VK_IMAGE_ASPECT_COLOR_BIT);
+        if (!sceneColor) return sceneColor.error();
+        mSceneColor = *sceneColor;
+    }
 
     const VkMemoryPropertyFlags hostCoherent =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
@@ -588,10 +623,10 @@ Status VulkanRenderer::createDescriptors() {
     opaqueInfo.maxLod = 0.0f;
     SILT_VK(vkCreateSampler(mDevice, &opaqueInfo, nullptr, &mOpaqueSampler));
 
-    std::array<VkDescriptorSetLayoutBinding, 4> bindings{};
+    std::array<VkDescriptorSetLayoutBinding, 5> bindings{};
     bindings[0] = {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
                    VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
-    for (uint32_t b = 1; b < 4; ++b) {
+    for (uint32_t b = 1; b < 5; ++b) {
         bindings[b] = {b, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1,
                        VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
     }
@@ -603,7 +638,7 @@ Status VulkanRenderer::createDescriptors() {
 
     constexpr uint32_t kSets = uint32_t(kFramesInFlight);
     std::array<VkDescriptorPoolSize, 2> sizes{{{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kSets},
-                                               {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 3 * kSets}}};
+                                               {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 4 * kSets}}};
     auto poolInfo =
         vkStruct<VkDescriptorPoolCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO);
     poolInfo.maxSets = kSets;
@@ -621,18 +656,21 @@ Status VulkanRenderer::createDescriptors() {
 
         // Written once: the uniform buffer and the shadow map never change.
         VkDescriptorBufferInfo bufferInfo{slot.uniforms.buffer, 0, sizeof(FrameUniforms)};
-        const std::array<VkDescriptorImageInfo, 3> imageInfos{
+        // Without FXAA nothing samples binding 4; it names the opaque colour to stay valid.
+        const VkImageView sceneColor = mFxaa ? mSceneColor.view : mOpaqueColor.view;
+        const std::array<VkDescriptorImageInfo, 4> imageInfos{
             {{mShadowSampler, mShadowMap.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
              {mOpaqueSampler, mOpaqueColor.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
-             {mOpaqueSampler, mOpaqueDepth.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL}}};
-        std::array<VkWriteDescriptorSet, 4> writes{};
+             {mOpaqueSampler, mOpaqueDepth.view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL},
+             {mOpaqueSampler, sceneColor, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL}}};
+        std::array<VkWriteDescriptorSet, 5> writes{};
         writes[0] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
         writes[0].dstSet = slot.descriptorSet;
         writes[0].dstBinding = 0;
         writes[0].descriptorCount = 1;
         writes[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
         writes[0].pBufferInfo = &bufferInfo;
-        for (uint32_t b = 1; b < 4; ++b) {
+        for (uint32_t b = 1; b < 5; ++b) {
             writes[b] = vkStruct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
             writes[b].dstSet = slot.descriptorSet;
             writes[b].dstBinding = b;
@@ -673,10 +711,11 @@ Status VulkanRenderer::createPipelines() {
             for (VkShaderModule m : list) vkDestroyShaderModule(device, m, nullptr);
         }
     } modules{mDevice, {}};
-    std::array<VkShaderModule, 7> m{};
-    const std::array<std::span<const uint32_t>, 7> code{
-        spirv::kSceneVert, spirv::kSceneFrag, spirv::kShadowVert, spirv::kSkyVert,
-        spirv::kSkyFrag,   spirv::kLabelVert, spirv::kLabelFrag};
+    std::array<VkShaderModule, 10> m{};
+    const std::array<std::span<const uint32_t>, 10> code{
+        spirv::kSceneVert,       spirv::kSceneFrag,        spirv::kShadowVert, spirv::kSkyVert,
+        spirv::kSkyFrag,         spirv::kLabelVert,        spirv::kLabelFrag,
+        spirv::kSceneLabelsVert, spirv::kSceneLabelsFrag,  spirv::kFxaaFrag};
     for (size_t i = 0; i < code.size(); ++i) {
         Result<VkShaderModule> module = createShaderModule(code[i]);
         if (!module) return module.error();
@@ -684,7 +723,8 @@ Status VulkanRenderer::createPipelines() {
         modules.list.push_back(*module);
     }
     const VkShaderModule sceneVert = m[0], sceneFrag = m[1], shadowVert = m[2], skyVert = m[3],
-                         skyFrag = m[4], labelVert = m[5], labelFrag = m[6];
+                         skyFrag = m[4], labelVert = m[5], labelFrag = m[6],
+                         sceneLabelsVert = m[7], sceneLabelsFrag = m[8], fxaaFrag = m[9];
 
     auto stage = [](VkShaderStageFlagBits s, VkShaderModule module) {
         auto info = vkStruct<VkPipelineShaderStageCreateInfo>(
@@ -707,10 +747,14 @@ Status VulkanRenderer::createPipelines() {
         uint32_t attributeCount = 0;  ///< 0: no vertex buffer
         VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
         bool depthTest = true;
+        bool depthWrite = true;
         VkCompareOp depthCompare = VK_COMPARE_OP_GREATER;
         VkCullModeFlags cull = VK_CULL_MODE_NONE;
         bool depthBias = false;
         std::vector<VkFormat> colorFormats{kColorFormat};
+        uint32_t writtenColors = ~0u;  ///< attachments past the first this many keep their value
+        int32_t shading = -1;  ///< scene.frag's specialisation constant 0 (Shading); −1: none
+        VkFormat depthFormat = kDepthFormat;
     };
     auto build = [&](const PipelineSpec& spec, VkPipeline* out) -> Status {
         auto vertexInput = vkStruct<VkPipelineVertexInputStateCreateInfo>(
@@ -747,13 +791,15 @@ Status VulkanRenderer::createPipelines() {
         auto depth = vkStruct<VkPipelineDepthStencilStateCreateInfo>(
             VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO);
         depth.depthTestEnable = spec.depthTest ? VK_TRUE : VK_FALSE;
-        depth.depthWriteEnable = spec.depthTest ? VK_TRUE : VK_FALSE;
+        depth.depthWriteEnable = spec.depthTest && spec.depthWrite ? VK_TRUE : VK_FALSE;
         depth.depthCompareOp = spec.depthCompare;
         VkPipelineColorBlendAttachmentState blendAttachment{};
         blendAttachment.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
                                          VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
-        const std::vector<VkPipelineColorBlendAttachmentState> blendAttachments(
+        std::vector<VkPipelineColorBlendAttachmentState> blendAttachments(
             spec.colorFormats.size(), blendAttachment);
+        for (size_t i = spec.writtenColors; i < blendAttachments.size(); ++i)
+            blendAttachments[i].colorWriteMask = 0;
         auto blend = vkStruct<VkPipelineColorBlendStateCreateInfo>(
             VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO);
         blend.attachmentCount = uint32_t(blendAttachments.size());
@@ -768,13 +814,21 @@ Status VulkanRenderer::createPipelines() {
             VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO);
         rendering.colorAttachmentCount = uint32_t(spec.colorFormats.size());
         rendering.pColorAttachmentFormats = spec.colorFormats.data();
-        rendering.depthAttachmentFormat = kDepthFormat;
+        rendering.depthAttachmentFormat = spec.depthFormat;
 
+        std::vector<VkPipelineShaderStageCreateInfo> stages = spec.stages;
+        const VkSpecializationMapEntry shadingEntry{0, 0, sizeof(int32_t)};
+        VkSpecializationInfo specialization{1, &shadingEntry, sizeof(int32_t), &spec.shading};
+        if (spec.shading >= 0) {
+            for (VkPipelineShaderStageCreateInfo& s : stages) {
+                if (s.stage == VK_SHADER_STAGE_FRAGMENT_BIT) s.pSpecializationInfo = &specialization;
+            }
+        }
         auto info =
             vkStruct<VkGraphicsPipelineCreateInfo>(VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO);
         info.pNext = &rendering;
-        info.stageCount = uint32_t(spec.stages.size());
-        info.pStages = spec.stages.data();
+        info.stageCount = uint32_t(stages.size());
+        info.pStages = stages.data();
         info.pVertexInputState = &vertexInput;
         info.pInputAssemblyState = &assembly;
         info.pViewportState = &viewport;
@@ -793,14 +847,28 @@ Status VulkanRenderer::createPipelines() {
     shadow.attributeCount = 1;
     shadow.depthCompare = VK_COMPARE_OP_LESS_OR_EQUAL;
     shadow.depthBias = true;
-    shadow.colorFormats = {};  // both faces cast: open meshes (a ground quad) shadow too
+    shadow.colorFormats = {};
+    // One face per triangle: a closed mesh's outline towards the sun is the same with either
+    // face, and the shadow pass rasterizes half the triangles (open meshes cast from one side).
+    shadow.cull = VK_CULL_MODE_BACK_BIT;
     if (Status s = build(shadow, &mShadowPipeline); !s) return s;
+
+    // Single-sampled frames draw colour and labels together: the main pass has the colour
+    // attachment followed by the label attachments.
+    const bool merged = mSamples == VK_SAMPLE_COUNT_1_BIT;
+    std::vector<VkFormat> mainFormats{kColorFormat};
+    if (merged) mainFormats.insert(mainFormats.end(), kLabelFormats.begin(), kLabelFormats.end());
 
     PipelineSpec sky;
     sky.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, skyVert),
                   stage(VK_SHADER_STAGE_FRAGMENT_BIT, skyFrag)};
     sky.samples = mSamples;
-    sky.depthTest = false;
+    // Drawn after the opaque meshes where the depth is still the cleared far plane (reversed
+    // Z: 0), without writing it: pixels the meshes cover skip the sky's shading.
+    sky.depthCompare = VK_COMPARE_OP_GREATER_OR_EQUAL;
+    sky.depthWrite = false;
+    sky.colorFormats = mainFormats;
+    sky.writtenColors = 1;  // the labels keep their cleared background
     if (Status s = build(sky, &mSkyPipeline); !s) return s;
 
     PipelineSpec scene;
@@ -810,15 +878,38 @@ Status VulkanRenderer::createPipelines() {
     scene.samples = mSamples;
     scene.depthCompare = VK_COMPARE_OP_GREATER;  // reversed Z
     scene.cull = VK_CULL_MODE_BACK_BIT;
-    if (Status s = build(scene, &mScenePipeline); !s) return s;
-
-    PipelineSpec label = scene;  // same rasterization, single-sampled, label attachments
-    label.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, labelVert),
-                    stage(VK_SHADER_STAGE_FRAGMENT_BIT, labelFrag)};
-    label.samples = VK_SAMPLE_COUNT_1_BIT;
-    label.attributeCount = 3;  // velocities move surfaces for flow
-    label.colorFormats.assign(kLabelFormats.begin(), kLabelFormats.end());
-    if (Status s = build(label, &mLabelPipeline); !s) return s;
+    if (merged) {
+        PipelineSpec sceneLabels = scene;
+        sceneLabels.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, sceneLabelsVert),
+                              stage(VK_SHADER_STAGE_FRAGMENT_BIT, sceneLabelsFrag)};
+        sceneLabels.attributeCount = 3;  // velocities move surfaces for flow
+        sceneLabels.colorFormats = mainFormats;
+        for (uint32_t shading = 0; shading < kShadingModes; ++shading) {
+            sceneLabels.shading = int32_t(shading);
+            if (Status s = build(sceneLabels, &mScenePipelines[shading]); !s) return s;
+        }
+    } else {
+        for (uint32_t shading = 0; shading < kShadingModes; ++shading) {
+            PipelineSpec variant = scene;
+            variant.shading = int32_t(shading);
+            if (Status s = build(variant, &mScenePipelines[shading]); !s) return s;
+        }
+        PipelineSpec label = scene;  // same rasterization, single-sampled, label attachments
+        label.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, labelVert),
+                        stage(VK_SHADER_STAGE_FRAGMENT_BIT, labelFrag)};
+        label.samples = VK_SAMPLE_COUNT_1_BIT;
+        label.attributeCount = 3;  // velocities move surfaces for flow
+        label.colorFormats.assign(kLabelFormats.begin(), kLabelFormats.end());
+        if (Status s = build(label, &mLabelPipeline); !s) return s;
+    }
+    if (mFxaa) {
+        PipelineSpec fxaa;
+        fxaa.stages = {stage(VK_SHADER_STAGE_VERTEX_BIT, skyVert),  // the full-screen triangle
+                       stage(VK_SHADER_STAGE_FRAGMENT_BIT, fxaaFrag)};
+        fxaa.depthTest = false;
+        fxaa.depthFormat = VK_FORMAT_UNDEFINED;
+        if (Status s = build(fxaa, &mFxaaPipeline); !s) return s;
+    }
     return {};
 }
 
@@ -858,7 +949,8 @@ VulkanRenderer::~VulkanRenderer() {
         }
         if (mCommandPool) vkDestroyCommandPool(mDevice, mCommandPool, nullptr);
         if (mTimestamps) vkDestroyQueryPool(mDevice, mTimestamps, nullptr);
-        for (VkPipeline p : {mShadowPipeline, mSkyPipeline, mScenePipeline, mLabelPipeline}) {
+        for (VkPipeline p : {mShadowPipeline, mSkyPipeline, mScenePipelines[0], mScenePipelines[1],
+                             mScenePipelines[2], mLabelPipeline, mFxaaPipeline}) {
             if (p) vkDestroyPipeline(mDevice, p, nullptr);
         }
         if (mPipelineLayout) vkDestroyPipelineLayout(mDevice, mPipelineLayout, nullptr);
@@ -874,6 +966,7 @@ VulkanRenderer::~VulkanRenderer() {
         destroyImage(mDepth);
         destroyImage(mColorResolved);
         destroyImage(mColorMsaa);
+        destroyImage(mSceneColor);
         vkDestroyDevice(mDevice, nullptr);
     }
     if (mInstance != VK_NULL_HANDLE) vkDestroyInstance(mInstance, nullptr);
@@ -1030,7 +1123,7 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     }
     const LightingDesc& light = frame.lighting;
     const ShadowFrustum shadow =
-        fitSunShadow(light.sunDirection, scene, focus, frame.camera, mDesc.shadowMapSize);
+        fitSunShadow(light.sunDirection, scene, focus, frame.camera, mShadowMapSize);
 
     FrameUniforms u{};
     copyMatrix(viewProjection(frame.camera), u.viewProj);
@@ -1042,7 +1135,7 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     copyVec(toSun, 0.0f, u.toSun);
     copyVec(light.sunColor * light.sunIntensity, 0.0f, u.sunRadiance);
     copyVec(light.skyColor, light.ambientIntensity, u.sky);
-    u.shadowParams[0] = 1.0f / float(mDesc.shadowMapSize);
+    u.shadowParams[0] = 1.0f / float(mShadowMapSize);
     u.shadowParams[1] = 2.0f * shadow.texelSize;  // normal offset against shadow acne
     u.intrinsics[0] = k.fx();
     u.intrinsics[1] = k.fy();
@@ -1103,12 +1196,21 @@ Result<size_t> VulkanRenderer::waitOldest() {
     }
     slot.retired.clear();
     if (mTimestamps) {
-        std::array<uint64_t, 3> ticks{};
-        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps, uint32_t(3 * slotIndex), 3,
+        std::array<uint64_t, kQueriesPerSlot> ticks{};
+        SILT_VK(vkGetQueryPoolResults(mDevice, mTimestamps,
+                                      uint32_t(kQueriesPerSlot * slotIndex), kQueriesPerSlot,
                                       sizeof(ticks), ticks.data(), sizeof(uint64_t),
                                       VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
-        mTimings.gpuDrawSeconds = double(ticks[1] - ticks[0]) * mTimestampPeriodNs * 1e-9;
-        mTimings.gpuCopySeconds = double(ticks[2] - ticks[1]) * mTimestampPeriodNs * 1e-9;
+        auto seconds = [&](size_t from, size_t to) {
+            return double(ticks[to] - ticks[from]) * mTimestampPeriodNs * 1e-9;
+        };
+        mTimings.gpuShadowSeconds = seconds(kQueryStart, kQueryShadow);
+        mTimings.gpuColorSeconds = seconds(kQueryShadow, kQueryOpaque);
+        mTimings.gpuWaterSeconds = seconds(kQueryOpaque, kQueryWater);
+        mTimings.gpuPostSeconds = seconds(kQueryWater, kQueryPost);
+        mTimings.gpuLabelSeconds = seconds(kQueryPost, kQueryDrawn);
+        mTimings.gpuDrawSeconds = seconds(kQueryStart, kQueryDrawn);
+        mTimings.gpuCopySeconds = seconds(kQueryDrawn, kQueryCopied);
     }
     return slotIndex;
 }
@@ -1178,45 +1280,96 @@ FrameImages VulkanRenderer::unpackLabels(size_t slot) const {
     return out;
 }
 
+namespace {
+// Every pass pushes the same constants for an item (see DrawConstants in common.glsl).
+DrawConstants drawConstants(const DrawItem& item) {
+    DrawConstants c{};
+    copyRows3x4(item.modelToWorld, c.modelToWorldRows);
+    copyRows3x4(item.nextModelToWorld, c.nextModelToWorldRows);
+    copyVec(item.material.baseColor, item.material.metallic, c.baseColorMetallic);
+    c.misc[0] = std::bit_cast<uint32_t>(item.material.roughness);
+    c.misc[1] = uint32_t(item.shading);
+    c.misc[2] = item.instanceId;
+    c.misc[3] = item.semanticClass;
+    return c;
+}
+}  // namespace
+
 void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex) {
     const FrameSlot& slot = mSlots[slotIndex];
     VkCommandBuffer cmd = slot.commandBuffer;
-    const uint32_t firstQuery = uint32_t(3 * slotIndex);
+    const uint32_t firstQuery = uint32_t(kQueriesPerSlot * slotIndex);
+    auto timestamp = [&](uint32_t query) {
+        if (mTimestamps) {
+            vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
+                                 firstQuery + query);
+        }
+    };
     const uint32_t w = mDesc.width;
     const uint32_t h = mDesc.height;
     const VkPipelineStageFlags2 fragmentTests =
         VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT;
     const VkAccessFlags2 depthAccess = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT |
                                        VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+    const VkPipelineStageFlags2 colorOutput = VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT;
+    const VkAccessFlags2 colorAccess =
+        VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT;
+    const VkPipelineStageFlags2 copy = VK_PIPELINE_STAGE_2_COPY_BIT;
 
     // Water is transparent: it is drawn after every opaque item (it samples their image)
     // and casts no shadow.
     const auto isWater = [](const DrawItem& item) { return item.shading == Shading::Water; };
     const bool hasWater = std::any_of(frame.items.begin(), frame.items.end(), isWater);
     const bool msaa = mSamples != VK_SAMPLE_COUNT_1_BIT;
-    auto drawItems = [&](bool withMaterial, bool water) {
+    // Single-sampled frames write the labels in the colour passes (always: render() then
+    // gives the same colour bytes as renderWithLabels()); MSAA frames have a label pass.
+    // The single-sampled colour the geometry passes draw: FXAA's input, or what is read back.
+    const Image& sceneColor = mFxaa ? mSceneColor : mColorResolved;
+
+    auto pushAndDraw = [&](const DrawItem& item, MeshId& bound) {
+        const GpuMesh& mesh = mMeshes[item.mesh];
+        bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
+        const DrawConstants constants = drawConstants(item);
+        vkCmdPushConstants(cmd, mPipelineLayout,
+                           VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                           sizeof(constants), &constants);
+        vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+    };
+    // shaded: bind the colour pipeline of each item's shading (a specialisation: lavapipe
+    // runs both sides of every branch, so one shader for all modes would pay for all).
+    auto drawItems = [&](bool water, bool shaded) {
         MeshId bound = MeshId(-1);
+        uint32_t boundShading = ~0u;
         for (const DrawItem& item : frame.items) {
             if (isWater(item) != water) continue;
-            const GpuMesh& mesh = mMeshes[item.mesh];
-            bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
-            DrawConstants constants{};
-            copyMatrix(item.modelToWorld, constants.modelToWorld);
-            if (withMaterial) {
-                copyVec(item.material.baseColor, item.material.metallic,
-                        constants.baseColorMetallic);
-                constants.roughness[0] = item.material.roughness;
-                constants.roughness[1] = float(static_cast<int>(item.shading));
+            const uint32_t shading = uint32_t(item.shading);
+            if (shaded && shading != boundShading) {
+                vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipelines[shading]);
+                boundShading = shading;
             }
-            vkCmdPushConstants(cmd, mPipelineLayout,
-                               VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
-                               sizeof(constants), &constants);
-            vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+            pushAndDraw(item, bound);
+        }
+    };
+    auto labelAttachment = [&](size_t i, VkAttachmentLoadOp load) {
+        auto a = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        a.imageView = mLabelTargets[i].view;
+        a.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        a.loadOp = load;
+        a.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        a.clearValue.color = {{0.0f, 0.0f, 0.0f, 0.0f}};  // same bits as uint 0: background
+        return a;
+    };
+    auto labelsToAttachments = [&](std::vector<VkImageMemoryBarrier2>& barriers) {
+        for (const Image& target : mLabelTargets) {
+            barriers.push_back(imageBarrier(
+                target.image, VK_IMAGE_ASPECT_COLOR_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                VK_ACCESS_2_MEMORY_READ_BIT, colorOutput, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
         }
     };
 
     if (mTimestamps) {
-        vkCmdResetQueryPool(cmd, mTimestamps, firstQuery, 3);
+        vkCmdResetQueryPool(cmd, mTimestamps, firstQuery, kQueriesPerSlot);
         vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, firstQuery);
     }
 
@@ -1238,20 +1391,20 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
     shadowDepth.clearValue.depthStencil = {1.0f, 0};
     auto shadowPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
-    shadowPass.renderArea = {{0, 0}, {mDesc.shadowMapSize, mDesc.shadowMapSize}};
+    shadowPass.renderArea = {{0, 0}, {mShadowMapSize, mShadowMapSize}};
     shadowPass.layerCount = 1;
     shadowPass.pDepthAttachment = &shadowDepth;
     vkCmdBeginRendering(cmd, &shadowPass);
-    setViewport(cmd, mDesc.shadowMapSize, mDesc.shadowMapSize);
+    setViewport(cmd, mShadowMapSize, mShadowMapSize);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
     drawItems(false, false);
     vkCmdEndRendering(cmd);
+    timestamp(kQueryShadow);
 
     {
-        const VkImage colorTarget =
-            mSamples != VK_SAMPLE_COUNT_1_BIT ? mColorMsaa.image : mColorResolved.image;
+        const VkImage colorTarget = msaa ? mColorMsaa.image : sceneColor.image;
         std::vector<VkImageMemoryBarrier2> barriers{
             imageBarrier(
                 mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
@@ -1259,22 +1412,21 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                 VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
                 VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
             // COPY too: the previous frame may have copied it for water.
-            imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT,
-                         fragmentTests | VK_PIPELINE_STAGE_2_COPY_BIT, depthAccess, fragmentTests,
-                         depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
+            imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests | copy,
+                         depthAccess, fragmentTests, depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
                          VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL),
             imageBarrier(colorTarget, VK_IMAGE_ASPECT_COLOR_BIT,
                          VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
-                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
-                         VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
-        if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
-            barriers.push_back(
-                imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
-                             VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
-                             VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                             VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
-                             VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+                         colorOutput, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                         VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        if (msaa) {
+            barriers.push_back(imageBarrier(
+                mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT, colorOutput,
+                VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+        } else {
+            labelsToAttachments(barriers);
         }
         if (hasWater && msaa) {
             barriers.push_back(imageBarrier(
@@ -1285,20 +1437,25 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         pipelineBarrier(cmd, barriers);
     }
 
-    // Pass 2: sky, then the lit opaque meshes, resolved into mColorResolved.
-    auto color = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+    // Pass 2: the lit opaque meshes (single-sampled: with their labels), then the sky.
+    std::vector<VkRenderingAttachmentInfo> colors(1);
+    colors.reserve(1 + mLabelTargets.size());  // `color` stays valid
+    VkRenderingAttachmentInfo& color = colors[0];
+    color = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
     color.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     color.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
     color.clearValue.color = {{0.0f, 0.0f, 0.0f, 1.0f}};
-    if (mSamples != VK_SAMPLE_COUNT_1_BIT) {
+    if (msaa) {
         color.imageView = mColorMsaa.view;
         color.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
         color.resolveMode = VK_RESOLVE_MODE_AVERAGE_BIT;
         color.resolveImageView = mColorResolved.view;
         color.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     } else {
-        color.imageView = mColorResolved.view;
+        color.imageView = sceneColor.view;
         color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        for (size_t i = 0; i < mLabelTargets.size(); ++i)
+            colors.push_back(labelAttachment(i, VK_ATTACHMENT_LOAD_OP_CLEAR));
     }
     auto depth = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
     depth.imageView = mDepth.view;
@@ -1319,26 +1476,26 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     auto mainPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
     mainPass.renderArea = {{0, 0}, {w, h}};
     mainPass.layerCount = 1;
-    mainPass.colorAttachmentCount = 1;
-    mainPass.pColorAttachments = &color;
+    mainPass.colorAttachmentCount = uint32_t(colors.size());
+    mainPass.pColorAttachments = colors.data();
     mainPass.pDepthAttachment = &depth;
     vkCmdBeginRendering(cmd, &mainPass);
     setViewport(cmd, w, h);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
-    vkCmdDraw(cmd, 3, 1, 0, 0);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
-    drawItems(true, false);
+    drawItems(false, true);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
+    vkCmdDraw(cmd, 3, 1, 0, 0);  // behind everything: only where no mesh was drawn
     vkCmdEndRendering(cmd);
+    timestamp(kQueryOpaque);
 
     // Pass 2b (frames with water): the opaque colour and depth become sampled images, then
     // the water is drawn over the same colour and depth targets.
     if (hasWater) {
-        const VkPipelineStageFlags2 copy = VK_PIPELINE_STAGE_2_COPY_BIT;
+        // The single-sampled opaque colour: MSAA's resolve, or what pass 2 drew.
+        const VkImage opaqueSource = msaa ? mColorResolved.image : sceneColor.image;
         std::vector<VkImageMemoryBarrier2> toCopy{
-            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
-                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+            imageBarrier(opaqueSource, VK_IMAGE_ASPECT_COLOR_BIT, colorOutput,
                          VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, copy,
                          VK_ACCESS_2_TRANSFER_READ_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
                          VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL),
@@ -1368,7 +1525,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         region.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         region.dstSubresource = region.srcSubresource;
         region.extent = {w, h, 1};
-        vkCmdCopyImage(cmd, mColorResolved.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+        vkCmdCopyImage(cmd, opaqueSource, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                        mOpaqueColor.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
         if (!msaa) {
             region.srcSubresource.aspectMask = VK_IMAGE_ASPECT_DEPTH_BIT;
@@ -1381,21 +1538,15 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                          VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
                          VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                          VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
-            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT, copy,
-                         VK_ACCESS_2_TRANSFER_READ_BIT,
-                         VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                         VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT |
-                             VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+            imageBarrier(opaqueSource, VK_IMAGE_ASPECT_COLOR_BIT, copy,
+                         VK_ACCESS_2_TRANSFER_READ_BIT, colorOutput, colorAccess,
                          VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                          VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
         if (msaa) {
-            toDraw.push_back(imageBarrier(
-                mColorMsaa.image, VK_IMAGE_ASPECT_COLOR_BIT,
-                VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-                VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-                VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+            toDraw.push_back(imageBarrier(mColorMsaa.image, VK_IMAGE_ASPECT_COLOR_BIT, colorOutput,
+                                          VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, colorOutput,
+                                          colorAccess, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                                          VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
             toDraw.push_back(imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
                                           depthAccess, fragmentTests, depthAccess,
                                           VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
@@ -1411,11 +1562,20 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                                           VK_ACCESS_2_TRANSFER_READ_BIT, fragmentTests,
                                           depthAccess, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                                           VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL));
+            for (const Image& target : mLabelTargets) {
+                toDraw.push_back(imageBarrier(target.image, VK_IMAGE_ASPECT_COLOR_BIT, colorOutput,
+                                              VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, colorOutput,
+                                              colorAccess,
+                                              VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                                              VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
+            }
         }
         pipelineBarrier(cmd, toDraw);
 
-        auto waterColor =
-            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        std::vector<VkRenderingAttachmentInfo> waterColors(1);
+        waterColors.reserve(1 + mLabelTargets.size());  // `waterColor` stays valid
+        VkRenderingAttachmentInfo& waterColor = waterColors[0];
+        waterColor = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
         waterColor.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
         waterColor.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
         if (msaa) {
@@ -1425,8 +1585,10 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
             waterColor.resolveImageView = mColorResolved.view;
             waterColor.resolveImageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
         } else {
-            waterColor.imageView = mColorResolved.view;
+            waterColor.imageView = sceneColor.view;
             waterColor.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+            for (size_t i = 0; i < mLabelTargets.size(); ++i)
+                waterColors.push_back(labelAttachment(i, VK_ATTACHMENT_LOAD_OP_LOAD));
         }
         auto waterDepth =
             vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
@@ -1437,43 +1599,66 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         auto waterPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
         waterPass.renderArea = {{0, 0}, {w, h}};
         waterPass.layerCount = 1;
-        waterPass.colorAttachmentCount = 1;
-        waterPass.pColorAttachments = &waterColor;
+        waterPass.colorAttachmentCount = uint32_t(waterColors.size());
+        waterPass.pColorAttachments = waterColors.data();
         waterPass.pDepthAttachment = &waterDepth;
         vkCmdBeginRendering(cmd, &waterPass);
         setViewport(cmd, w, h);
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
         drawItems(true, true);
         vkCmdEndRendering(cmd);
     }
+    timestamp(kQueryWater);
 
-    // Pass 3 (labels): the same items, single-sampled, into the label targets. Cleared to 0:
-    // pixels no item covers read as background in every channel.
-    if (withLabels) {
+    // Pass 2c (FXAA): the single-sampled colour, anti-aliased into what is read back.
+    if (mFxaa) {
+        const std::array<VkImageMemoryBarrier2, 2> barriers{
+            imageBarrier(mSceneColor.image, VK_IMAGE_ASPECT_COLOR_BIT, colorOutput,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                         VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                         VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                         VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                         VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
+            imageBarrier(mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
+                         VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
+                         colorOutput, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
+                         VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        pipelineBarrier(cmd, barriers);
+        auto output =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        output.imageView = mColorResolved.view;
+        output.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+        output.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;  // every pixel is written
+        output.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        auto postPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+        postPass.renderArea = {{0, 0}, {w, h}};
+        postPass.layerCount = 1;
+        postPass.colorAttachmentCount = 1;
+        postPass.pColorAttachments = &output;
+        vkCmdBeginRendering(cmd, &postPass);
+        setViewport(cmd, w, h);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mFxaaPipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                                &slot.descriptorSet, 0, nullptr);
+        vkCmdDraw(cmd, 3, 1, 0, 0);
+        vkCmdEndRendering(cmd);
+    }
+    timestamp(kQueryPost);
+
+    // Pass 3 (MSAA frames with labels): the same items, single-sampled, into the label
+    // targets with their own depth buffer. Cleared to 0: pixels no item covers read as
+    // background in every channel.
+    if (msaa && withLabels) {
         std::vector<VkImageMemoryBarrier2> barriers{imageBarrier(
             mLabelDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests, depthAccess, fragmentTests,
             depthAccess, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL)};
-        for (const Image& target : mLabelTargets) {
-            barriers.push_back(imageBarrier(
-                target.image, VK_IMAGE_ASPECT_COLOR_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                VK_ACCESS_2_MEMORY_READ_BIT, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
-                VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL));
-        }
+        labelsToAttachments(barriers);
         pipelineBarrier(cmd, barriers);
 
         std::array<VkRenderingAttachmentInfo, kLabelFormats.size()> labelColors{};
-        for (size_t i = 0; i < labelColors.size(); ++i) {
-            auto& a = labelColors[i];
-            a = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-            a.imageView = mLabelTargets[i].view;
-            a.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
-            a.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-            a.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-            a.clearValue.color = {{0.0f, 0.0f, 0.0f, 0.0f}};  // same bits as uint 0
-        }
+        for (size_t i = 0; i < labelColors.size(); ++i)
+            labelColors[i] = labelAttachment(i, VK_ATTACHMENT_LOAD_OP_CLEAR);
         auto labelDepth =
             vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
         labelDepth.imageView = mLabelDepth.view;
@@ -1493,45 +1678,28 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
         MeshId bound = MeshId(-1);
-        for (const DrawItem& item : frame.items) {
-            const GpuMesh& mesh = mMeshes[item.mesh];
-            bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
-            LabelDrawConstants constants{};
-            copyMatrix(item.modelToWorld, constants.modelToWorld);
-            copyRows3x4(item.nextModelToWorld, constants.nextModelToWorldRows);
-            constants.ids[0] = item.instanceId;
-            constants.ids[1] = item.semanticClass;
-            vkCmdPushConstants(cmd, mPipelineLayout,
-                               VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
-                               sizeof(constants), &constants);
-            vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
-        }
+        for (const DrawItem& item : frame.items) pushAndDraw(item, bound);
         vkCmdEndRendering(cmd);
     }
 
     // Read back: every target → one host buffer, top row first (Vulkan's row 0 is the top).
     {
         std::vector<VkImageMemoryBarrier2> barriers{imageBarrier(
-            mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
-            VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-            VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
+            mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT, colorOutput,
+            VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, copy, VK_ACCESS_2_TRANSFER_READ_BIT,
             VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL)};
         if (withLabels) {
             for (const Image& target : mLabelTargets) {
                 barriers.push_back(imageBarrier(
-                    target.image, VK_IMAGE_ASPECT_COLOR_BIT,
-                    VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
-                    VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_COPY_BIT,
-                    VK_ACCESS_2_TRANSFER_READ_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                    target.image, VK_IMAGE_ASPECT_COLOR_BIT, colorOutput,
+                    VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, copy, VK_ACCESS_2_TRANSFER_READ_BIT,
+                    VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
                     VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL));
             }
         }
         pipelineBarrier(cmd, barriers);
     }
-    if (mTimestamps) {
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
-                             firstQuery + 1);
-    }
+    timestamp(kQueryDrawn);
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {w, h, 1};
@@ -1545,12 +1713,9 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                                    &region);
         }
     }
-    if (mTimestamps) {
-        vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, mTimestamps,
-                             firstQuery + 2);
-    }
+    timestamp(kQueryCopied);
     auto toHost = vkStruct<VkBufferMemoryBarrier2>(VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER_2);
-    toHost.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
+    toHost.srcStageMask = copy;
     toHost.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;
     toHost.dstStageMask = VK_PIPELINE_STAGE_2_HOST_BIT;
     toHost.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT;

@@ -1,18 +1,25 @@
 #pragma once
 // The Vulkan implementation of Renderer: one device and queue, offscreen targets sized
-// once, three pipelines (sun shadow map, sky, lit meshes) with dynamic rendering, one
-// command buffer, fence, uniform and readback buffer per frame in flight (two: frame k+1
-// renders while frame k is read back and encoded).
+// once, pipelines built with dynamic rendering (sun shadow map, sky, lit meshes specialised
+// per Shading, labels, FXAA), one command buffer, fence, uniform and readback buffer per frame
+// in flight (two: frame k+1 renders while frame k is read back and encoded).
 //
-// Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds),
-// then the main pass draws the sky and the opaque meshes into an MSAA sRGB target that
-// resolves into a single-sample image. Frames with water items then copy the opaque colour
-// and depth into sampled images and draw the water in a second pass over the same targets.
-// With labels, a single-sample label pass follows with the same vertex transform and four
-// colour attachments (linear depth, instance + semantic ids, normals, flow; the flow moves
-// each vertex by its velocity times FrameDesc::timeStep) and its own depth buffer. Every
-// image is copied into the frame slot's host-visible buffer and read back when the frame is
-// collected; timestamps around the passes and copies feed lastTimings().
+// Per frame: a depth-only pass renders the sun's shadow map (fitted to the scene's bounds,
+// front faces only), then the main pass draws the sky and the opaque meshes. Single-sampled
+// (the default) it writes the colour and the four label targets (linear depth, instance +
+// semantic ids, normals, flow; the flow moves each vertex by its velocity times
+// FrameDesc::timeStep) at once; with MSAA it writes the colour only, resolved into a
+// single-sample image, and a single-sampled label pass with its own depth buffer follows.
+// Frames with water then copy the opaque colour and depth into sampled images and draw the
+// water in a second pass over the same targets. FXAA turns the single-sampled colour into
+// the image read back. Every image is copied into the frame slot's host-visible buffer and
+// read back when the frame is collected; timestamps after each pass feed lastTimings().
+//
+// Why this shape (lavapipe, a CPU rasterizer, is the target): its vertex processing and
+// binning are single-threaded and cost per triangle per pass, 4x MSAA multiplies the
+// rasterization of every triangle, and it executes both sides of every branch — so one
+// geometry pass for colour and labels, post-process anti-aliasing and a pipeline per shading
+// mode are what make 256² frames of 100k triangles cheap.
 
 #include <vulkan/vulkan.h>
 
@@ -111,6 +118,8 @@ private:
     RendererDesc mDesc;
     std::string mDeviceName;
     VkSampleCountFlagBits mSamples = VK_SAMPLE_COUNT_1_BIT;
+    uint32_t mShadowMapSize = 0;  ///< texels per side (RendererDesc's, or automatic)
+    bool mFxaa = false;           ///< single-sampled with FXAA: mSceneColor → mColorResolved
     bool mShadowLinearFilter = false;
 
     VkInstance mInstance = VK_NULL_HANDLE;
@@ -123,10 +132,11 @@ private:
 
     Image mColorMsaa;      ///< only when mSamples > 1
     Image mColorResolved;  ///< what is read back
+    Image mSceneColor;     ///< only with FXAA: the single-sampled colour before anti-aliasing
     Image mDepth;
     Image mShadowMap;
     std::array<Image, 4> mLabelTargets;  ///< depth, ids, normals, flow (kLabelFormats order)
-    Image mLabelDepth;                   ///< the label pass's own single-sample depth buffer
+    Image mLabelDepth;  ///< MSAA only: the label pass's own single-sample depth buffer
     Image mOpaqueColor;  ///< copy of the opaque colour, sampled by water (frames with water)
     Image mOpaqueDepth;  ///< single-sample opaque depth, sampled by water (frames with water)
     /// What one frame in flight owns. The render targets are shared: frames execute in
@@ -153,9 +163,11 @@ private:
     VkPipelineLayout mPipelineLayout = VK_NULL_HANDLE;
     VkPipeline mShadowPipeline = VK_NULL_HANDLE;
     VkPipeline mSkyPipeline = VK_NULL_HANDLE;
-    VkPipeline mScenePipeline = VK_NULL_HANDLE;
-    VkPipeline mLabelPipeline = VK_NULL_HANDLE;
-    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< 3 queries per slot; null without support
+    /// Lit meshes, one per Shading (specialised); single-sampled ones write the labels too.
+    std::array<VkPipeline, 3> mScenePipelines{};
+    VkPipeline mLabelPipeline = VK_NULL_HANDLE;        ///< MSAA only
+    VkPipeline mFxaaPipeline = VK_NULL_HANDLE;         ///< single-sampled with FXAA
+    VkQueryPool mTimestamps = VK_NULL_HANDLE;  ///< kQueriesPerSlot per slot; null without support
     double mTimestampPeriodNs = 0.0;
     RenderTimings mTimings;
 

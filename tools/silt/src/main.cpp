@@ -182,6 +182,9 @@ int main(int argc, char** argv) {
     benchRenderCommand->add_option("--triangles", renderBench.triangles, "Approximate scene size")
         ->capture_default_str();
     benchRenderCommand->add_option("--threads", renderBench.threads)->capture_default_str();
+    benchRenderCommand->add_option("--msaa", renderBench.msaaSamples, "0 = renderer default");
+    benchRenderCommand->add_option("--shadow-map", renderBench.shadowMapSize,
+                                   "Texels per side, 0 = renderer default");
 
     silt::app::ContactSheetOptions sheet;
     CLI::App* sheetCommand = app.add_subcommand(

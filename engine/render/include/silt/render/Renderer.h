@@ -9,20 +9,22 @@
 //
 // What a frame looks like: a sky gradient derived from LightingDesc::skyColor behind the
 // meshes; metallic-roughness shading (Lambert + GGX) under the sun, whose shadow map is fitted
-// to the frame's items each frame (4x4 PCF soft shadows); hemispherical ambient light from the
-// sky; ACES tone mapping into sRGB. Sand items get procedural grain detail; water items are
-// drawn after every opaque item and see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world point that CameraState::project() maps
-// to pixel (u, v) is drawn at (u, v) (RenderMath.h holds the matrices).
+// to the frame's items each frame (PCF soft shadows, 2x2 filtered taps); hemispherical
+// ambient light from the sky; ACES tone mapping into sRGB; FXAA (or MSAA, see RendererDesc).
+// Sand items get procedural grain detail; water items are drawn after every opaque item and
+// see the opaque image behind them (see Shading). Geometry follows Camera.h exactly: a world
+// point that CameraState::project() maps to pixel (u, v) is drawn at (u, v) (RenderMath.h
+// holds the matrices).
 //
 // Labels (renderWithLabels): linear depth, instance id, semantic class, camera-space normals
-// and forward optical flow, rendered by one label pass with five colour attachments, right
-// after the colour pass of the same frame and with the same vertex transform (gl_Position is
-// `invariant` in both). The colour image is anti-aliased (MSAA, resolved by averaging);
-// label pixels must describe exactly one surface, so the label pass renders single-sampled:
-// each label pixel holds the surface seen through the pixel's centre — the point Camera.h
-// calls pixel (x + ½, y + ½) — evaluated at that centre, never a blend of two surfaces. At
-// silhouettes the colour pixel mixes the surfaces that share it; the label names the one
-// at its centre.
+// and forward optical flow. Label pixels must describe exactly one surface: each holds the
+// surface seen through the pixel's centre — the point Camera.h calls pixel (x + ½, y + ½) —
+// evaluated at that centre, never a blend of two surfaces. By default (msaaSamples 1) the
+// colour pass itself writes them into extra render targets, so they come from the very
+// rasterization the colour shows; FXAA then anti-aliases the colour only. With MSAA a
+// separate single-sampled label pass follows the colour pass with the same vertex transform
+// (gl_Position is `invariant` in both). At silhouettes the anti-aliased colour pixel mixes
+// the surfaces that share it; the label names the one at its centre.
 
 #include <cstdint>
 #include <memory>
@@ -40,8 +42,16 @@ namespace silt::render {
 struct RendererDesc {
     uint32_t width = 256;           ///< pixels
     uint32_t height = 256;          ///< pixels
-    uint32_t msaaSamples = 4;       ///< 1 or 4 (lavapipe supports both)
-    uint32_t shadowMapSize = 2048;  ///< texels per side of the sun's shadow map
+    /// 1: single-sampled, colour and labels drawn in one geometry pass, anti-aliased by FXAA
+    /// (the fast path: on lavapipe 4x MSAA costs several times the rasterization of every
+    /// triangle). 4 (or 2, 8 where the device has them): MSAA colour plus a separate
+    /// single-sampled label pass.
+    uint32_t msaaSamples = 1;
+    /// With msaaSamples 1: FXAA post-process anti-aliasing of the colour (off: hard edges).
+    bool fxaa = true;
+    /// Texels per side of the sun's shadow map; 0: automatic, two per image pixel along the
+    /// longer side (512 at 256², 1024 at 512², 2048 from 1024² on).
+    uint32_t shadowMapSize = 0;
     /// Extra Vulkan instance extensions, e.g. a window system's surface extensions
     /// (glfwGetRequiredInstanceExtensions) for a SwapchainPresenter; empty when headless.
     std::vector<std::string> instanceExtensions;
@@ -100,6 +110,12 @@ struct RenderTimings {
     double recordSeconds = 0;    ///< CPU: uniforms and command recording
     double gpuDrawSeconds = -1;  ///< GPU timestamps: shadow, colour and label passes (−1: the
                                  ///< device has no timestamps)
+    double gpuShadowSeconds = -1;  ///< GPU timestamps: the sun's shadow map
+    double gpuColorSeconds = -1;   ///< GPU timestamps: sky and opaque colour pass
+    double gpuWaterSeconds = -1;   ///< GPU timestamps: water pass (with its copies), 0 if none
+    double gpuPostSeconds = -1;    ///< GPU timestamps: FXAA (0 without it)
+    double gpuLabelSeconds = -1;   ///< GPU timestamps: the MSAA label pass (0 single-sampled,
+                                   ///< where the colour passes write the labels)
     double gpuCopySeconds = -1;  ///< GPU timestamps: image → host-visible buffer copies
     double waitSeconds = 0;      ///< wall: submit (or collect, when pipelined) until the fence
                                  ///< signalled (draw + copy)
