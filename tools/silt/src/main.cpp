@@ -170,6 +170,10 @@ int main(int argc, char** argv) {
     benchPhysicsCommand->add_option("--steps", physicsBenchOptions.steps,
                                     "Timed substeps per configuration (0 = about 4 M particle-steps)")
         ->capture_default_str();
+    benchPhysicsCommand->add_option("--warmup", physicsBenchOptions.warmupSteps,
+                                    "Untimed substeps first (more: time flowing, sheared sand)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
 
     silt::app::RenderBenchOptions renderBench;
     CLI::App* benchRenderCommand = bench->add_subcommand(
