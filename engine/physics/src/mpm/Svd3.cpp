@@ -44,19 +44,27 @@ inline void jacobiRotate(M3& s, M3& v, VI active) {
     }
 }
 
+/// Where m: swaps columns i and j of a and negates the new column j.
+inline void swapColumnsNegating(M3& a, int i, int j, VI m) {
+    for (int k = 0; k < 3; ++k) {
+        const VF ai = a[k][i], aj = a[k][j];
+        a[k][i] = m ? aj : ai;
+        a[k][j] = m ? -ai : aj;
+    }
+}
+
+/// Where m: swaps x[i] and x[j].
+inline void swapValues(VF* x, int i, int j, VI m) {
+    const VF xi = x[i], xj = x[j];
+    x[i] = m ? xj : xi;
+    x[j] = m ? xi : xj;
+}
+
 /// Where m: swaps columns i and j of b and v and negates the new column j (keeps det v).
 inline void swapColumns(M3& b, M3& v, VF* len, int i, int j, VI m) {
-    for (int k = 0; k < 3; ++k) {
-        const VF bi = b[k][i], bj = b[k][j];
-        b[k][i] = m ? bj : bi;
-        b[k][j] = m ? -bi : bj;
-        const VF vi = v[k][i], vj = v[k][j];
-        v[k][i] = m ? vj : vi;
-        v[k][j] = m ? -vi : vj;
-    }
-    const VF li = len[i], lj = len[j];
-    len[i] = m ? lj : li;
-    len[j] = m ? li : lj;
+    swapColumnsNegating(b, i, j, m);
+    swapColumnsNegating(v, i, j, m);
+    swapValues(len, i, j, m);
 }
 
 /// Givens rotation of rows j and i of b that zeroes b(i, j); u accumulates its transpose.
@@ -80,17 +88,9 @@ inline void givens(M3& b, M3& u, int j, int i) {
 /// column j of both (det v stays +1 and U diag(σ) Vᵀ is unchanged).
 inline void sortSingularValues(VF* sigma, M3& u, M3& v, int i, int j) {
     const VI m = sigma[i] < sigma[j];
-    const VF si = sigma[i], sj = sigma[j];
-    sigma[i] = m ? sj : si;
-    sigma[j] = m ? si : sj;
-    for (int k = 0; k < 3; ++k) {
-        const VF ui = u[k][i], uj = u[k][j];
-        u[k][i] = m ? uj : ui;
-        u[k][j] = m ? -ui : uj;
-        const VF vi = v[k][i], vj = v[k][j];
-        v[k][i] = m ? vj : vi;
-        v[k][j] = m ? -vi : vj;
-    }
+    swapValues(sigma, i, j, m);
+    swapColumnsNegating(u, i, j, m);
+    swapColumnsNegating(v, i, j, m);
 }
 
 }  // namespace
