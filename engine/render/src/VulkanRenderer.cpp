@@ -7,6 +7,7 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <span>
 
 #include "ShaderCode.h"
 #include "VulkanCheck.h"
@@ -213,6 +214,21 @@ void setViewport(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
     VkRect2D scissor{{0, 0}, {width, height}};
     vkCmdSetViewport(cmd, 0, 1, &viewport);
     vkCmdSetScissor(cmd, 0, 1, &scissor);
+}
+
+/// Begins dynamic rendering of width × height into `colors` (and `depth`, when not null) with a
+/// viewport over all of it.
+void beginPass(VkCommandBuffer cmd, uint32_t width, uint32_t height,
+               std::span<const VkRenderingAttachmentInfo> colors,
+               const VkRenderingAttachmentInfo* depth) {
+    auto pass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
+    pass.renderArea = {{0, 0}, {width, height}};
+    pass.layerCount = 1;
+    pass.colorAttachmentCount = uint32_t(colors.size());
+    pass.pColorAttachments = colors.data();
+    pass.pDepthAttachment = depth;
+    vkCmdBeginRendering(cmd, &pass);
+    setViewport(cmd, width, height);
 }
 
 }  // namespace
@@ -1390,12 +1406,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
     shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
     shadowDepth.clearValue.depthStencil = {1.0f, 0};
-    auto shadowPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
-    shadowPass.renderArea = {{0, 0}, {mShadowMapSize, mShadowMapSize}};
-    shadowPass.layerCount = 1;
-    shadowPass.pDepthAttachment = &shadowDepth;
-    vkCmdBeginRendering(cmd, &shadowPass);
-    setViewport(cmd, mShadowMapSize, mShadowMapSize);
+    beginPass(cmd, mShadowMapSize, mShadowMapSize, {}, &shadowDepth);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
@@ -1473,14 +1484,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
             depth.resolveImageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
         }
     }
-    auto mainPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
-    mainPass.renderArea = {{0, 0}, {w, h}};
-    mainPass.layerCount = 1;
-    mainPass.colorAttachmentCount = uint32_t(colors.size());
-    mainPass.pColorAttachments = colors.data();
-    mainPass.pDepthAttachment = &depth;
-    vkCmdBeginRendering(cmd, &mainPass);
-    setViewport(cmd, w, h);
+    beginPass(cmd, w, h, colors, &depth);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
     drawItems(false, true);
@@ -1596,14 +1600,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         waterDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
         waterDepth.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
         waterDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-        auto waterPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
-        waterPass.renderArea = {{0, 0}, {w, h}};
-        waterPass.layerCount = 1;
-        waterPass.colorAttachmentCount = uint32_t(waterColors.size());
-        waterPass.pColorAttachments = waterColors.data();
-        waterPass.pDepthAttachment = &waterDepth;
-        vkCmdBeginRendering(cmd, &waterPass);
-        setViewport(cmd, w, h);
+        beginPass(cmd, w, h, waterColors, &waterDepth);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
         drawItems(true, true);
@@ -1631,13 +1628,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         output.imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
         output.loadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;  // every pixel is written
         output.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-        auto postPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
-        postPass.renderArea = {{0, 0}, {w, h}};
-        postPass.layerCount = 1;
-        postPass.colorAttachmentCount = 1;
-        postPass.pColorAttachments = &output;
-        vkCmdBeginRendering(cmd, &postPass);
-        setViewport(cmd, w, h);
+        beginPass(cmd, w, h, {&output, 1}, nullptr);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mFxaaPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
@@ -1666,14 +1657,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         labelDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
         labelDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
         labelDepth.clearValue.depthStencil = {0.0f, 0};
-        auto labelPass = vkStruct<VkRenderingInfo>(VK_STRUCTURE_TYPE_RENDERING_INFO);
-        labelPass.renderArea = {{0, 0}, {w, h}};
-        labelPass.layerCount = 1;
-        labelPass.colorAttachmentCount = uint32_t(labelColors.size());
-        labelPass.pColorAttachments = labelColors.data();
-        labelPass.pDepthAttachment = &labelDepth;
-        vkCmdBeginRendering(cmd, &labelPass);
-        setViewport(cmd, w, h);
+        beginPass(cmd, w, h, labelColors, &labelDepth);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mLabelPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
