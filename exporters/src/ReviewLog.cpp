@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <set>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -217,6 +218,7 @@ Result<ClipSelection> approvedClips(const fs::path& datasetDir) {
 Status mergeReviewFiles(const fs::path& target, const std::vector<fs::path>& sources) {
     // Per reviewer: the target's decisions first, then each source's in order.
     std::map<std::string, std::vector<ReviewDecision>> byReviewer;
+    std::map<std::string, std::set<std::string>> seen;  // per reviewer: decisions as JSON text
     std::vector<fs::path> folders{target};
     folders.insert(folders.end(), sources.begin(), sources.end());
     bool anyNew = false;
@@ -229,10 +231,7 @@ Status mergeReviewFiles(const fs::path& target, const std::vector<fs::path>& sou
             for (ReviewDecision& d : *decisions) {
                 // The same decision reaches the target through several shards (or a second
                 // merge): keep one.
-                const json key = toJson(d);
-                if (std::any_of(merged.begin(), merged.end(),
-                                [&](const ReviewDecision& m) { return toJson(m) == key; }))
-                    continue;
+                if (!seen[reviewer].insert(toJson(d).dump()).second) continue;
                 anyNew = anyNew || f > 0;
                 merged.push_back(std::move(d));
             }

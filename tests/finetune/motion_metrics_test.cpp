@@ -152,14 +152,15 @@ TEST(MotionMetrics, LabelMaskThresholdIsInMaskPixels) {
     EXPECT_THROW(labelMotionMasks(mixed, 16, 16), std::invalid_argument);
 }
 
-TEST(MotionMetrics, ScoringAgainstGivenTrueMasksMatchesTheRecipeWhenTheyAreTheRecipes) {
+TEST(MotionMetrics, ContinuationMseSkipsTheContextFrameAndMatchesTheScores) {
     FrameStack truth = movingSquare(5, 24, 6, 2, 2), predicted = movingSquare(5, 24, 6, 2, 3);
-    auto byRecipe = scoreContinuation(predicted, truth);
-    auto given = scoreContinuation(predicted, truth, motionMasks(truth));
-    EXPECT_DOUBLE_EQ(byRecipe.spatiotemporalIou, given.spatiotemporalIou);
-    EXPECT_DOUBLE_EQ(byRecipe.mse, given.mse);
-    // All-moving true masks score the prediction by how much of the frame it marks.
-    std::vector<uint8_t> everything(size_t(4 * 24 * 24), 1);
-    auto all = scoreContinuation(predicted, truth, everything);
-    EXPECT_LT(all.spatiotemporalIou, 0.5);
+    // Frame 0 (the last context frame) is the same in both; later frames differ.
+    const double mse = silt::finetune::continuationMse(predicted, truth);
+    EXPECT_GT(mse, 0.0);
+    EXPECT_DOUBLE_EQ(scoreContinuation(predicted, truth).mse, mse);
+    FrameStack changedContext = predicted;
+    for (size_t i = 0; i < size_t(24 * 24 * 3); ++i) changedContext.values[i] = 0.9f;
+    EXPECT_DOUBLE_EQ(silt::finetune::continuationMse(changedContext, truth), mse);
+    EXPECT_THROW((void)silt::finetune::continuationMse(movingSquare(4, 24, 6, 2, 2), truth),
+                 std::invalid_argument);
 }

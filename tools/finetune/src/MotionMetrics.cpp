@@ -213,15 +213,14 @@ void checkSameShape(const FrameStack& predicted, const FrameStack& truth) {
 MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
                                const MotionMaskOptions& options) {
     checkSameShape(predicted, truth);
-    return scoreContinuation(predicted, truth, motionMasks(truth, options), options);
+    MotionScores scores = compareMasks(motionMasks(predicted, options), motionMasks(truth, options),
+                                       predicted.frames - 1, predicted.height, predicted.width);
+    scores.mse = continuationMse(predicted, truth);
+    return scores;
 }
 
-MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
-                               const std::vector<uint8_t>& trueMasks,
-                               const MotionMaskOptions& options) {
+double continuationMse(const FrameStack& predicted, const FrameStack& truth) {
     checkSameShape(predicted, truth);
-    MotionScores scores = compareMasks(motionMasks(predicted, options), trueMasks,
-                                       predicted.frames - 1, predicted.height, predicted.width);
     const size_t first = size_t(predicted.height * predicted.width * predicted.channels);
     double sum = 0.0;
     for (size_t i = first; i < predicted.values.size(); ++i) {
@@ -229,8 +228,7 @@ MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& tr
         sum += d * d;
     }
     const size_t count = predicted.values.size() - first;
-    scores.mse = count == 0 ? 0.0 : sum / double(count);
-    return scores;
+    return count == 0 ? 0.0 : sum / double(count);
 }
 
 }  // namespace silt::finetune

@@ -404,15 +404,24 @@ EvalReport evaluate(const EvalOptions& o) {
         // Scored from the last context frame on: it seeds the motion background.
         FrameStack pred = toFrameStack(predicted[i], k - 1),
                    truth = toFrameStack(data.videos[i], k - 1);
+        // Each mask stack once: the predicted masks are scored against both true sources.
         const std::vector<uint8_t> trueRecipe = motionMasks(truth, maskOptions);
-        const MotionScores byRecipe = scoreContinuation(pred, truth, trueRecipe, maskOptions);
+        const std::vector<uint8_t> predMasks = motionMasks(pred, maskOptions);
+        const double mse = continuationMse(pred, truth);
+        auto scoreAgainst = [&](const std::vector<uint8_t>& trueMasks) {
+            MotionScores s = compareMasks(predMasks, trueMasks, truth.frames - 1, truth.height,
+                                          truth.width);
+            s.mse = mse;
+            return s;
+        };
+        const MotionScores byRecipe = scoreAgainst(trueRecipe);
         accumulate(recipeSum, byRecipe);
         json entry = {{"clip", clips[size_t(i)].name}, {"caption", clips[size_t(i)].caption}};
         json sources = {{"recipe", scoresJson(byRecipe)}};
         MotionScores headline = byRecipe;
         if (withLabels) {
             const std::vector<uint8_t>& trueLabels = labelMasks[size_t(i)];
-            const MotionScores byLabels = scoreContinuation(pred, truth, trueLabels, maskOptions);
+            const MotionScores byLabels = scoreAgainst(trueLabels);
             accumulate(labelSum, byLabels);
             const double agreement =
                 compareMasks(trueRecipe, trueLabels, truth.frames - 1, truth.height, truth.width)
@@ -429,7 +438,6 @@ EvalReport evaluate(const EvalOptions& o) {
             // Rows: true frames, predicted frames, true motion, predicted motion (recipe), and
             // true motion from the labels when there are labels; columns: the last context
             // frame, then the generated frames.
-            std::vector<uint8_t> predMasks = motionMasks(pred, maskOptions);
             const int64_t columns = truth.frames, pixels = truth.height * truth.width;
             std::vector<std::vector<uint8_t>> tiles;
             for (int64_t f = 0; f < columns; ++f) tiles.push_back(tileOf(truth, f));

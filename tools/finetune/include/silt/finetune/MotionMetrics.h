@@ -54,11 +54,8 @@ struct MotionScores {
     double mse = 0.0;
 };
 
-/// Scores of the predicted frames' recipe masks against given true masks (one per frame after
-/// the first, e.g. from labelMotionMasks()) and the MSE of the generated frames.
-MotionScores scoreContinuation(const FrameStack& predicted, const FrameStack& truth,
-                               const std::vector<uint8_t>& trueMasks,
-                               const MotionMaskOptions& options = {});
+/// MSE of the generated frames (every frame after the first), values in [0, 1].
+double continuationMse(const FrameStack& predicted, const FrameStack& truth);
 
 /// IoU scores of two mask stacks of `frames` × `height` × `width` (mse left 0).
 MotionScores compareMasks(const std::vector<uint8_t>& predicted, const std::vector<uint8_t>& truth,
