@@ -167,5 +167,35 @@ TEST(MpmEmitter, BadDescriptionsNameTheField) {
     EXPECT_TRUE(solver->emitters().empty());
 }
 
+// A moved nozzle (a funnel raised with the pile) pours from its new centre from then on;
+// what was poured before stays where it fell, and the mass schedule does not restart.
+TEST(MpmEmitter, MovedNozzlePoursFromItsNewCentre) {
+    auto solver = smallBox(1);
+    const uint8_t m = solver->addMaterial(SandDesc{});
+    ASSERT_TRUE(solver->addEmitter(pour(m, NozzleShape::Disc, 1.0e-4f)).ok());
+    while (solver->time() < 0.1 - 1e-6) ASSERT_TRUE(solver->advance(0.01f).ok());
+    const size_t before = solver->particles().size();
+    ASSERT_GT(before, 0u);
+    const Vec3f moved(0.1f, 0.2f, -0.05f);
+    ASSERT_TRUE(solver->moveEmitter(0, moved).ok());
+    EXPECT_EQ(solver->emitters()[0].desc().centre, moved);
+    ASSERT_TRUE(solver->advance(0.01f).ok());
+    const MpmParticles& p = solver->particles();
+    ASSERT_GT(p.size(), before);
+    // New particles: within the nozzle radius (+ jitter) of the new axis, below its mouth.
+    for (size_t i = before; i < p.size(); ++i) {
+        const Vec2f offAxis(p.position[i].x() - moved.x(), p.position[i].z() - moved.z());
+        EXPECT_LT(offAxis.norm(), 0.03f + 0.01f) << i;
+        EXPECT_LT(p.position[i].y(), moved.y() + 0.01f) << i;
+    }
+    // Earlier particles are still under the old nozzle (x = z = 0).
+    for (size_t i = 0; i < before; ++i) EXPECT_LT(std::abs(p.position[i].x()), 0.05f) << i;
+
+    const Status bad = solver->moveEmitter(3, moved);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("moveEmitter"), std::string::npos);
+    EXPECT_FALSE(solver->moveEmitter(0, Vec3f(NAN, 0.0f, 0.0f)).ok());
+}
+
 }  // namespace
 }  // namespace silt::physics

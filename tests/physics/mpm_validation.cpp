@@ -120,6 +120,7 @@ PourResult runPour(const PourSetup& c) {
     s.domainMax = Vec3f(c.halfWidth, nozzleHeight + 3.0f * c.dx, c.halfWidth);
     s.floorFriction = c.floorFriction;
     s.wallFriction = 0.0f;
+    s.cfl = c.cfl;
     s.threads = c.threads;
     auto created = MpmSolver::create(s);
     EXPECT_TRUE(created.ok());
@@ -139,7 +140,7 @@ PourResult runPour(const PourSetup& c) {
     pour.end = c.pourTime;
     pour.spacing = 0.5f * c.dx;
     pour.jitter = 0.25f;
-    pour.seed = 2024;
+    pour.seed = c.seed;
     pour.maxParticles = 10000000;
     const Status added = solver.addEmitter(pour);
     EXPECT_TRUE(added.ok()) << (added.ok() ? "" : added.error().message);
@@ -150,6 +151,17 @@ PourResult runPour(const PourSetup& c) {
         const Status st = solver.advance(frame);
         EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
         if (!st.ok()) return out;
+        if (c.followGap > 0.0f && solver.time() < c.pourTime) {
+            // Apex of the heap: the highest particle near the axis that is not falling.
+            const MpmParticles& p = solver.particles();
+            float apex = 0.0f;
+            for (size_t i = 0; i < p.size(); ++i)
+                if (p.velocity[i].y() > -0.3f && std::abs(p.position[i].x()) < 2.0f * pour.radius &&
+                    std::abs(p.position[i].z()) < 2.0f * pour.radius)
+                    apex = std::max(apex, p.position[i].y());
+            const float y = std::min(nozzleHeight, apex + c.followGap);
+            EXPECT_TRUE(solver.moveEmitter(0, Vec3f(0.0f, y, 0.0f)).ok());
+        }
         if (solver.time() < c.pourTime) continue;
         quietFrames = solver.diagnostics().maxSpeed < 0.01f ? quietFrames + 1 : 0;
         if (quietFrames >= 5) break;

@@ -61,12 +61,18 @@ struct PourSetup {
     float halfWidth = 0.3f;      ///< m, half side of the square box around the nozzle axis
     float pileVolume = 2.5e-3f;  ///< m³ poured
     float pourTime = 3.0f;       ///< s
-    /// m above the floor; 0: 3 cells above the apex of a cone of slope φ and pileVolume
-    /// (a low nozzle, as when the funnel is raised with the pile: little impact energy).
+    /// m above the floor (with followGap: the highest the nozzle is raised); 0: 3 cells above
+    /// the apex of a cone 10° steeper than φ holding pileVolume.
     float nozzleHeight = 0.0f;
     float nozzleWidth = 0.03f;   ///< m, disc nozzle diameter (a wider one rounds the apex)
     float floorFriction = 1.0f;  ///< Coulomb coefficient of the rough floor
     double settleTime = 1.5;     ///< s, at most, after the pour ends
+    float cfl = 0.3f;            ///< MpmSettings::cfl (the heap's slope depends on it: see
+                                 ///< docs/physics.md)
+    uint64_t seed = 2024;        ///< EmitterDesc::seed (nozzle jitter)
+    /// m; > 0: the nozzle is raised with the pile, this far above its apex (a funnel kept
+    /// just above the heap: the stream lands softly however high the pile grows).
+    float followGap = 0.0f;
     int threads = 0;
 };
 

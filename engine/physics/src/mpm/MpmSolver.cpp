@@ -273,6 +273,15 @@ Status MpmSolver::addEmitter(const EmitterDesc& desc) {
     return {};
 }
 
+Status MpmSolver::moveEmitter(size_t index, const Vec3f& centre) {
+    if (index >= mEmitters.size())
+        return Error{fmt::format("moveEmitter: expected an emitter index below {}, got {}",
+                                 mEmitters.size(), index)};
+    if (!centre.allFinite()) return Error{"moveEmitter: expected finite coordinates"};
+    mEmitters[index].moveTo(centre);
+    return {};
+}
+
 void MpmSolver::setColliders(std::vector<GridCollider*> colliders) {
     mImpl->colliders = std::move(colliders);
 }

@@ -62,6 +62,9 @@ public:
                 std::vector<Vec3f>& velocities);
 
     [[nodiscard]] const EmitterDesc& desc() const { return mDesc; }
+    /// Moves the nozzle (a funnel raised with the pile, a hose swept over a bed); particles
+    /// due from now on leave from the new centre.
+    void moveTo(const Vec3f& centre) { mDesc.centre = centre; }
     [[nodiscard]] uint32_t emitted() const { return mEmitted; }  ///< particles so far
     /// m³, the volume of one particle (spacing³).
     [[nodiscard]] float particleVolume() const { return mParticleVolume; }

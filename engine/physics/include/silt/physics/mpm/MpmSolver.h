@@ -71,6 +71,8 @@ public:
     /// whose start time is past its schedule. Fails on a bad description or material.
     [[nodiscard]] Status addEmitter(const EmitterDesc& desc);
     [[nodiscard]] const std::vector<MpmEmitter>& emitters() const { return mEmitters; }
+    /// Moves emitter `index` (in registration order) to a new nozzle centre.
+    [[nodiscard]] Status moveEmitter(size_t index, const Vec3f& centre);
 
     /// s, the largest stable substep for the current state: min(maxDt, cfl·dx/c_max,
     /// cfl·dx/v_max), c from the elastic wave speed √((λ+2μ)/ρ) (sand) and the sound
