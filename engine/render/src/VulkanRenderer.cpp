@@ -992,7 +992,7 @@ VulkanRenderer::~VulkanRenderer() {
 // Meshes
 
 Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
-    Result<GpuMesh> gpu = uploadMesh(mesh);
+    Result<GpuMesh> gpu = uploadMesh(mesh, mDesc.clusterCulling);
     if (!gpu) return gpu.error();
     mMeshes.push_back(*gpu);
     return MeshId(mMeshes.size() - 1);
@@ -1003,7 +1003,8 @@ Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
         return Error{fmt::format("mesh id {} is unknown (the renderer holds {} meshes)", id,
                                  mMeshes.size())};
     }
-    Result<GpuMesh> gpu = uploadMesh(mesh);
+    // Rebuilt every frame (surfaces): clustering would cost more than culling saves.
+    Result<GpuMesh> gpu = uploadMesh(mesh, false);
     if (!gpu) return gpu.error();
     // A pending frame may still read the old buffers: they die when the newest pending frame
     // (which finishes last, frames run in order) is collected.
@@ -1017,7 +1018,8 @@ Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
     return {};
 }
 
-Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& mesh) {
+Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& mesh,
+                                                           bool cluster) {
     const std::string where = fmt::format("mesh '{}'", mesh.name);
     if (mesh.positions.empty() || mesh.indices.empty()) {
         return Error{
@@ -1064,6 +1066,8 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     GpuMesh gpu;
     gpu.indexCount = uint32_t(mesh.indices.size());
     gpu.bounds = mesh.bounds();
+    gpu.clusters = cluster ? buildMeshClusters(mesh.positions, mesh.indices)
+                           : singleCluster(mesh.positions, mesh.indices);
     Result<Buffer> vb =
         createBuffer(vertices.size() * sizeof(float), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, host,
                      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
@@ -1078,7 +1082,9 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     }
     gpu.indices = *ib;
     std::memcpy(gpu.vertices.mapped, vertices.data(), vertices.size() * sizeof(float));
-    std::memcpy(gpu.indices.mapped, mesh.indices.data(), mesh.indices.size() * sizeof(uint32_t));
+    std::memcpy(gpu.indices.mapped, gpu.clusters.indices.data(),
+                gpu.clusters.indices.size() * sizeof(uint32_t));
+    gpu.clusters.indices = {};  // on the device now; the clusters are what frames need
     return gpu;
 }
 
@@ -1142,7 +1148,8 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
         fitSunShadow(light.sunDirection, scene, focus, frame.camera, mShadowMapSize);
 
     FrameUniforms u{};
-    copyMatrix(viewProjection(frame.camera), u.viewProj);
+    const Mat4f cameraClip = viewProjection(frame.camera);
+    copyMatrix(cameraClip, u.viewProj);
     copyMatrix(shadow.worldToClip, u.lightViewProj);
     copyMatrix(frame.camera.cameraToWorld.matrix(), u.cameraToWorld);
     copyVec(frame.camera.cameraToWorld.position, 1.0f, u.cameraPosition);
@@ -1171,7 +1178,7 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     SILT_VK(vkBeginCommandBuffer(slot.commandBuffer, &begin));
-    recordFrame(frame, withLabels, slotIndex);
+    recordFrame(frame, withLabels, slotIndex, cameraClip, shadow.worldToClip);
     SILT_VK(vkEndCommandBuffer(slot.commandBuffer));
     slot.recordSeconds = secondsSince(recordStart);
     slot.submitted = Clock::now();
@@ -1202,6 +1209,8 @@ Result<size_t> VulkanRenderer::waitOldest() {
     mPending.pop_front();
     mTimings = RenderTimings{};
     mTimings.recordSeconds = slot.recordSeconds;
+    mTimings.shadowTriangles = slot.shadowTriangles;
+    mTimings.mainTriangles = slot.mainTriangles;
     // Synchronous use: submit to signal. Pipelined: only the time the caller still waited.
     mTimings.waitSeconds = std::chrono::duration<double>(Clock::now() -
                                                          std::max(slot.submitted, waitStart))
@@ -1311,8 +1320,11 @@ DrawConstants drawConstants(const DrawItem& item) {
 }
 }  // namespace
 
-void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex) {
-    const FrameSlot& slot = mSlots[slotIndex];
+void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex,
+                                 const Mat4f& cameraClip, const Mat4f& lightClip) {
+    FrameSlot& slot = mSlots[slotIndex];
+    slot.shadowTriangles = 0;
+    slot.mainTriangles = 0;
     VkCommandBuffer cmd = slot.commandBuffer;
     const uint32_t firstQuery = uint32_t(kQueriesPerSlot * slotIndex);
     auto timestamp = [&](uint32_t query) {
@@ -1342,18 +1354,35 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     // The single-sampled colour the geometry passes draw: FXAA's input, or what is read back.
     const Image& sceneColor = mFxaa ? mSceneColor : mColorResolved;
 
-    auto pushAndDraw = [&](const DrawItem& item, MeshId& bound) {
+    // Every pipeline culls back faces: with cluster culling, only the clusters of an item
+    // that can produce a fragment through the pass's view (the sun's for the shadow map)
+    // are drawn, in index-buffer order, so the result is the same as drawing the whole mesh.
+    auto pushAndDraw = [&](const DrawItem& item, MeshId& bound, bool shadowPass) {
+        const Mat4f& clip = shadowPass ? lightClip : cameraClip;
         const GpuMesh& mesh = mMeshes[item.mesh];
+        mRanges.clear();
+        if (mDesc.clusterCulling) {
+            appendVisibleRanges(mesh.clusters, clip * item.modelToWorld, true, mRanges);
+            if (mRanges.empty()) return;
+        } else {
+            mRanges.push_back({0, mesh.indexCount});
+        }
         bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
         const DrawConstants constants = drawConstants(item);
         vkCmdPushConstants(cmd, mPipelineLayout,
                            VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                            sizeof(constants), &constants);
-        vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+        uint64_t& triangles = shadowPass ? slot.shadowTriangles : slot.mainTriangles;
+        for (const IndexRange& range : mRanges) {
+            vkCmdDrawIndexed(cmd, range.indexCount, 1, range.firstIndex, 0, 0);
+            triangles += range.indexCount / 3;
+        }
     };
-    // shaded: bind the colour pipeline of each item's shading (a specialisation: lavapipe
-    // runs both sides of every branch, so one shader for all modes would pay for all).
-    auto drawItems = [&](bool water, bool shaded) {
+    // Main passes bind the colour pipeline of each item's shading (a specialisation: lavapipe
+    // runs both sides of every branch, so one shader for all modes would pay for all); the
+    // shadow pass draws depth only, from the sun.
+    auto drawItems = [&](bool water, bool shadowPass) {
+        const bool shaded = !shadowPass;
         MeshId bound = MeshId(-1);
         uint32_t boundShading = ~0u;
         for (const DrawItem& item : frame.items) {
@@ -1363,7 +1392,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                 vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipelines[shading]);
                 boundShading = shading;
             }
-            pushAndDraw(item, bound);
+            pushAndDraw(item, bound, shadowPass);
         }
     };
     auto labelAttachment = [&](size_t i, VkAttachmentLoadOp load) {
@@ -1410,7 +1439,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
-    drawItems(false, false);
+    drawItems(false, true);
     vkCmdEndRendering(cmd);
     timestamp(kQueryShadow);
 
@@ -1487,7 +1516,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     beginPass(cmd, w, h, colors, &depth);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
-    drawItems(false, true);
+    drawItems(false, false);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
     vkCmdDraw(cmd, 3, 1, 0, 0);  // behind everything: only where no mesh was drawn
     vkCmdEndRendering(cmd);
@@ -1603,7 +1632,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         beginPass(cmd, w, h, waterColors, &waterDepth);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
-        drawItems(true, true);
+        drawItems(true, false);
         vkCmdEndRendering(cmd);
     }
     timestamp(kQueryWater);
@@ -1662,7 +1691,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
         MeshId bound = MeshId(-1);
-        for (const DrawItem& item : frame.items) pushAndDraw(item, bound);
+        for (const DrawItem& item : frame.items) pushAndDraw(item, bound, false);
         vkCmdEndRendering(cmd);
     }
 

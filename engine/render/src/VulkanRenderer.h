@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "silt/render/MeshClusters.h"
 #include "silt/render/Renderer.h"
 
 namespace silt::render {
@@ -85,11 +86,15 @@ private:
         Buffer indices;
         uint32_t indexCount = 0;
         Eigen::AlignedBox3f bounds;  ///< local frame
+        /// The index buffer's clusters (its `indices` left empty once uploaded): what each
+        /// pass culls before drawing. One cluster for replaced meshes and without culling.
+        ClusteredIndices clusters;
     };
 
     explicit VulkanRenderer(const RendererDesc& desc) : mDesc(desc) {}
-    /// Checks a mesh and copies it into new vertex and index buffers.
-    [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh);
+    /// Checks a mesh and copies it into new vertex and index buffers; `cluster`: reorder its
+    /// triangles into clusters for culling (meshes added once, with culling on).
+    [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh, bool cluster);
 
     Status createDevice();
     Status pickDevice();
@@ -101,7 +106,9 @@ private:
     Status submitFrame(const FrameDesc& frame, bool withLabels);
     /// Waits for the oldest pending frame; its readback is in mSlots[returned].readback.
     Result<size_t> waitOldest();
-    void recordFrame(const FrameDesc& frame, bool withLabels, size_t slot);
+    /// cameraClip, lightClip: world → clip of the camera and of the sun's shadow map.
+    void recordFrame(const FrameDesc& frame, bool withLabels, size_t slot, const Mat4f& cameraClip,
+                     const Mat4f& lightClip);
     FrameImages unpackLabels(size_t slot) const;
 
     Result<uint32_t> findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
@@ -150,6 +157,8 @@ private:
         VkFence fence = VK_NULL_HANDLE;
         std::vector<GpuMesh> retired;  ///< replaced meshes this frame may still read
         double recordSeconds = 0;
+        uint64_t shadowTriangles = 0;  ///< drawn by this frame (RenderTimings)
+        uint64_t mainTriangles = 0;
         std::chrono::steady_clock::time_point submitted;
     };
     std::array<FrameSlot, kFramesInFlight> mSlots;
@@ -174,6 +183,7 @@ private:
     VkCommandPool mCommandPool = VK_NULL_HANDLE;
 
     std::vector<GpuMesh> mMeshes;
+    std::vector<IndexRange> mRanges;  ///< scratch: one item's visible index ranges
 };
 
 }  // namespace silt::render
