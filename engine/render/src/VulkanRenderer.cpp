@@ -199,14 +199,21 @@ private:
     bool mArmed = true;
 };
 
-/// Binds a mesh's buffers unless it is the one bound last (consecutive items often share one).
-void bindMeshOnChange(VkCommandBuffer cmd, uint32_t id, VkBuffer vertices, VkBuffer indices,
-                      uint32_t& bound) {
-    if (id == bound) return;
-    const VkDeviceSize offset = 0;
-    vkCmdBindVertexBuffers(cmd, 0, 1, &vertices, &offset);
-    vkCmdBindIndexBuffer(cmd, indices, 0, VK_INDEX_TYPE_UINT32);
-    bound = id;
+/// The vertex and index buffers bound last: consecutive items often share them.
+struct BoundBuffers {
+    VkBuffer vertices = VK_NULL_HANDLE;
+    VkBuffer indices = VK_NULL_HANDLE;
+};
+void bindOnChange(VkCommandBuffer cmd, VkBuffer vertices, VkBuffer indices, BoundBuffers& bound) {
+    if (vertices != bound.vertices) {
+        const VkDeviceSize offset = 0;
+        vkCmdBindVertexBuffers(cmd, 0, 1, &vertices, &offset);
+        bound.vertices = vertices;
+    }
+    if (indices != bound.indices) {
+        vkCmdBindIndexBuffer(cmd, indices, 0, VK_INDEX_TYPE_UINT32);
+        bound.indices = indices;
+    }
 }
 
 void setViewport(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
@@ -962,6 +969,7 @@ VulkanRenderer::~VulkanRenderer() {
             }
             destroyBuffer(slot.uniforms);
             destroyBuffer(slot.readback);
+            destroyBuffer(slot.frameIndices);
         }
         if (mCommandPool) vkDestroyCommandPool(mDevice, mCommandPool, nullptr);
         if (mTimestamps) vkDestroyQueryPool(mDevice, mTimestamps, nullptr);
@@ -1084,7 +1092,8 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     std::memcpy(gpu.vertices.mapped, vertices.data(), vertices.size() * sizeof(float));
     std::memcpy(gpu.indices.mapped, gpu.clusters.indices.data(),
                 gpu.clusters.indices.size() * sizeof(uint32_t));
-    gpu.clusters.indices = {};  // on the device now; the clusters are what frames need
+    // A single cluster is drawn straight from the device's copy; several are gathered.
+    if (gpu.clusters.clusters.size() <= 1) gpu.clusters.indices = {};
     return gpu;
 }
 
@@ -1173,6 +1182,25 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     u.motion[0] = frame.timeStep;
     // The slot is free (collected), so the device no longer reads its uniform buffer.
     std::memcpy(slot.uniforms.mapped, &u, sizeof(u));
+
+    // Room for every visible index of multi-cluster items in every pass (the slot is free:
+    // the device no longer reads its buffer).
+    VkDeviceSize gatherBound = 0;
+    for (const DrawItem& item : frame.items) {
+        const GpuMesh& mesh = mMeshes[item.mesh];
+        if (mesh.clusters.clusters.size() > 1) gatherBound += 3 * VkDeviceSize(mesh.indexCount);
+    }
+    gatherBound *= sizeof(uint32_t);
+    if (gatherBound > slot.frameIndices.size) {
+        destroyBuffer(slot.frameIndices);
+        Result<Buffer> gathered =
+            createBuffer(gatherBound + gatherBound / 2, VK_BUFFER_USAGE_INDEX_BUFFER_BIT,
+                         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                         VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+        if (!gathered) return gathered.error().prefixed("the frame's index buffer");
+        slot.frameIndices = *gathered;
+    }
+    slot.frameIndexCount = 0;
 
     SILT_VK(vkResetCommandBuffer(slot.commandBuffer, 0));
     auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
@@ -1357,7 +1385,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     // Every pipeline culls back faces: with cluster culling, only the clusters of an item
     // that can produce a fragment through the pass's view (the sun's for the shadow map)
     // are drawn, in index-buffer order, so the result is the same as drawing the whole mesh.
-    auto pushAndDraw = [&](const DrawItem& item, MeshId& bound, bool shadowPass) {
+    // Several visible ranges are gathered into the slot's index buffer: one draw per item.
+    auto pushAndDraw = [&](const DrawItem& item, BoundBuffers& bound, bool shadowPass) {
         const Mat4f& clip = shadowPass ? lightClip : cameraClip;
         const GpuMesh& mesh = mMeshes[item.mesh];
         mRanges.clear();
@@ -1367,23 +1396,33 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         } else {
             mRanges.push_back({0, mesh.indexCount});
         }
-        bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
+        IndexRange draw = mRanges.front();
+        VkBuffer indices = mesh.indices.buffer;
+        if (mRanges.size() > 1) {
+            auto* out = static_cast<uint32_t*>(slot.frameIndices.mapped) + slot.frameIndexCount;
+            draw = {slot.frameIndexCount, 0};
+            for (const IndexRange& range : mRanges) {
+                std::memcpy(out + draw.indexCount, mesh.clusters.indices.data() + range.firstIndex,
+                            range.indexCount * sizeof(uint32_t));
+                draw.indexCount += range.indexCount;
+            }
+            slot.frameIndexCount += draw.indexCount;
+            indices = slot.frameIndices.buffer;
+        }
+        bindOnChange(cmd, mesh.vertices.buffer, indices, bound);
         const DrawConstants constants = drawConstants(item);
         vkCmdPushConstants(cmd, mPipelineLayout,
                            VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                            sizeof(constants), &constants);
-        uint64_t& triangles = shadowPass ? slot.shadowTriangles : slot.mainTriangles;
-        for (const IndexRange& range : mRanges) {
-            vkCmdDrawIndexed(cmd, range.indexCount, 1, range.firstIndex, 0, 0);
-            triangles += range.indexCount / 3;
-        }
+        vkCmdDrawIndexed(cmd, draw.indexCount, 1, draw.firstIndex, 0, 0);
+        (shadowPass ? slot.shadowTriangles : slot.mainTriangles) += draw.indexCount / 3;
     };
     // Main passes bind the colour pipeline of each item's shading (a specialisation: lavapipe
     // runs both sides of every branch, so one shader for all modes would pay for all); the
     // shadow pass draws depth only, from the sun.
     auto drawItems = [&](bool water, bool shadowPass) {
         const bool shaded = !shadowPass;
-        MeshId bound = MeshId(-1);
+        BoundBuffers bound;
         uint32_t boundShading = ~0u;
         for (const DrawItem& item : frame.items) {
             if (isWater(item) != water) continue;
@@ -1690,7 +1729,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mLabelPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
-        MeshId bound = MeshId(-1);
+        BoundBuffers bound;
         for (const DrawItem& item : frame.items) pushAndDraw(item, bound, false);
         vkCmdEndRendering(cmd);
     }

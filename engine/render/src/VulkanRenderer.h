@@ -86,8 +86,9 @@ private:
         Buffer indices;
         uint32_t indexCount = 0;
         Eigen::AlignedBox3f bounds;  ///< local frame
-        /// The index buffer's clusters (its `indices` left empty once uploaded): what each
-        /// pass culls before drawing. One cluster for replaced meshes and without culling.
+        /// The index buffer's clusters and, when there are several, a host copy of the
+        /// indices (a frame gathers the visible ranges from it). One cluster, no host copy,
+        /// for replaced meshes and without culling.
         ClusteredIndices clusters;
     };
 
@@ -157,6 +158,10 @@ private:
         VkFence fence = VK_NULL_HANDLE;
         std::vector<GpuMesh> retired;  ///< replaced meshes this frame may still read
         double recordSeconds = 0;
+        /// The visible triangles of items whose culling left several index ranges, gathered
+        /// so each item is still one draw (lavapipe's per-draw cost exceeds a copy's).
+        Buffer frameIndices;
+        uint32_t frameIndexCount = 0;  ///< indices written into frameIndices this frame
         uint64_t shadowTriangles = 0;  ///< drawn by this frame (RenderTimings)
         uint64_t mainTriangles = 0;
         std::chrono::steady_clock::time_point submitted;
