@@ -46,6 +46,11 @@ double framebufferArea(const std::array<Eigen::Vector4d, 3>& clip) {
     return -sum;
 }
 
+// The input vertex a clustered mesh's vertex comes from.
+uint32_t inputVertex(const ClusteredIndices& mesh, uint32_t v) {
+    return mesh.vertexSource.empty() ? v : mesh.vertexSource[v];
+}
+
 struct CullCounts {
     size_t triangles = 0;
     size_t backFacingSkipped = 0;  ///< triangles in clusters clusterBackFacing() skipped
@@ -58,7 +63,7 @@ CullCounts checkSkippedClusters(const TriangleMesh& source, const ClusteredIndic
     CullCounts counts;
     const Eigen::Matrix4d clipD = clip.cast<double>();
     auto toClip = [&](uint32_t index) {
-        const Vec3f& p = source.positions[index];
+        const Vec3f& p = source.positions[inputVertex(mesh, index)];
         return Eigen::Vector4d(clipD * Eigen::Vector4d(p.x(), p.y(), p.z(), 1.0));
     };
     for (const MeshCluster& cluster : mesh.clusters) {
@@ -104,23 +109,33 @@ TEST(MeshClusters, ClustersCoverEveryTriangleOnceWithTheSameWinding) {
     std::vector<std::array<uint32_t, 3>> a, b;
     for (size_t t = 0; t < sphere.indices.size(); t += 3) {
         a.push_back(canonical(&sphere.indices[t]));
-        b.push_back(canonical(&clustered.indices[t]));
+        const std::array<uint32_t, 3> input{inputVertex(clustered, clustered.indices[t]),
+                                            inputVertex(clustered, clustered.indices[t + 1]),
+                                            inputVertex(clustered, clustered.indices[t + 2])};
+        b.push_back(canonical(input.data()));
     }
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     EXPECT_EQ(a, b);
-    uint32_t next = 0;
+    uint32_t next = 0, firstVertex = 0;
     for (const MeshCluster& c : clustered.clusters) {
         EXPECT_EQ(c.firstIndex, next);
         EXPECT_LE(c.indexCount, 300u);
         next += c.indexCount;
+        // Each cluster's vertices are its own contiguous run, after the previous cluster's.
+        uint32_t lowest = ~0u, highest = 0;
         for (uint32_t i = c.firstIndex; i < c.firstIndex + c.indexCount; ++i) {
-            EXPECT_LE((sphere.positions[clustered.indices[i]] - c.center).norm(), c.radius);
-            EXPECT_LE((sphere.positions[clustered.indices[i]] - clustered.center).norm(),
-                      clustered.radius);
+            const Vec3f& p = sphere.positions[inputVertex(clustered, clustered.indices[i])];
+            EXPECT_LE((p - c.center).norm(), c.radius);
+            EXPECT_LE((p - clustered.center).norm(), clustered.radius);
+            lowest = std::min(lowest, clustered.indices[i]);
+            highest = std::max(highest, clustered.indices[i]);
         }
+        EXPECT_EQ(lowest, firstVertex);
+        firstVertex = highest + 1;
     }
     EXPECT_EQ(next, clustered.indices.size());
+    EXPECT_EQ(firstVertex, clustered.vertexSource.size());
     float widest = 0.0f, sum = 0.0f;
     for (const MeshCluster& c : clustered.clusters) {
         widest = std::max(widest, c.coneAngle);

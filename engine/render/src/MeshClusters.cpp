@@ -11,10 +11,11 @@ namespace {
 
 // Extra angle (rad) by which a cluster must be back-facing before it is skipped. The device
 // decides facing from snapped sub-pixel coordinates, so a triangle a hair from edge-on may
-// come out either way; 3° covers the snapping of sub-pixel triangles.
-constexpr double kFacingMargin = 0.05;
+// come out either way; 1° covers that, and on closed meshes a back face that slips through
+// lies behind the front faces and fails the depth test anyway.
+constexpr double kFacingMargin = 0.02;
 // rad: how far a triangle's normal may stray from its cluster's mean normal.
-constexpr float kMaxNormalStray = 0.3f;
+constexpr float kMaxNormalStray = 0.2f;
 
 using Vec3d = Eigen::Vector3d;
 using Vec4d = Eigen::Vector4d;
@@ -50,8 +51,15 @@ uint32_t morton5(const std::array<float, 5>& unit) {
 }
 
 // Bounding sphere and normal cone of the triangles [first, first + count) of `indices`.
-MeshCluster boundCluster(std::span<const Vec3f> positions, std::span<const uint32_t> indices,
+// `indices` index `vertexSource`, which indexes `positions` (empty: the identity).
+MeshCluster boundCluster(std::span<const Vec3f> inputPositions,
+                         std::span<const uint32_t> vertexSource, std::span<const uint32_t> indices,
                          uint32_t firstIndex, uint32_t indexCount) {
+    struct Positions {
+        std::span<const Vec3f> input;
+        std::span<const uint32_t> source;
+        const Vec3f& operator[](uint32_t i) const { return input[source.empty() ? i : source[i]]; }
+    } positions{inputPositions, vertexSource};
     MeshCluster cluster;
     cluster.firstIndex = firstIndex;
     cluster.indexCount = indexCount;
@@ -91,6 +99,9 @@ MeshCluster boundCluster(std::span<const Vec3f> positions, std::span<const uint3
 }
 
 void boundWhole(std::span<const Vec3f> positions, ClusteredIndices& out) {
+    auto position = [&](uint32_t i) -> const Vec3f& {
+        return positions[out.vertexSource.empty() ? i : out.vertexSource[i]];
+    };
     Eigen::AlignedBox3f box;
     for (const MeshCluster& c : out.clusters) {
         box.extend(c.center - Vec3f::Constant(c.radius));
@@ -98,7 +109,7 @@ void boundWhole(std::span<const Vec3f> positions, ClusteredIndices& out) {
     }
     out.center = box.center();
     float radius2 = 0.0f;
-    for (uint32_t i : out.indices) radius2 = std::max(radius2, (positions[i] - out.center).squaredNorm());
+    for (uint32_t i : out.indices) radius2 = std::max(radius2, (position(i) - out.center).squaredNorm());
     out.radius = std::sqrt(radius2) * (1.0f + 1e-5f) + 1e-7f;
 }
 
@@ -144,13 +155,38 @@ ClusteredIndices buildMeshClusters(std::span<const Vec3f> positions,
         const float length = n.norm();
         return length > 0.0f ? Vec3f(n / length) : Vec3f::Zero();
     };
+    // Each cluster's vertices become a contiguous run of a new vertex buffer and its
+    // triangles keep their original relative order: lavapipe reuses shaded vertices only
+    // within a small window of recent indices, so compact index runs keep the vertex work
+    // per triangle what it was for the original (usually strip-ordered) mesh.
     ClusteredIndices out;
     out.indices.reserve(indices.size());
+    out.vertexSource.reserve(positions.size() + positions.size() / 2);
+    std::vector<uint32_t> localVertex(positions.size(), ~0u);
+    std::vector<uint32_t> members;
+    auto emitCluster = [&](uint32_t firstKey, uint32_t endKey) {
+        members.clear();
+        for (uint32_t k = firstKey; k < endKey; ++k) members.push_back(keys[k].second);
+        std::sort(members.begin(), members.end());
+        const uint32_t firstVertex = uint32_t(out.vertexSource.size());
+        const uint32_t firstIndex = uint32_t(out.indices.size());
+        for (uint32_t t : members) {
+            for (int c = 0; c < 3; ++c) {
+                const uint32_t v = indices[3 * t + c];
+                if (localVertex[v] == ~0u || localVertex[v] < firstVertex) {
+                    localVertex[v] = uint32_t(out.vertexSource.size());
+                    out.vertexSource.push_back(v);
+                }
+                out.indices.push_back(localVertex[v]);
+            }
+        }
+        out.clusters.push_back(boundCluster(positions, out.vertexSource, out.indices, firstIndex,
+                                            uint32_t(out.indices.size()) - firstIndex));
+    };
     uint32_t runStart = 0;
     Vec3f normalSum = Vec3f::Zero();
     for (uint32_t k = 0; k < triangles; ++k) {
         const uint32_t t = keys[k].second;
-        out.indices.insert(out.indices.end(), indices.begin() + 3 * t, indices.begin() + 3 * t + 3);
         normalSum += unitNormal(t);
         const bool last = k + 1 == triangles;
         bool cut = last || k + 1 - runStart == trianglesPerCluster;
@@ -163,8 +199,7 @@ ClusteredIndices buildMeshClusters(std::span<const Vec3f> positions,
                    next.dot(normalSum) < cosMaxStray * sumLength);
         }
         if (cut) {
-            out.clusters.push_back(
-                boundCluster(positions, out.indices, 3 * runStart, 3 * (k + 1 - runStart)));
+            emitCluster(runStart, k + 1);
             runStart = k + 1;
             normalSum = Vec3f::Zero();
         }
@@ -177,7 +212,7 @@ ClusteredIndices singleCluster(std::span<const Vec3f> positions,
                                std::span<const uint32_t> indices) {
     ClusteredIndices out;
     out.indices.assign(indices.begin(), indices.end());
-    MeshCluster all = boundCluster(positions, out.indices, 0, uint32_t(indices.size()));
+    MeshCluster all = boundCluster(positions, {}, out.indices, 0, uint32_t(indices.size()));
     all.coneAngle = kPi;  // a whole mesh: worth no facing test
     out.clusters.push_back(all);
     boundWhole(positions, out);

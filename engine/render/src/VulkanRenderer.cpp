@@ -1059,9 +1059,18 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
         }
     }
 
+    GpuMesh gpu;
+    gpu.indexCount = uint32_t(mesh.indices.size());
+    gpu.bounds = mesh.bounds();
+    gpu.clusters = cluster ? buildMeshClusters(mesh.positions, mesh.indices)
+                           : singleCluster(mesh.positions, mesh.indices);
+    // Clustered meshes have their own vertex order (vertexSource): one run per cluster.
+    const std::vector<uint32_t>& source = gpu.clusters.vertexSource;
+    const size_t vertexCount = source.empty() ? mesh.positions.size() : source.size();
     std::vector<float> vertices;
-    vertices.reserve(mesh.positions.size() * 9);
-    for (size_t i = 0; i < mesh.positions.size(); ++i) {
+    vertices.reserve(vertexCount * 9);
+    for (size_t k = 0; k < vertexCount; ++k) {
+        const size_t i = source.empty() ? k : source[k];
         const Vec3f& p = mesh.positions[i];
         const Vec3f& n = mesh.normals[i];
         const Vec3f v = mesh.velocities.empty() ? Vec3f::Zero() : mesh.velocities[i];
@@ -1071,11 +1080,7 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     // Host-visible memory: device-local too where the device has it (lavapipe, ReBAR GPUs).
     const VkMemoryPropertyFlags host =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    GpuMesh gpu;
-    gpu.indexCount = uint32_t(mesh.indices.size());
-    gpu.bounds = mesh.bounds();
-    gpu.clusters = cluster ? buildMeshClusters(mesh.positions, mesh.indices)
-                           : singleCluster(mesh.positions, mesh.indices);
+    gpu.clusters.vertexSource = {};  // used: the vertices above follow it
     Result<Buffer> vb =
         createBuffer(vertices.size() * sizeof(float), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, host,
                      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);

@@ -34,7 +34,11 @@ struct MeshCluster {
 
 /// A mesh's index buffer reordered so each cluster's triangles are contiguous.
 struct ClusteredIndices {
-    std::vector<uint32_t> indices;     ///< the same triangles (same winding), reordered
+    /// The same triangles (same winding), reordered, indexing the vertices vertexSource lists.
+    std::vector<uint32_t> indices;
+    /// Vertex i of the clustered mesh is vertex vertexSource[i] of the input (each cluster's
+    /// vertices contiguous; shared ones repeated); empty: the input's vertices as they are.
+    std::vector<uint32_t> vertexSource;
     std::vector<MeshCluster> clusters;  ///< in index-buffer order, covering it exactly
     Vec3f center = Vec3f::Zero();      ///< m: a sphere holding the whole mesh
     float radius = 0.0f;               ///< m
@@ -46,8 +50,10 @@ constexpr uint32_t kDefaultTrianglesPerCluster = 128;
 
 /// Groups the triangles of `indices` (three per triangle, into `positions`) into clusters of
 /// at most `trianglesPerCluster`: by the axis their face normal is closest to (six classes),
-/// then along a Morton curve through their centroids. Deterministic. Triangles of zero area
-/// (which draw nothing) do not widen a cluster's cone.
+/// then along a Morton curve through their normals and centroids, cut where a normal strays
+/// from its cluster's mean. Each cluster keeps its triangles' original relative order and gets
+/// its own contiguous vertices (vertexSource). Deterministic. Triangles of zero area (which
+/// draw nothing) do not widen a cluster's cone.
 [[nodiscard]] ClusteredIndices buildMeshClusters(
     std::span<const Vec3f> positions, std::span<const uint32_t> indices,
     uint32_t trianglesPerCluster = kDefaultTrianglesPerCluster);
