@@ -1396,7 +1396,10 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         const GpuMesh& mesh = mMeshes[item.mesh];
         mRanges.clear();
         if (mDesc.clusterCulling) {
-            appendVisibleRanges(mesh.clusters, clip * item.modelToWorld, true, mRanges);
+            // The shaders use the pose's affine rows only (DrawConstants): so does culling.
+            Mat4f pose = item.modelToWorld;
+            pose.row(3) = Eigen::RowVector4f(0.0f, 0.0f, 0.0f, 1.0f);
+            appendVisibleRanges(mesh.clusters, clip * pose, true, mRanges);
             if (mRanges.empty()) return;
         } else {
             mRanges.push_back({0, mesh.indexCount});
