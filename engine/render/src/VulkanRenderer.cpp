@@ -1061,6 +1061,7 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
 
     GpuMesh gpu;
     gpu.indexCount = uint32_t(mesh.indices.size());
+    gpu.generation = mNextGeneration++;
     gpu.bounds = mesh.bounds();
     gpu.clusters = cluster ? buildMeshClusters(mesh.positions, mesh.indices)
                            : singleCluster(mesh.positions, mesh.indices);
@@ -1211,7 +1212,14 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     SILT_VK(vkBeginCommandBuffer(slot.commandBuffer, &begin));
-    recordFrame(frame, withLabels, slotIndex, cameraClip, shadow.worldToClip);
+    // The shadow map persists between frames (frames run in submission order on the one
+    // queue): when its inputs are the last drawn ones, this frame reads it as it is.
+    shadowInputs(frame, shadow.worldToClip, mFrameShadowInputs);
+    const bool reuseShadowMap = mDesc.shadowMapReuse && !mShadowMapInputs.empty() &&
+                                mFrameShadowInputs.size() == mShadowMapInputs.size() &&
+                                std::memcmp(mFrameShadowInputs.data(), mShadowMapInputs.data(),
+                                            mShadowMapInputs.size() * sizeof(float)) == 0;
+    recordFrame(frame, withLabels, slotIndex, cameraClip, shadow.worldToClip, reuseShadowMap);
     SILT_VK(vkEndCommandBuffer(slot.commandBuffer));
     slot.recordSeconds = secondsSince(recordStart);
     slot.submitted = Clock::now();
@@ -1225,8 +1233,11 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     {
         // The preview's presenter submits to the same queue from the UI thread.
         std::lock_guard<std::mutex> queueLock(mQueueMutex);
+        // Until the submit succeeds the map's content is unknown: forget what it held.
+        mShadowMapInputs.clear();
         SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, slot.fence));
     }
+    std::swap(mShadowMapInputs, mFrameShadowInputs);
     mPending.push_back(slotIndex);
     mNextSlot = (mNextSlot + 1) % kFramesInFlight;
     return {};
@@ -1244,6 +1255,7 @@ Result<size_t> VulkanRenderer::waitOldest() {
     mTimings.recordSeconds = slot.recordSeconds;
     mTimings.shadowTriangles = slot.shadowTriangles;
     mTimings.mainTriangles = slot.mainTriangles;
+    mTimings.shadowMapReused = slot.shadowMapReused;
     // Synchronous use: submit to signal. Pipelined: only the time the caller still waited.
     mTimings.waitSeconds = std::chrono::duration<double>(Clock::now() -
                                                          std::max(slot.submitted, waitStart))
@@ -1353,11 +1365,27 @@ DrawConstants drawConstants(const DrawItem& item) {
 }
 }  // namespace
 
+void VulkanRenderer::shadowInputs(const FrameDesc& frame, const Mat4f& lightClip,
+                                  std::vector<float>& out) const {
+    out.assign(lightClip.data(), lightClip.data() + 16);
+    for (const DrawItem& item : frame.items) {
+        if (item.shading == Shading::Water) continue;  // casts no shadow
+        const uint64_t generation = mMeshes[item.mesh].generation;
+        out.push_back(std::bit_cast<float>(uint32_t(generation)));
+        out.push_back(std::bit_cast<float>(uint32_t(generation >> 32)));
+        for (int r = 0; r < 3; ++r) {
+            for (int c = 0; c < 4; ++c) out.push_back(item.modelToWorld(r, c));
+        }
+    }
+}
+
 void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex,
-                                 const Mat4f& cameraClip, const Mat4f& lightClip) {
+                                 const Mat4f& cameraClip, const Mat4f& lightClip,
+                                 bool reuseShadowMap) {
     FrameSlot& slot = mSlots[slotIndex];
     slot.shadowTriangles = 0;
     slot.mainTriangles = 0;
+    slot.shadowMapReused = reuseShadowMap;
     VkCommandBuffer cmd = slot.commandBuffer;
     const uint32_t firstQuery = uint32_t(kQueriesPerSlot * slotIndex);
     auto timestamp = [&](uint32_t query) {
@@ -1465,8 +1493,9 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, firstQuery);
     }
 
-    // Every target starts UNDEFINED: each frame clears them, nothing carries over.
-    {
+    // Every target starts UNDEFINED: each frame clears them, nothing carries over — except a
+    // reused shadow map, which stays in the layout the frame that drew it left (shader read).
+    if (!reuseShadowMap) {
         const std::array<VkImageMemoryBarrier2, 1> barriers{
             imageBarrier(mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT,
                          VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, fragmentTests, depthAccess,
@@ -1475,29 +1504,26 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     }
 
     // Pass 1: the sun's shadow map.
-    auto shadowDepth =
-        vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-    shadowDepth.imageView = mShadowMap.view;
-    shadowDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
-    shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    shadowDepth.clearValue.depthStencil = {1.0f, 0};
-    beginPass(cmd, mShadowMapSize, mShadowMapSize, {}, &shadowDepth);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
-                            &slot.descriptorSet, 0, nullptr);
-    drawItems(false, true);
-    vkCmdEndRendering(cmd);
+    if (!reuseShadowMap) {
+        auto shadowDepth =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        shadowDepth.imageView = mShadowMap.view;
+        shadowDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+        shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        shadowDepth.clearValue.depthStencil = {1.0f, 0};
+        beginPass(cmd, mShadowMapSize, mShadowMapSize, {}, &shadowDepth);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                                &slot.descriptorSet, 0, nullptr);
+        drawItems(false, true);
+        vkCmdEndRendering(cmd);
+    }
     timestamp(kQueryShadow);
 
     {
         const VkImage colorTarget = msaa ? mColorMsaa.image : sceneColor.image;
         std::vector<VkImageMemoryBarrier2> barriers{
-            imageBarrier(
-                mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
-                VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-                VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
-                VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
             // COPY too: the previous frame may have copied it for water.
             imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests | copy,
                          depthAccess, fragmentTests, depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
@@ -1506,6 +1532,13 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                          VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
                          colorOutput, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
                          VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        if (!reuseShadowMap) {
+            barriers.push_back(imageBarrier(
+                mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+                VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL));
+        }
         if (msaa) {
             barriers.push_back(imageBarrier(
                 mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,

@@ -57,6 +57,11 @@ struct RendererDesc {
     /// they reach the vertex stage. Images and labels are bit-identical either way; off only
     /// for tests and benchmarks that compare.
     bool clusterCulling = true;
+    /// Keep the sun's shadow map from the previous frame when nothing it depends on changed
+    /// (the sun's frustum, which follows the camera, and every shadow caster's mesh and pose):
+    /// frames of a settled scene seen by a static camera skip the shadow pass. Images are
+    /// bit-identical either way; off only for tests that compare.
+    bool shadowMapReuse = true;
     /// Extra Vulkan instance extensions, e.g. a window system's surface extensions
     /// (glfwGetRequiredInstanceExtensions) for a SwapchainPresenter; empty when headless.
     std::vector<std::string> instanceExtensions;
@@ -129,6 +134,7 @@ struct RenderTimings {
     /// passes (colour, water, MSAA labels) — what the device's geometry work scales with.
     uint64_t shadowTriangles = 0;
     uint64_t mainTriangles = 0;
+    bool shadowMapReused = false;  ///< the shadow pass was skipped (RendererDesc::shadowMapReuse)
 };
 
 class Renderer {
