@@ -30,7 +30,7 @@ struct RenderBenchOptions {
     bool clusterCulling = true;  ///< RendererDesc::clusterCulling (off: compare in one run)
 };
 
-/// Renders a scene of moving spheres over a ground (about `triangles` triangles, 4x MSAA,
+/// Renders a scene of moving spheres over a ground (about `triangles` triangles, FXAA,
 /// sun shadows) with colour and every label channel at each size, and prints one line per
 /// size: {"bench":"render", "frames_per_s" (colour + labels, readback included),
 /// "colour_only_frames_per_s", "ms_per_frame": {record, gpu_draw (= gpu_shadow + gpu_colour +
