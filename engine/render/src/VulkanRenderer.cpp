@@ -199,14 +199,21 @@ private:
     bool mArmed = true;
 };
 
-/// Binds a mesh's buffers unless it is the one bound last (consecutive items often share one).
-void bindMeshOnChange(VkCommandBuffer cmd, uint32_t id, VkBuffer vertices, VkBuffer indices,
-                      uint32_t& bound) {
-    if (id == bound) return;
-    const VkDeviceSize offset = 0;
-    vkCmdBindVertexBuffers(cmd, 0, 1, &vertices, &offset);
-    vkCmdBindIndexBuffer(cmd, indices, 0, VK_INDEX_TYPE_UINT32);
-    bound = id;
+/// The vertex and index buffers bound last: consecutive items often share them.
+struct BoundBuffers {
+    VkBuffer vertices = VK_NULL_HANDLE;
+    VkBuffer indices = VK_NULL_HANDLE;
+};
+void bindOnChange(VkCommandBuffer cmd, VkBuffer vertices, VkBuffer indices, BoundBuffers& bound) {
+    if (vertices != bound.vertices) {
+        const VkDeviceSize offset = 0;
+        vkCmdBindVertexBuffers(cmd, 0, 1, &vertices, &offset);
+        bound.vertices = vertices;
+    }
+    if (indices != bound.indices) {
+        vkCmdBindIndexBuffer(cmd, indices, 0, VK_INDEX_TYPE_UINT32);
+        bound.indices = indices;
+    }
 }
 
 void setViewport(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
@@ -962,6 +969,7 @@ VulkanRenderer::~VulkanRenderer() {
             }
             destroyBuffer(slot.uniforms);
             destroyBuffer(slot.readback);
+            destroyBuffer(slot.frameIndices);
         }
         if (mCommandPool) vkDestroyCommandPool(mDevice, mCommandPool, nullptr);
         if (mTimestamps) vkDestroyQueryPool(mDevice, mTimestamps, nullptr);
@@ -992,7 +1000,7 @@ VulkanRenderer::~VulkanRenderer() {
 // Meshes
 
 Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
-    Result<GpuMesh> gpu = uploadMesh(mesh);
+    Result<GpuMesh> gpu = uploadMesh(mesh, mDesc.clusterCulling);
     if (!gpu) return gpu.error();
     mMeshes.push_back(*gpu);
     return MeshId(mMeshes.size() - 1);
@@ -1003,7 +1011,8 @@ Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
         return Error{fmt::format("mesh id {} is unknown (the renderer holds {} meshes)", id,
                                  mMeshes.size())};
     }
-    Result<GpuMesh> gpu = uploadMesh(mesh);
+    // Rebuilt every frame (surfaces): clustering would cost more than culling saves.
+    Result<GpuMesh> gpu = uploadMesh(mesh, false);
     if (!gpu) return gpu.error();
     // A pending frame may still read the old buffers: they die when the newest pending frame
     // (which finishes last, frames run in order) is collected.
@@ -1017,7 +1026,8 @@ Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
     return {};
 }
 
-Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& mesh) {
+Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& mesh,
+                                                           bool cluster) {
     const std::string where = fmt::format("mesh '{}'", mesh.name);
     if (mesh.positions.empty() || mesh.indices.empty()) {
         return Error{
@@ -1049,9 +1059,19 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
         }
     }
 
+    GpuMesh gpu;
+    gpu.indexCount = uint32_t(mesh.indices.size());
+    gpu.generation = mNextGeneration++;
+    gpu.bounds = mesh.bounds();
+    gpu.clusters = cluster ? buildMeshClusters(mesh.positions, mesh.indices)
+                           : singleCluster(mesh.positions, mesh.indices);
+    // Clustered meshes have their own vertex order (vertexSource): one run per cluster.
+    const std::vector<uint32_t>& source = gpu.clusters.vertexSource;
+    const size_t vertexCount = source.empty() ? mesh.positions.size() : source.size();
     std::vector<float> vertices;
-    vertices.reserve(mesh.positions.size() * 9);
-    for (size_t i = 0; i < mesh.positions.size(); ++i) {
+    vertices.reserve(vertexCount * 9);
+    for (size_t k = 0; k < vertexCount; ++k) {
+        const size_t i = source.empty() ? k : source[k];
         const Vec3f& p = mesh.positions[i];
         const Vec3f& n = mesh.normals[i];
         const Vec3f v = mesh.velocities.empty() ? Vec3f::Zero() : mesh.velocities[i];
@@ -1061,9 +1081,7 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     // Host-visible memory: device-local too where the device has it (lavapipe, ReBAR GPUs).
     const VkMemoryPropertyFlags host =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    GpuMesh gpu;
-    gpu.indexCount = uint32_t(mesh.indices.size());
-    gpu.bounds = mesh.bounds();
+    gpu.clusters.vertexSource = {};  // used: the vertices above follow it
     Result<Buffer> vb =
         createBuffer(vertices.size() * sizeof(float), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, host,
                      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
@@ -1078,7 +1096,10 @@ Result<VulkanRenderer::GpuMesh> VulkanRenderer::uploadMesh(const TriangleMesh& m
     }
     gpu.indices = *ib;
     std::memcpy(gpu.vertices.mapped, vertices.data(), vertices.size() * sizeof(float));
-    std::memcpy(gpu.indices.mapped, mesh.indices.data(), mesh.indices.size() * sizeof(uint32_t));
+    std::memcpy(gpu.indices.mapped, gpu.clusters.indices.data(),
+                gpu.clusters.indices.size() * sizeof(uint32_t));
+    // A single cluster is drawn straight from the device's copy; several are gathered.
+    if (gpu.clusters.clusters.size() <= 1) gpu.clusters.indices = {};
     return gpu;
 }
 
@@ -1142,7 +1163,8 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
         fitSunShadow(light.sunDirection, scene, focus, frame.camera, mShadowMapSize);
 
     FrameUniforms u{};
-    copyMatrix(viewProjection(frame.camera), u.viewProj);
+    const Mat4f cameraClip = viewProjection(frame.camera);
+    copyMatrix(cameraClip, u.viewProj);
     copyMatrix(shadow.worldToClip, u.lightViewProj);
     copyMatrix(frame.camera.cameraToWorld.matrix(), u.cameraToWorld);
     copyVec(frame.camera.cameraToWorld.position, 1.0f, u.cameraPosition);
@@ -1167,11 +1189,37 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     // The slot is free (collected), so the device no longer reads its uniform buffer.
     std::memcpy(slot.uniforms.mapped, &u, sizeof(u));
 
+    // Room for every visible index of multi-cluster items in every pass (the slot is free:
+    // the device no longer reads its buffer).
+    VkDeviceSize gatherBound = 0;
+    for (const DrawItem& item : frame.items) {
+        const GpuMesh& mesh = mMeshes[item.mesh];
+        if (mesh.clusters.clusters.size() > 1) gatherBound += 3 * VkDeviceSize(mesh.indexCount);
+    }
+    gatherBound *= sizeof(uint32_t);
+    if (gatherBound > slot.frameIndices.size) {
+        destroyBuffer(slot.frameIndices);
+        Result<Buffer> gathered =
+            createBuffer(gatherBound + gatherBound / 2, VK_BUFFER_USAGE_INDEX_BUFFER_BIT,
+                         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                         VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+        if (!gathered) return gathered.error().prefixed("the frame's index buffer");
+        slot.frameIndices = *gathered;
+    }
+    slot.frameIndexCount = 0;
+
     SILT_VK(vkResetCommandBuffer(slot.commandBuffer, 0));
     auto begin = vkStruct<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     SILT_VK(vkBeginCommandBuffer(slot.commandBuffer, &begin));
-    recordFrame(frame, withLabels, slotIndex);
+    // The shadow map persists between frames (frames run in submission order on the one
+    // queue): when its inputs are the last drawn ones, this frame reads it as it is.
+    shadowInputs(frame, shadow.worldToClip, mFrameShadowInputs);
+    const bool reuseShadowMap = mDesc.shadowMapReuse && !mShadowMapInputs.empty() &&
+                                mFrameShadowInputs.size() == mShadowMapInputs.size() &&
+                                std::memcmp(mFrameShadowInputs.data(), mShadowMapInputs.data(),
+                                            mShadowMapInputs.size() * sizeof(float)) == 0;
+    recordFrame(frame, withLabels, slotIndex, cameraClip, shadow.worldToClip, reuseShadowMap);
     SILT_VK(vkEndCommandBuffer(slot.commandBuffer));
     slot.recordSeconds = secondsSince(recordStart);
     slot.submitted = Clock::now();
@@ -1185,8 +1233,11 @@ Status VulkanRenderer::submitFrame(const FrameDesc& frame, bool withLabels) {
     {
         // The preview's presenter submits to the same queue from the UI thread.
         std::lock_guard<std::mutex> queueLock(mQueueMutex);
+        // Until the submit succeeds the map's content is unknown: forget what it held.
+        mShadowMapInputs.clear();
         SILT_VK(vkQueueSubmit2(mQueue, 1, &submit, slot.fence));
     }
+    std::swap(mShadowMapInputs, mFrameShadowInputs);
     mPending.push_back(slotIndex);
     mNextSlot = (mNextSlot + 1) % kFramesInFlight;
     return {};
@@ -1202,6 +1253,9 @@ Result<size_t> VulkanRenderer::waitOldest() {
     mPending.pop_front();
     mTimings = RenderTimings{};
     mTimings.recordSeconds = slot.recordSeconds;
+    mTimings.shadowTriangles = slot.shadowTriangles;
+    mTimings.mainTriangles = slot.mainTriangles;
+    mTimings.shadowMapReused = slot.shadowMapReused;
     // Synchronous use: submit to signal. Pipelined: only the time the caller still waited.
     mTimings.waitSeconds = std::chrono::duration<double>(Clock::now() -
                                                          std::max(slot.submitted, waitStart))
@@ -1311,8 +1365,27 @@ DrawConstants drawConstants(const DrawItem& item) {
 }
 }  // namespace
 
-void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex) {
-    const FrameSlot& slot = mSlots[slotIndex];
+void VulkanRenderer::shadowInputs(const FrameDesc& frame, const Mat4f& lightClip,
+                                  std::vector<float>& out) const {
+    out.assign(lightClip.data(), lightClip.data() + 16);
+    for (const DrawItem& item : frame.items) {
+        if (item.shading == Shading::Water) continue;  // casts no shadow
+        const uint64_t generation = mMeshes[item.mesh].generation;
+        out.push_back(std::bit_cast<float>(uint32_t(generation)));
+        out.push_back(std::bit_cast<float>(uint32_t(generation >> 32)));
+        for (int r = 0; r < 3; ++r) {
+            for (int c = 0; c < 4; ++c) out.push_back(item.modelToWorld(r, c));
+        }
+    }
+}
+
+void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t slotIndex,
+                                 const Mat4f& cameraClip, const Mat4f& lightClip,
+                                 bool reuseShadowMap) {
+    FrameSlot& slot = mSlots[slotIndex];
+    slot.shadowTriangles = 0;
+    slot.mainTriangles = 0;
+    slot.shadowMapReused = reuseShadowMap;
     VkCommandBuffer cmd = slot.commandBuffer;
     const uint32_t firstQuery = uint32_t(kQueriesPerSlot * slotIndex);
     auto timestamp = [&](uint32_t query) {
@@ -1342,19 +1415,50 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     // The single-sampled colour the geometry passes draw: FXAA's input, or what is read back.
     const Image& sceneColor = mFxaa ? mSceneColor : mColorResolved;
 
-    auto pushAndDraw = [&](const DrawItem& item, MeshId& bound) {
+    // Every pipeline culls back faces: with cluster culling, only the clusters of an item
+    // that can produce a fragment through the pass's view (the sun's for the shadow map)
+    // are drawn, in index-buffer order, so the result is the same as drawing the whole mesh.
+    // Several visible ranges are gathered into the slot's index buffer: one draw per item.
+    auto pushAndDraw = [&](const DrawItem& item, BoundBuffers& bound, bool shadowPass) {
+        const Mat4f& clip = shadowPass ? lightClip : cameraClip;
         const GpuMesh& mesh = mMeshes[item.mesh];
-        bindMeshOnChange(cmd, item.mesh, mesh.vertices.buffer, mesh.indices.buffer, bound);
+        mRanges.clear();
+        if (mDesc.clusterCulling) {
+            // The shaders use the pose's affine rows only (DrawConstants): so does culling.
+            Mat4f pose = item.modelToWorld;
+            pose.row(3) = Eigen::RowVector4f(0.0f, 0.0f, 0.0f, 1.0f);
+            appendVisibleRanges(mesh.clusters, clip * pose, true, mRanges);
+            if (mRanges.empty()) return;
+        } else {
+            mRanges.push_back({0, mesh.indexCount});
+        }
+        IndexRange draw = mRanges.front();
+        VkBuffer indices = mesh.indices.buffer;
+        if (mRanges.size() > 1) {
+            auto* out = static_cast<uint32_t*>(slot.frameIndices.mapped) + slot.frameIndexCount;
+            draw = {slot.frameIndexCount, 0};
+            for (const IndexRange& range : mRanges) {
+                std::memcpy(out + draw.indexCount, mesh.clusters.indices.data() + range.firstIndex,
+                            range.indexCount * sizeof(uint32_t));
+                draw.indexCount += range.indexCount;
+            }
+            slot.frameIndexCount += draw.indexCount;
+            indices = slot.frameIndices.buffer;
+        }
+        bindOnChange(cmd, mesh.vertices.buffer, indices, bound);
         const DrawConstants constants = drawConstants(item);
         vkCmdPushConstants(cmd, mPipelineLayout,
                            VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                            sizeof(constants), &constants);
-        vkCmdDrawIndexed(cmd, mesh.indexCount, 1, 0, 0, 0);
+        vkCmdDrawIndexed(cmd, draw.indexCount, 1, draw.firstIndex, 0, 0);
+        (shadowPass ? slot.shadowTriangles : slot.mainTriangles) += draw.indexCount / 3;
     };
-    // shaded: bind the colour pipeline of each item's shading (a specialisation: lavapipe
-    // runs both sides of every branch, so one shader for all modes would pay for all).
-    auto drawItems = [&](bool water, bool shaded) {
-        MeshId bound = MeshId(-1);
+    // Main passes bind the colour pipeline of each item's shading (a specialisation: lavapipe
+    // runs both sides of every branch, so one shader for all modes would pay for all); the
+    // shadow pass draws depth only, from the sun.
+    auto drawItems = [&](bool water, bool shadowPass) {
+        const bool shaded = !shadowPass;
+        BoundBuffers bound;
         uint32_t boundShading = ~0u;
         for (const DrawItem& item : frame.items) {
             if (isWater(item) != water) continue;
@@ -1363,7 +1467,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                 vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mScenePipelines[shading]);
                 boundShading = shading;
             }
-            pushAndDraw(item, bound);
+            pushAndDraw(item, bound, shadowPass);
         }
     };
     auto labelAttachment = [&](size_t i, VkAttachmentLoadOp load) {
@@ -1389,8 +1493,9 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT, mTimestamps, firstQuery);
     }
 
-    // Every target starts UNDEFINED: each frame clears them, nothing carries over.
-    {
+    // Every target starts UNDEFINED: each frame clears them, nothing carries over — except a
+    // reused shadow map, which stays in the layout the frame that drew it left (shader read).
+    if (!reuseShadowMap) {
         const std::array<VkImageMemoryBarrier2, 1> barriers{
             imageBarrier(mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT,
                          VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, 0, fragmentTests, depthAccess,
@@ -1399,29 +1504,26 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     }
 
     // Pass 1: the sun's shadow map.
-    auto shadowDepth =
-        vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-    shadowDepth.imageView = mShadowMap.view;
-    shadowDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
-    shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-    shadowDepth.clearValue.depthStencil = {1.0f, 0};
-    beginPass(cmd, mShadowMapSize, mShadowMapSize, {}, &shadowDepth);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
-                            &slot.descriptorSet, 0, nullptr);
-    drawItems(false, false);
-    vkCmdEndRendering(cmd);
+    if (!reuseShadowMap) {
+        auto shadowDepth =
+            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        shadowDepth.imageView = mShadowMap.view;
+        shadowDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
+        shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
+        shadowDepth.clearValue.depthStencil = {1.0f, 0};
+        beginPass(cmd, mShadowMapSize, mShadowMapSize, {}, &shadowDepth);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
+                                &slot.descriptorSet, 0, nullptr);
+        drawItems(false, true);
+        vkCmdEndRendering(cmd);
+    }
     timestamp(kQueryShadow);
 
     {
         const VkImage colorTarget = msaa ? mColorMsaa.image : sceneColor.image;
         std::vector<VkImageMemoryBarrier2> barriers{
-            imageBarrier(
-                mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
-                VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-                VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
-                VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL),
             // COPY too: the previous frame may have copied it for water.
             imageBarrier(mDepth.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests | copy,
                          depthAccess, fragmentTests, depthAccess, VK_IMAGE_LAYOUT_UNDEFINED,
@@ -1430,6 +1532,13 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
                          VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_READ_BIT,
                          colorOutput, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
                          VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL)};
+        if (!reuseShadowMap) {
+            barriers.push_back(imageBarrier(
+                mShadowMap.image, VK_IMAGE_ASPECT_DEPTH_BIT, fragmentTests,
+                VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+                VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL));
+        }
         if (msaa) {
             barriers.push_back(imageBarrier(
                 mColorResolved.image, VK_IMAGE_ASPECT_COLOR_BIT,
@@ -1487,7 +1596,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     beginPass(cmd, w, h, colors, &depth);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                             &slot.descriptorSet, 0, nullptr);
-    drawItems(false, true);
+    drawItems(false, false);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mSkyPipeline);
     vkCmdDraw(cmd, 3, 1, 0, 0);  // behind everything: only where no mesh was drawn
     vkCmdEndRendering(cmd);
@@ -1603,7 +1712,7 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         beginPass(cmd, w, h, waterColors, &waterDepth);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
-        drawItems(true, true);
+        drawItems(true, false);
         vkCmdEndRendering(cmd);
     }
     timestamp(kQueryWater);
@@ -1661,8 +1770,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mLabelPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
-        MeshId bound = MeshId(-1);
-        for (const DrawItem& item : frame.items) pushAndDraw(item, bound);
+        BoundBuffers bound;
+        for (const DrawItem& item : frame.items) pushAndDraw(item, bound, false);
         vkCmdEndRendering(cmd);
     }
 

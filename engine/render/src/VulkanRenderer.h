@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "silt/render/MeshClusters.h"
 #include "silt/render/Renderer.h"
 
 namespace silt::render {
@@ -84,12 +85,18 @@ private:
         Buffer vertices;
         Buffer indices;
         uint32_t indexCount = 0;
+        uint64_t generation = 0;     ///< unique per upload: a replaced mesh is a new caster
         Eigen::AlignedBox3f bounds;  ///< local frame
+        /// The index buffer's clusters and, when there are several, a host copy of the
+        /// indices (a frame gathers the visible ranges from it). One cluster, no host copy,
+        /// for replaced meshes and without culling.
+        ClusteredIndices clusters;
     };
 
     explicit VulkanRenderer(const RendererDesc& desc) : mDesc(desc) {}
-    /// Checks a mesh and copies it into new vertex and index buffers.
-    [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh);
+    /// Checks a mesh and copies it into new vertex and index buffers; `cluster`: reorder its
+    /// triangles into clusters for culling (meshes added once, with culling on).
+    [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh, bool cluster);
 
     Status createDevice();
     Status pickDevice();
@@ -101,7 +108,13 @@ private:
     Status submitFrame(const FrameDesc& frame, bool withLabels);
     /// Waits for the oldest pending frame; its readback is in mSlots[returned].readback.
     Result<size_t> waitOldest();
-    void recordFrame(const FrameDesc& frame, bool withLabels, size_t slot);
+    /// cameraClip, lightClip: world → clip of the camera and of the sun's shadow map;
+    /// reuseShadowMap: the map already holds this frame's shadows (skip the shadow pass).
+    void recordFrame(const FrameDesc& frame, bool withLabels, size_t slot, const Mat4f& cameraClip,
+                     const Mat4f& lightClip, bool reuseShadowMap);
+    /// What the shadow map's content depends on: the sun's clip transform, then per caster
+    /// its mesh's upload generation and pose (floats, compared bit for bit).
+    void shadowInputs(const FrameDesc& frame, const Mat4f& lightClip, std::vector<float>& out) const;
     FrameImages unpackLabels(size_t slot) const;
 
     Result<uint32_t> findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required,
@@ -150,6 +163,13 @@ private:
         VkFence fence = VK_NULL_HANDLE;
         std::vector<GpuMesh> retired;  ///< replaced meshes this frame may still read
         double recordSeconds = 0;
+        /// The visible triangles of items whose culling left several index ranges, gathered
+        /// so each item is still one draw (lavapipe's per-draw cost exceeds a copy's).
+        Buffer frameIndices;
+        uint32_t frameIndexCount = 0;  ///< indices written into frameIndices this frame
+        uint64_t shadowTriangles = 0;  ///< drawn by this frame (RenderTimings)
+        uint64_t mainTriangles = 0;
+        bool shadowMapReused = false;
         std::chrono::steady_clock::time_point submitted;
     };
     std::array<FrameSlot, kFramesInFlight> mSlots;
@@ -174,6 +194,11 @@ private:
     VkCommandPool mCommandPool = VK_NULL_HANDLE;
 
     std::vector<GpuMesh> mMeshes;
+    std::vector<IndexRange> mRanges;  ///< scratch: one item's visible index ranges
+    uint64_t mNextGeneration = 1;     ///< GpuMesh::generation of the next upload
+    /// shadowInputs() of the frame whose shadow pass last filled the map (empty: none yet).
+    std::vector<float> mShadowMapInputs;
+    std::vector<float> mFrameShadowInputs;  ///< scratch: this frame's
 };
 
 }  // namespace silt::render

@@ -109,6 +109,7 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
         desc.height = size;
         if (options.msaaSamples > 0) desc.msaaSamples = options.msaaSamples;
         if (options.shadowMapSize > 0) desc.shadowMapSize = options.shadowMapSize;
+        desc.clusterCulling = options.clusterCulling;
         auto renderer = render::Renderer::create(desc);
         if (!renderer) return renderer.error();
         auto sphereMesh = (*renderer)->addMesh(sphere);
@@ -159,7 +160,7 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
         render::RenderTimings sum;
         // Sums, not the "unknown" default.
         sum.gpuDrawSeconds = sum.gpuCopySeconds = sum.gpuShadowSeconds = sum.gpuColorSeconds =
-            sum.gpuWaterSeconds = sum.gpuLabelSeconds = 0;
+            sum.gpuWaterSeconds = sum.gpuPostSeconds = sum.gpuLabelSeconds = 0;
         bool timestamps = true;
         const auto start = Clock::now();
         const double cpuStart = processCpuSeconds();
@@ -174,6 +175,9 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
             sum.gpuShadowSeconds += t.gpuShadowSeconds;
             sum.gpuColorSeconds += t.gpuColorSeconds;
             sum.gpuWaterSeconds += t.gpuWaterSeconds;
+            sum.gpuPostSeconds += t.gpuPostSeconds;
+            sum.shadowTriangles += t.shadowTriangles;
+            sum.mainTriangles += t.mainTriangles;
             sum.gpuLabelSeconds += t.gpuLabelSeconds;
             sum.waitSeconds += t.waitSeconds;
             sum.unpackSeconds += t.unpackSeconds;
@@ -232,10 +236,15 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
               {"gpu_shadow", gpuMs(sum.gpuShadowSeconds)},
               {"gpu_colour", gpuMs(sum.gpuColorSeconds)},
               {"gpu_water", gpuMs(sum.gpuWaterSeconds)},
+              {"gpu_post", gpuMs(sum.gpuPostSeconds)},
               {"gpu_labels", gpuMs(sum.gpuLabelSeconds)},
               {"gpu_copy", gpuMs(sum.gpuCopySeconds)},
               {"wait", ms(sum.waitSeconds)},
               {"unpack", ms(sum.unpackSeconds)}}},
+            {"cluster_culling", desc.clusterCulling},
+            {"triangles_drawn",
+             {{"shadow", double(sum.shadowTriangles) / frames},
+              {"main", double(sum.mainTriangles) / frames}}},
             {"readback_mb_per_frame", double(size) * size * 40.0 / (1024.0 * 1024.0)},
             {"peak_rss_mb", peakRssMiB()}};
         out << row.dump() << std::endl;

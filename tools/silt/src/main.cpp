@@ -189,6 +189,8 @@ int main(int argc, char** argv) {
     benchRenderCommand->add_option("--msaa", renderBench.msaaSamples, "0 = renderer default");
     benchRenderCommand->add_option("--shadow-map", renderBench.shadowMapSize,
                                    "Texels per side, 0 = renderer default");
+    benchRenderCommand->add_flag("!--no-culling", renderBench.clusterCulling,
+                                 "Draw whole meshes (no cluster culling), to compare");
 
     silt::app::ContactSheetOptions sheet;
     CLI::App* sheetCommand = app.add_subcommand(

@@ -52,6 +52,16 @@ struct RendererDesc {
     /// Texels per side of the sun's shadow map; 0: automatic, two per image pixel along the
     /// longer side (512 at 256², 1024 at 512², 2048 from 1024² on).
     uint32_t shadowMapSize = 0;
+    /// Skip, per pass and item, the clusters of triangles (of meshes added with addMesh) that
+    /// lie outside the view volume or face away from the camera (the sun, for shadows) before
+    /// they reach the vertex stage. Images and labels are bit-identical either way; off only
+    /// for tests and benchmarks that compare.
+    bool clusterCulling = true;
+    /// Keep the sun's shadow map from the previous frame when nothing it depends on changed
+    /// (the sun's frustum, which follows the camera, and every shadow caster's mesh and pose):
+    /// frames of a settled scene seen by a static camera skip the shadow pass. Images are
+    /// bit-identical either way; off only for tests that compare.
+    bool shadowMapReuse = true;
     /// Extra Vulkan instance extensions, e.g. a window system's surface extensions
     /// (glfwGetRequiredInstanceExtensions) for a SwapchainPresenter; empty when headless.
     std::vector<std::string> instanceExtensions;
@@ -120,6 +130,11 @@ struct RenderTimings {
     double waitSeconds = 0;      ///< wall: submit (or collect, when pipelined) until the fence
                                  ///< signalled (draw + copy)
     double unpackSeconds = 0;    ///< CPU: mapped buffer → the returned host images
+    /// Triangles sent to the vertex stage after cluster culling, shadow pass and main
+    /// passes (colour, water, MSAA labels) — what the device's geometry work scales with.
+    uint64_t shadowTriangles = 0;
+    uint64_t mainTriangles = 0;
+    bool shadowMapReused = false;  ///< the shadow pass was skipped (RendererDesc::shadowMapReuse)
 };
 
 class Renderer {

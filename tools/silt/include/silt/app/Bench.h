@@ -27,13 +27,15 @@ struct RenderBenchOptions {
     uint32_t threads = 0;                         ///< 0 = all cores (lavapipe threads)
     uint32_t msaaSamples = 0;    ///< 0 = RendererDesc's default
     uint32_t shadowMapSize = 0;  ///< texels; 0 = RendererDesc's default
+    bool clusterCulling = true;  ///< RendererDesc::clusterCulling (off: compare in one run)
 };
 
-/// Renders a scene of moving spheres over a ground (about `triangles` triangles, 4x MSAA,
+/// Renders a scene of moving spheres over a ground (about `triangles` triangles, FXAA,
 /// sun shadows) with colour and every label channel at each size, and prints one line per
 /// size: {"bench":"render", "frames_per_s" (colour + labels, readback included),
 /// "colour_only_frames_per_s", "ms_per_frame": {record, gpu_draw (= gpu_shadow + gpu_colour +
-/// gpu_water + gpu_labels), gpu_copy, wait, unpack}}.
+/// gpu_water + gpu_post + gpu_labels), gpu_copy, wait, unpack}, "triangles_drawn": {shadow,
+/// main} per frame after cluster culling}.
 /// gpu_* come from GPU timestamps (−1 without them); wait is submit → fence. Surfacing of
 /// sand and water is not part of it yet.
 [[nodiscard]] Status benchRender(const RenderBenchOptions& options, std::ostream& out);
