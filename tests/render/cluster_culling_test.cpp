@@ -55,6 +55,13 @@ struct CullCounts {
     size_t triangles = 0;
     size_t backFacingSkipped = 0;  ///< triangles in clusters clusterBackFacing() skipped
     size_t outsideSkipped = 0;     ///< triangles in clusters outside the clip volume
+
+    CullCounts& operator+=(const CullCounts& o) {
+        triangles += o.triangles;
+        backFacingSkipped += o.backFacingSkipped;
+        outsideSkipped += o.outsideSkipped;
+        return *this;
+    }
 };
 
 // Checks every skipped cluster of `mesh` through `clip` by brute force over its triangles.
@@ -174,14 +181,8 @@ TEST(MeshClusters, SkippedClustersHoldOnlyTrianglesTheDeviceWouldDiscard) {
         const Mat4f lightClip = sun.worldToClip * model;
         for (const auto& [source, clustered] :
              {std::pair{&sphere, &sphereClusters}, std::pair{&cube, &cubeClusters}}) {
-            const CullCounts p = checkSkippedClusters(*source, *clustered, cameraClip);
-            const CullCounts o = checkSkippedClusters(*source, *clustered, lightClip);
-            perspective.triangles += p.triangles;
-            perspective.backFacingSkipped += p.backFacingSkipped;
-            perspective.outsideSkipped += p.outsideSkipped;
-            orthographic.triangles += o.triangles;
-            orthographic.backFacingSkipped += o.backFacingSkipped;
-            orthographic.outsideSkipped += o.outsideSkipped;
+            perspective += checkSkippedClusters(*source, *clustered, cameraClip);
+            orthographic += checkSkippedClusters(*source, *clustered, lightClip);
         }
     }
     std::printf("camera: %zu of %zu triangles skipped as back-facing, %zu as outside; sun: %zu "

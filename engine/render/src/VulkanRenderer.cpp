@@ -1479,6 +1479,16 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         a.clearValue.color = {{0.0f, 0.0f, 0.0f, 0.0f}};  // same bits as uint 0: background
         return a;
     };
+    auto depthAttachment = [](VkImageView view, VkAttachmentLoadOp load,
+                              VkAttachmentStoreOp store, float clearDepth) {
+        auto a = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
+        a.imageView = view;
+        a.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
+        a.loadOp = load;
+        a.storeOp = store;
+        a.clearValue.depthStencil = {clearDepth, 0};
+        return a;
+    };
     auto labelsToAttachments = [&](std::vector<VkImageMemoryBarrier2>& barriers) {
         for (const Image& target : mLabelTargets) {
             barriers.push_back(imageBarrier(
@@ -1505,13 +1515,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
 
     // Pass 1: the sun's shadow map.
     if (!reuseShadowMap) {
-        auto shadowDepth =
-            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-        shadowDepth.imageView = mShadowMap.view;
-        shadowDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
-        shadowDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-        shadowDepth.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
-        shadowDepth.clearValue.depthStencil = {1.0f, 0};
+        auto shadowDepth = depthAttachment(mShadowMap.view, VK_ATTACHMENT_LOAD_OP_CLEAR,
+                                           VK_ATTACHMENT_STORE_OP_STORE, 1.0f);
         beginPass(cmd, mShadowMapSize, mShadowMapSize, {}, &shadowDepth);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mShadowPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
@@ -1577,12 +1582,9 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         for (size_t i = 0; i < mLabelTargets.size(); ++i)
             colors.push_back(labelAttachment(i, VK_ATTACHMENT_LOAD_OP_CLEAR));
     }
-    auto depth = vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-    depth.imageView = mDepth.view;
-    depth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
-    depth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    depth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-    depth.clearValue.depthStencil = {0.0f, 0};  // reversed Z: 0 is the far plane
+    // Reversed Z: 0 is the far plane.
+    auto depth = depthAttachment(mDepth.view, VK_ATTACHMENT_LOAD_OP_CLEAR,
+                                 VK_ATTACHMENT_STORE_OP_DONT_CARE, 0.0f);
     if (hasWater) {
         // The water pass continues on these targets and samples the opaque depth.
         color.storeOp = VK_ATTACHMENT_STORE_OP_STORE;
@@ -1703,12 +1705,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
             for (size_t i = 0; i < mLabelTargets.size(); ++i)
                 waterColors.push_back(labelAttachment(i, VK_ATTACHMENT_LOAD_OP_LOAD));
         }
-        auto waterDepth =
-            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-        waterDepth.imageView = mDepth.view;
-        waterDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
-        waterDepth.loadOp = VK_ATTACHMENT_LOAD_OP_LOAD;
-        waterDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+        auto waterDepth = depthAttachment(mDepth.view, VK_ATTACHMENT_LOAD_OP_LOAD,
+                                          VK_ATTACHMENT_STORE_OP_DONT_CARE, 0.0f);
         beginPass(cmd, w, h, waterColors, &waterDepth);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
                                 &slot.descriptorSet, 0, nullptr);
@@ -1759,13 +1757,8 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
         std::array<VkRenderingAttachmentInfo, kLabelFormats.size()> labelColors{};
         for (size_t i = 0; i < labelColors.size(); ++i)
             labelColors[i] = labelAttachment(i, VK_ATTACHMENT_LOAD_OP_CLEAR);
-        auto labelDepth =
-            vkStruct<VkRenderingAttachmentInfo>(VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO);
-        labelDepth.imageView = mLabelDepth.view;
-        labelDepth.imageLayout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL;
-        labelDepth.loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-        labelDepth.storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
-        labelDepth.clearValue.depthStencil = {0.0f, 0};
+        auto labelDepth = depthAttachment(mLabelDepth.view, VK_ATTACHMENT_LOAD_OP_CLEAR,
+                                          VK_ATTACHMENT_STORE_OP_DONT_CARE, 0.0f);
         beginPass(cmd, w, h, labelColors, &labelDepth);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mLabelPipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, mPipelineLayout, 0, 1,
