@@ -118,7 +118,7 @@ TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
 // held fixed above the final apex, the φ = 45° heap at 1 cm measured 47.5° / 43.1–46.6° /
 // 40.2° / 38.5° / 37.4° / 36.1° / 39.4° at CFL 0.4 / 0.3 / 0.25 / 0.2 / 0.15 / 0.1 / 0.05:
 // the steep heaps of the old CI set-up came from the time-step error at CFL 0.3, and the
-// converged heap was 7–9° under φ (the stream's fall from the fixed nozzle flattens it).
+// converged heap was 6–9° under φ (the stream's fall from the fixed nozzle flattens it).
 // With the raised nozzle the 45° heap measured 41.0–44.4° at CFL 0.1 and 41.4° at 0.05, so
 // both builds run at a converged CFL (0.1 at 1 cm, 0.15 at 6 mm, the same time step within
 // 10 %). Plots: mpm_repose_pour.png (x: φ 20–50°, y: fitted slope 10–55°;
