@@ -10,6 +10,7 @@ find_package(TBB REQUIRED)
 find_package(assimp REQUIRED)
 find_package(Bullet REQUIRED)
 find_package(Vulkan REQUIRED)
+find_package(meshoptimizer REQUIRED)
 # Debian ships OpenVDB's FindOpenVDB.cmake module (needs libboost-iostreams-dev), not a config.
 list(APPEND CMAKE_MODULE_PATH /usr/lib/x86_64-linux-gnu/cmake/OpenVDB)
 find_package(OpenVDB REQUIRED)

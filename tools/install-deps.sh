@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libbullet-dev libbullet-extras-dev
   libopenvdb-dev libboost-iostreams-dev libtbb-dev libblosc-dev
-  libvulkan-dev mesa-vulkan-drivers glslc glslang-tools vulkan-tools
+  libvulkan-dev mesa-vulkan-drivers glslc glslang-tools vulkan-tools libmeshoptimizer-dev
   libassimp-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
   libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema

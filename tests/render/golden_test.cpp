@@ -75,7 +75,9 @@ protected:
         desc.smoothingIterations = 1;
         auto mesh = volume::surfaceParticles(particles, desc);
         SILT_CHECK(mesh.ok());
-        return add(*mesh);
+        auto id = mRenderer->addMesh(*mesh, MeshUsage::Rebuilt);  // as clips add surfaces
+        SILT_CHECK(id.ok());
+        return *id;
     }
 
     /// Renders, compares with (or with SILT_UPDATE_GOLDEN=1, writes) golden/<name>.png.

@@ -12,6 +12,7 @@
 #include "ShaderCode.h"
 #include "VulkanCheck.h"
 #include "silt/core/Log.h"
+#include "silt/render/MeshLod.h"
 #include "silt/render/RenderMath.h"
 
 namespace silt::render {
@@ -957,16 +958,10 @@ Status VulkanRenderer::createCommands() {
 VulkanRenderer::~VulkanRenderer() {
     if (mDevice != VK_NULL_HANDLE) {
         vkDeviceWaitIdle(mDevice);
-        for (GpuMesh& mesh : mMeshes) {
-            destroyBuffer(mesh.vertices);
-            destroyBuffer(mesh.indices);
-        }
+        for (GpuMesh& mesh : mMeshes) destroyMesh(mesh);
         for (FrameSlot& slot : mSlots) {
             if (slot.fence) vkDestroyFence(mDevice, slot.fence, nullptr);
-            for (GpuMesh& mesh : slot.retired) {
-                destroyBuffer(mesh.vertices);
-                destroyBuffer(mesh.indices);
-            }
+            for (GpuMesh& mesh : slot.retired) destroyMesh(mesh);
             destroyBuffer(slot.uniforms);
             destroyBuffer(slot.readback);
             destroyBuffer(slot.frameIndices);
@@ -999,11 +994,61 @@ VulkanRenderer::~VulkanRenderer() {
 // ---------------------------------------------------------------------------------------
 // Meshes
 
-Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh) {
-    Result<GpuMesh> gpu = uploadMesh(mesh, mDesc.clusterCulling);
+Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh, MeshUsage usage) {
+    const bool isStatic = usage == MeshUsage::Static;
+    Result<GpuMesh> gpu = uploadMesh(mesh, isStatic && mDesc.clusterCulling);
     if (!gpu) return gpu.error();
-    mMeshes.push_back(*gpu);
+    if (isStatic && mDesc.lodPixelError > 0.0f) {
+        for (MeshLodLevel& level : buildMeshLods(mesh.positions, mesh.indices)) {
+            // Only the vertices the level uses, in first-use order.
+            TriangleMesh coarse;
+            coarse.name = fmt::format("{} (level of detail {})", mesh.name, gpu->coarser.size() + 1);
+            std::vector<uint32_t> remap(mesh.positions.size(), ~0u);
+            coarse.indices.reserve(level.indices.size());
+            for (uint32_t i : level.indices) {
+                if (remap[i] == ~0u) {
+                    remap[i] = uint32_t(coarse.positions.size());
+                    coarse.positions.push_back(mesh.positions[i]);
+                    coarse.normals.push_back(mesh.normals[i]);
+                    if (!mesh.velocities.empty()) coarse.velocities.push_back(mesh.velocities[i]);
+                }
+                coarse.indices.push_back(remap[i]);
+            }
+            Result<GpuMesh> uploaded = uploadMesh(coarse, mDesc.clusterCulling);
+            if (!uploaded) {
+                destroyMesh(*gpu);
+                return uploaded.error();
+            }
+            gpu->coarser.push_back(std::move(*uploaded));
+            gpu->lodErrors.push_back(level.error);
+        }
+    }
+    mMeshes.push_back(std::move(*gpu));
     return MeshId(mMeshes.size() - 1);
+}
+
+void VulkanRenderer::destroyMesh(GpuMesh& mesh) {
+    destroyBuffer(mesh.vertices);
+    destroyBuffer(mesh.indices);
+    for (GpuMesh& level : mesh.coarser) destroyMesh(level);
+    mesh.coarser.clear();
+}
+
+const VulkanRenderer::GpuMesh& VulkanRenderer::levelToDraw(const GpuMesh& mesh,
+                                                           const DrawItem& item,
+                                                           const Mat4f& clipFromWorld,
+                                                           uint32_t width,
+                                                           uint32_t height) const {
+    if (mesh.coarser.empty()) return mesh;
+    // The shaders use the pose's affine rows only (DrawConstants): so does the bound.
+    const Mat4f& pose = item.modelToWorld;
+    const float stretch = largestStretch(pose);
+    const Vec3f center = pose.topLeftCorner<3, 3>() * mesh.clusters.center +
+                         pose.topRightCorner<3, 1>();
+    const float perMetre =
+        pixelsPerMetreBound(clipFromWorld, width, height, center, stretch * mesh.clusters.radius);
+    const size_t level = selectLod(mesh.lodErrors, stretch * perMetre, mDesc.lodPixelError);
+    return level == 0 ? mesh : mesh.coarser[level - 1];
 }
 
 Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
@@ -1017,8 +1062,7 @@ Status VulkanRenderer::replaceMesh(MeshId id, const TriangleMesh& mesh) {
     // A pending frame may still read the old buffers: they die when the newest pending frame
     // (which finishes last, frames run in order) is collected.
     if (mPending.empty()) {
-        destroyBuffer(mMeshes[id].vertices);
-        destroyBuffer(mMeshes[id].indices);
+        destroyMesh(mMeshes[id]);
     } else {
         mSlots[mPending.back()].retired.push_back(mMeshes[id]);
     }
@@ -1260,10 +1304,7 @@ Result<size_t> VulkanRenderer::waitOldest() {
     mTimings.waitSeconds = std::chrono::duration<double>(Clock::now() -
                                                          std::max(slot.submitted, waitStart))
                                .count();
-    for (GpuMesh& mesh : slot.retired) {
-        destroyBuffer(mesh.vertices);
-        destroyBuffer(mesh.indices);
-    }
+    for (GpuMesh& mesh : slot.retired) destroyMesh(mesh);
     slot.retired.clear();
     if (mTimestamps) {
         std::array<uint64_t, kQueriesPerSlot> ticks{};
@@ -1421,7 +1462,9 @@ void VulkanRenderer::recordFrame(const FrameDesc& frame, bool withLabels, size_t
     // Several visible ranges are gathered into the slot's index buffer: one draw per item.
     auto pushAndDraw = [&](const DrawItem& item, BoundBuffers& bound, bool shadowPass) {
         const Mat4f& clip = shadowPass ? lightClip : cameraClip;
-        const GpuMesh& mesh = mMeshes[item.mesh];
+        const GpuMesh& mesh =
+            shadowPass ? levelToDraw(mMeshes[item.mesh], item, clip, mShadowMapSize, mShadowMapSize)
+                       : levelToDraw(mMeshes[item.mesh], item, clip, mDesc.width, mDesc.height);
         mRanges.clear();
         if (mDesc.clusterCulling) {
             // The shaders use the pose's affine rows only (DrawConstants): so does culling.

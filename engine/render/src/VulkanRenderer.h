@@ -45,7 +45,8 @@ public:
     VulkanRenderer(const VulkanRenderer&) = delete;
     VulkanRenderer& operator=(const VulkanRenderer&) = delete;
 
-    [[nodiscard]] Result<MeshId> addMesh(const TriangleMesh& mesh) override;
+    [[nodiscard]] Result<MeshId> addMesh(const TriangleMesh& mesh,
+                                         MeshUsage usage = MeshUsage::Static) override;
     [[nodiscard]] Status replaceMesh(MeshId id, const TriangleMesh& mesh) override;
     [[nodiscard]] Result<ImageRGBA8> render(const FrameDesc& frame) override;
     [[nodiscard]] Result<FrameImages> renderWithLabels(const FrameDesc& frame) override;
@@ -91,12 +92,25 @@ private:
         /// indices (a frame gathers the visible ranges from it). One cluster, no host copy,
         /// for replaced meshes and without culling.
         ClusteredIndices clusters;
+        /// Coarser levels of detail (MeshLod.h), finest first, each uploaded as a mesh of its
+        /// own with only the vertices it uses; lodErrors[k] bounds coarser[k]'s deviation from
+        /// this mesh (m, local frame). None for replaced meshes or with lodPixelError 0.
+        std::vector<GpuMesh> coarser;
+        std::vector<float> lodErrors;
     };
 
     explicit VulkanRenderer(const RendererDesc& desc) : mDesc(desc) {}
     /// Checks a mesh and copies it into new vertex and index buffers; `cluster`: reorder its
     /// triangles into clusters for culling (meshes added once, with culling on).
     [[nodiscard]] Result<GpuMesh> uploadMesh(const TriangleMesh& mesh, bool cluster);
+
+    /// Frees a mesh's buffers and those of its coarser levels.
+    void destroyMesh(GpuMesh& mesh);
+    /// The level of `mesh` to draw for `item` through `clipFromWorld` onto a target of
+    /// width × height (the image, or the shadow map): the coarsest whose deviation projects
+    /// under RendererDesc::lodPixelError.
+    const GpuMesh& levelToDraw(const GpuMesh& mesh, const DrawItem& item,
+                               const Mat4f& clipFromWorld, uint32_t width, uint32_t height) const;
 
     Status createDevice();
     Status pickDevice();

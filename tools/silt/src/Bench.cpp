@@ -110,6 +110,7 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
         if (options.msaaSamples > 0) desc.msaaSamples = options.msaaSamples;
         if (options.shadowMapSize > 0) desc.shadowMapSize = options.shadowMapSize;
         desc.clusterCulling = options.clusterCulling;
+        if (options.lodPixelError >= 0.0f) desc.lodPixelError = options.lodPixelError;
         auto renderer = render::Renderer::create(desc);
         if (!renderer) return renderer.error();
         auto sphereMesh = (*renderer)->addMesh(sphere);
@@ -242,6 +243,7 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
               {"wait", ms(sum.waitSeconds)},
               {"unpack", ms(sum.unpackSeconds)}}},
             {"cluster_culling", desc.clusterCulling},
+            {"lod_pixel_error", desc.lodPixelError},
             {"triangles_drawn",
              {{"shadow", double(sum.shadowTriangles) / frames},
               {"main", double(sum.mainTriangles) / frames}}},

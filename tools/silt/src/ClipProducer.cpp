@@ -137,7 +137,7 @@ Result<std::optional<render::DrawItem>> ClipProducer::continuumItem(
     if (slot) {
         if (Status replaced = mRenderer->replaceMesh(*slot, *surface); !replaced) return replaced.error();
     } else {
-        auto id = mRenderer->addMesh(*surface);
+        auto id = mRenderer->addMesh(*surface, render::MeshUsage::Rebuilt);
         if (!id) return id.error();
         slot = *id;
     }

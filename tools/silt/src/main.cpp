@@ -191,6 +191,9 @@ int main(int argc, char** argv) {
                                    "Texels per side, 0 = renderer default");
     benchRenderCommand->add_flag("!--no-culling", renderBench.clusterCulling,
                                  "Draw whole meshes (no cluster culling), to compare");
+    benchRenderCommand->add_option("--lod-error", renderBench.lodPixelError,
+                                   "Level-of-detail error bound, pixels; 0 = full detail "
+                                   "(default: the renderer's)");
 
     silt::app::ContactSheetOptions sheet;
     CLI::App* sheetCommand = app.add_subcommand(

@@ -57,6 +57,12 @@ struct RendererDesc {
     /// they reach the vertex stage. Images and labels are bit-identical either way; off only
     /// for tests and benchmarks that compare.
     bool clusterCulling = true;
+    /// px: static meshes (MeshUsage) get coarser levels of detail (MeshLod.h), and each pass
+    /// draws, per item, the coarsest level whose deviation from the mesh projects to at most
+    /// this many pixels (shadow-map texels in the shadow pass). Colour and labels come from
+    /// the same level, so they agree exactly; silhouettes and depths move by under this bound.
+    /// 0: every mesh at full detail.
+    float lodPixelError = 0.5f;
     /// Keep the sun's shadow map from the previous frame when nothing it depends on changed
     /// (the sun's frustum, which follows the camera, and every shadow caster's mesh and pose):
     /// frames of a settled scene seen by a static camera skip the shadow pass. Images are
@@ -72,6 +78,13 @@ struct RendererDesc {
 
 /// Index of a mesh uploaded with Renderer::addMesh().
 using MeshId = uint32_t;
+
+/// How long a mesh lives, which decides what the renderer prepares for it when it is added.
+enum class MeshUsage : uint8_t {
+    Static,   ///< drawn for many frames (assets): clustered for culling, levels of detail
+    Rebuilt,  ///< replaced every frame or so (sand and water surfaces): drawn as it is,
+              ///< like every mesh that replaceMesh() uploads
+};
 
 /// How an item's surface is shaded in the colour image (labels do not depend on it).
 enum class Shading : uint8_t {
@@ -145,7 +158,8 @@ public:
     virtual ~Renderer() = default;
 
     /// Uploads a mesh once; its id stays valid for the Renderer's lifetime.
-    [[nodiscard]] virtual Result<MeshId> addMesh(const TriangleMesh& mesh) = 0;
+    [[nodiscard]] virtual Result<MeshId> addMesh(const TriangleMesh& mesh,
+                                                 MeshUsage usage = MeshUsage::Static) = 0;
 
     /// Replaces an uploaded mesh's geometry (e.g. a sand or water surface rebuilt every
     /// frame); the id stays the same.

@@ -28,6 +28,7 @@ struct RenderBenchOptions {
     uint32_t msaaSamples = 0;    ///< 0 = RendererDesc's default
     uint32_t shadowMapSize = 0;  ///< texels; 0 = RendererDesc's default
     bool clusterCulling = true;  ///< RendererDesc::clusterCulling (off: compare in one run)
+    float lodPixelError = -1.0f;  ///< px, RendererDesc::lodPixelError; < 0: its default (0: off)
 };
 
 /// Renders a scene of moving spheres over a ground (about `triangles` triangles, FXAA,

@@ -1,0 +1,57 @@
+#pragma once
+// Levels of detail: coarser versions of a mesh, each with a bound on how far its surface
+// strays from the original, and the choice, per pass and item, of the coarsest one whose
+// stray projects to under a given fraction of a pixel.
+//
+// Why: at 256² a 16k-triangle sphere covers a few hundred pixels, so most of its triangles
+// are smaller than a pixel — and lavapipe processes vertices and sets up triangles on one
+// thread, at a cost per triangle. Drawing a level whose deviation stays under half a pixel
+// leaves silhouettes where they were to within that half pixel and costs a fraction.
+// Colour and every label come from the same drawn level, so they still agree exactly.
+//
+// Levels come from meshoptimizer's edge-collapse simplifier (attribute seams and open
+// borders kept, so no cracks), which also reports each level's deviation. No Vulkan types:
+// the renderer uploads the levels, tests check the choice.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "silt/core/Math.h"
+
+namespace silt::render {
+
+/// One coarser version of a mesh: its triangles index the original mesh's vertices.
+struct MeshLodLevel {
+    std::vector<uint32_t> indices;  ///< three per triangle, original winding
+    float error = 0.0f;  ///< m, local frame: the simplifier's bound on the deviation from level 0
+};
+
+/// Meshes with fewer triangles get no coarser levels: they are cheap as they are.
+constexpr uint32_t kMinTrianglesForLod = 512;
+
+/// Coarser levels of a mesh, each about half the triangles of the one before, coarsest last,
+/// with strictly increasing errors; stops where the simplifier cannot halve any more (flat or
+/// seam-bound meshes) or below kMinTrianglesForLod / 4 triangles. Empty for small meshes.
+/// Deterministic: the same input gives the same levels.
+[[nodiscard]] std::vector<MeshLodLevel> buildMeshLods(std::span<const Vec3f> positions,
+                                                     std::span<const uint32_t> indices);
+
+/// An upper bound on how many pixels one metre of displacement anywhere inside the sphere
+/// (world frame) moves on a `width` × `height` target drawn through `clipFromWorld` (any
+/// Vulkan clip transform: perspective or orthographic), for points that land inside the
+/// image. Infinity when the sphere reaches the camera's plane (w ≤ 0).
+[[nodiscard]] float pixelsPerMetreBound(const Mat4f& clipFromWorld, uint32_t width,
+                                        uint32_t height, const Vec3f& center, float radius);
+
+/// The largest factor by which the linear part of `modelToWorld` stretches any vector (its
+/// largest singular value): local errors and radii times this are world bounds.
+[[nodiscard]] float largestStretch(const Mat4f& modelToWorld);
+
+/// Index into [level 0, levelErrors...] of the coarsest level whose error (local frame,
+/// increasing) times `pixelsPerLocalMetre` is at most `maxPixelError`; 0 (the original)
+/// when none is, when maxPixelError ≤ 0, or when pixelsPerLocalMetre is not finite.
+[[nodiscard]] size_t selectLod(std::span<const float> levelErrors, float pixelsPerLocalMetre,
+                               float maxPixelError);
+
+}  // namespace silt::render
