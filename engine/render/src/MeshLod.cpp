@@ -56,8 +56,11 @@ public:
         build(0, 0, uint32_t(triangles), centroids);
     }
 
-    /// Distance from p to the nearest triangle.
-    [[nodiscard]] float distance(const Vec3f& p) const {
+    /// Distance from p to the nearest triangle, exact when it exceeds `enough`; otherwise some
+    /// value ≤ enough (the search stops at the first triangle that close: callers after a
+    /// maximum of distances need no more).
+    [[nodiscard]] float distance(const Vec3f& p, float enough) const {
+        const float enoughSquared = enough * enough;
         float best = std::numeric_limits<float>::infinity();
         uint32_t stack[64];
         int top = 0;
@@ -71,6 +74,7 @@ public:
                     const Vec3f q = closestPointOnTriangle(p, corner(t, 0), corner(t, 1), corner(t, 2));
                     best = std::min(best, (q - p).squaredNorm());
                 }
+                if (best <= enoughSquared) return std::sqrt(best);
                 continue;
             }
             // Nearer child last, so it is searched first and tightens the bound.
@@ -133,11 +137,11 @@ private:
 };
 
 // The sample points of triangle abc where a coarse level is compared with the original
-// surface: its edge midpoints and interior points of a 4x subdivision (the corners are
-// original vertices, on the original surface).
+// surface: the points of its 3x subdivision but the corners (original vertices, on the
+// original surface) — the edge thirds and the centroid.
 template <typename Visit>
 void triangleSamples(const Vec3f& a, const Vec3f& b, const Vec3f& c, Visit&& visit) {
-    constexpr int kSteps = 4;
+    constexpr int kSteps = 3;
     for (int i = 0; i <= kSteps; ++i) {
         for (int j = 0; i + j <= kSteps; ++j) {
             const int k = kSteps - i - j;
@@ -158,11 +162,11 @@ float measuredDeviation(std::span<const Vec3f> positions, std::span<const uint32
     std::vector<bool> used(positions.size(), false);
     for (uint32_t i : original) used[i] = true;
     for (size_t v = 0; v < positions.size(); ++v) {
-        if (used[v]) worst = std::max(worst, coarseBvh.distance(positions[v]));
+        if (used[v]) worst = std::max(worst, coarseBvh.distance(positions[v], worst));
     }
     for (size_t t = 0; t + 2 < coarse.size(); t += 3) {
         triangleSamples(positions[coarse[t]], positions[coarse[t + 1]], positions[coarse[t + 2]],
-                        [&](const Vec3f& p) { worst = std::max(worst, originalBvh.distance(p)); });
+                        [&](const Vec3f& p) { worst = std::max(worst, originalBvh.distance(p, worst)); });
     }
     return worst;
 }
@@ -174,30 +178,28 @@ std::vector<MeshLodLevel> buildMeshLods(std::span<const Vec3f> positions,
     std::vector<MeshLodLevel> levels;
     if (indices.size() / 3 < kMinTrianglesForLod || positions.empty()) return levels;
     const auto* xyz = reinterpret_cast<const float*>(positions.data());
-    // meshoptimizer reports errors relative to the mesh's extent: this turns them into metres.
-    const float scale = meshopt_simplifyScale(xyz, positions.size(), sizeof(Vec3f));
     const size_t minIndices = 3 * size_t(kMinTrianglesForLod / 4);
     size_t previous = indices.size();
     std::vector<uint32_t> out(indices.size());
     const TriangleBvh originalBvh(positions, indices);
     while (previous / 2 >= minIndices) {
         const size_t target = previous / 6 * 3;
-        float relativeError = 0.0f;
-        // Every level starts from the original, so its error is measured against level 0. The
-        // error budget is unlimited: a level is only ever drawn where its error, as reported,
-        // projects under the renderer's bound. Locked borders keep open edges (and the seams
-        // between separate parts) where they are: no cracks.
-        const size_t count = meshopt_simplify(out.data(), indices.data(), indices.size(), xyz,
+        const std::span<const uint32_t> source =
+            levels.empty() ? indices : std::span<const uint32_t>(levels.back().indices);
+        // Each level simplifies the one before (the cost halves with each level); its error is
+        // measured against the original. The error budget is unlimited: a level is only drawn
+        // where its error projects under the renderer's bound. Locked borders keep open edges
+        // (and the seams between separate parts) where they are: no cracks.
+        const size_t count = meshopt_simplify(out.data(), source.data(), source.size(), xyz,
                                               positions.size(), sizeof(Vec3f), target,
                                               std::numeric_limits<float>::max(),
-                                              meshopt_SimplifyLockBorder, &relativeError);
+                                              meshopt_SimplifyLockBorder, nullptr);
         // Past this the simplifier is stuck on locked borders or seams: a level that barely
         // saves triangles is not worth its memory.
         if (count == 0 || count > previous * 17 / 20) break;
         MeshLodLevel level;
         level.indices.assign(out.begin(), out.begin() + std::ptrdiff_t(count));
-        level.error = std::max(relativeError * scale,
-                               measuredDeviation(positions, indices, originalBvh, level.indices));
+        level.error = measuredDeviation(positions, indices, originalBvh, level.indices);
         if (!levels.empty()) level.error = std::max(level.error, levels.back().error);
         levels.push_back(std::move(level));
         previous = count;
