@@ -3,10 +3,13 @@
 #include <meshoptimizer.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include <Eigen/SVD>
+
+#include "silt/core/Check.h"
 
 namespace silt::render {
 
@@ -37,44 +40,61 @@ Vec3f closestPointOnTriangle(const Vec3f& p, const Vec3f& a, const Vec3f& b, con
     return a + ab * (vb * denom) + ac * (vc * denom);
 }
 
-// A bounding-volume hierarchy over a mesh's triangles for distance queries: how far a point
-// is from the surface. Median splits along the longest axis; exact distances (branch and
-// bound on the boxes).
+// A bounding-volume hierarchy over a mesh's triangles for nearest-point queries among the
+// triangles that face a given way. Median splits along the longest axis; branch and bound
+// on the boxes.
 class TriangleBvh {
 public:
     TriangleBvh(std::span<const Vec3f> positions, std::span<const uint32_t> indices)
         : mPositions(positions), mIndices(indices) {
         const size_t triangles = indices.size() / 3;
         mOrder.resize(triangles);
+        mFaceNormals.resize(triangles);
         std::vector<Vec3f> centroids(triangles);
         for (size_t t = 0; t < triangles; ++t) {
             mOrder[t] = uint32_t(t);
             centroids[t] = (corner(t, 0) + corner(t, 1) + corner(t, 2)) / 3.0f;
+            mFaceNormals[t] = faceNormal(corner(t, 0), corner(t, 1), corner(t, 2));
         }
         mNodes.reserve(2 * triangles / kLeafSize + 2);
         mNodes.emplace_back();
         build(0, 0, uint32_t(triangles), centroids);
     }
 
-    /// Distance from p to the nearest triangle, exact when it exceeds `enough`; otherwise some
-    /// value ≤ enough (the search stops at the first triangle that close: callers after a
-    /// maximum of distances need no more).
-    [[nodiscard]] float distance(const Vec3f& p, float enough) const {
+    /// Distance from p to the nearest triangle whose unit face normal n has n·facing ≥
+    /// minCos (facing: unit) — exact when it exceeds `enough`; otherwise some value ≤ enough
+    /// (the search stops at the first triangle that close: callers after a maximum of
+    /// distances need no more). Infinity when no triangle faces that way.
+    /// `seeds`: triangles likely to be near p, tried first so the tree search starts with a
+    /// tight bound.
+    [[nodiscard]] float distance(const Vec3f& p, const Vec3f& facing, float minCos,
+                                 float enough, std::span<const uint32_t> seeds = {},
+                                 uint32_t* nearestTriangle = nullptr,
+                                 Vec3f* nearestPoint = nullptr) const {
         const float enoughSquared = enough * enough;
         float best = std::numeric_limits<float>::infinity();
+        auto consider = [&](uint32_t t) {
+            if (!(mFaceNormals[t].dot(facing) >= minCos)) return;
+            const Vec3f q = closestPointOnTriangle(p, corner(t, 0), corner(t, 1), corner(t, 2));
+            const float d = (q - p).squaredNorm();
+            // Ties go to the lower index, so the answer does not depend on the visiting order.
+            if (d < best || (d == best && nearestTriangle && t < *nearestTriangle)) {
+                best = d;
+                if (nearestTriangle) *nearestTriangle = t;
+                if (nearestPoint) *nearestPoint = q;
+            }
+        };
+        for (uint32_t t : seeds) consider(t);
+        if (best <= enoughSquared) return std::sqrt(best);
         uint32_t stack[64];
         int top = 0;
         stack[top++] = 0;
         while (top > 0) {
             const Node& node = mNodes[stack[--top]];
-            if (node.box.squaredExteriorDistance(p) >= best) continue;
+            if (node.box.squaredExteriorDistance(p) > best) continue;
             if (node.count > 0) {
-                for (uint32_t k = node.first; k < node.first + node.count; ++k) {
-                    const size_t t = mOrder[k];
-                    const Vec3f q = closestPointOnTriangle(p, corner(t, 0), corner(t, 1), corner(t, 2));
-                    best = std::min(best, (q - p).squaredNorm());
-                }
-                if (best <= enoughSquared) return std::sqrt(best);
+                for (uint32_t k = node.first; k < node.first + node.count; ++k) consider(mOrder[k]);
+                if (best <= enoughSquared) break;
                 continue;
             }
             // Nearer child last, so it is searched first and tightens the bound.
@@ -85,6 +105,28 @@ public:
             stack[top++] = leftNearer ? left : right;
         }
         return std::sqrt(best);
+    }
+
+    /// The unit normal the renderer interpolates at point p of triangle t (barycentric
+    /// weights of p from the triangle's vertex normals).
+    [[nodiscard]] Vec3f shadingNormal(uint32_t t, const Vec3f& p,
+                                      std::span<const Vec3f> normals) const {
+        const Vec3f &a = corner(t, 0), &b = corner(t, 1), &c = corner(t, 2);
+        const Vec3f n = (b - a).cross(c - a);
+        const float area = n.squaredNorm();
+        const uint32_t* v = &mIndices[3 * size_t(t)];
+        if (!(area > 0.0f)) return normals[v[0]];
+        const float wa = (b - p).cross(c - p).dot(n) / area;
+        const float wb = (c - p).cross(a - p).dot(n) / area;
+        const Vec3f mixed = wa * normals[v[0]] + wb * normals[v[1]] + (1.0f - wa - wb) * normals[v[2]];
+        const float length = mixed.norm();
+        return length > 0.0f ? Vec3f(mixed / length) : normals[v[0]];
+    }
+
+    static Vec3f faceNormal(const Vec3f& a, const Vec3f& b, const Vec3f& c) {
+        const Vec3f n = (b - a).cross(c - a);
+        const float length = n.norm();
+        return length > 0.0f ? Vec3f(n / length) : Vec3f::Zero();
     }
 
 private:
@@ -133,55 +175,118 @@ private:
     std::span<const Vec3f> mPositions;
     std::span<const uint32_t> mIndices;
     std::vector<uint32_t> mOrder;
+    std::vector<Vec3f> mFaceNormals;
     std::vector<Node> mNodes;
 };
 
-// The sample points of triangle abc where a coarse level is compared with the original
-// surface: the points of its 3x subdivision but the corners (original vertices, on the
-// original surface) — the edge thirds and the centroid.
+// Barycentric weights of the points where a coarse triangle is compared with the original
+// surface: its 3x subdivision but the corners (original vertices, on the original surface)
+// — the edge thirds and the centroid.
 template <typename Visit>
-void triangleSamples(const Vec3f& a, const Vec3f& b, const Vec3f& c, Visit&& visit) {
+void triangleSamples(Visit&& visit) {
     constexpr int kSteps = 3;
     for (int i = 0; i <= kSteps; ++i) {
         for (int j = 0; i + j <= kSteps; ++j) {
             const int k = kSteps - i - j;
             if (i == kSteps || j == kSteps || k == kSteps) continue;  // a corner
-            visit((a * float(i) + b * float(j) + c * float(k)) / float(kSteps));
+            visit(std::array<float, 3>{float(i) / kSteps, float(j) / kSteps, float(k) / kSteps});
         }
     }
 }
 
-// The two-sided distance between a coarse level and the original surface: how far the
-// original vertices are from the level and how far points sampled on the level's triangles
-// are from the original. meshoptimizer's own estimate (from its quadrics) misses the sag of
-// a large flat triangle over a curved region, by 1.6-2x on a sphere.
-float measuredDeviation(std::span<const Vec3f> positions, std::span<const uint32_t> original,
-                        const TriangleBvh& originalBvh, std::span<const uint32_t> coarse) {
+// The triangles around each vertex: triangles[first[v] .. first[v + 1]).
+struct IncidentTriangles {
+    std::vector<uint32_t> first;
+    std::vector<uint32_t> triangles;
+
+    IncidentTriangles(size_t vertexCount, std::span<const uint32_t> indices)
+        : first(vertexCount + 1, 0), triangles(indices.size()) {
+        for (uint32_t i : indices) ++first[i + 1];
+        for (size_t v = 0; v < vertexCount; ++v) first[v + 1] += first[v];
+        std::vector<uint32_t> next(first.begin(), first.end() - 1);
+        for (size_t k = 0; k < indices.size(); ++k) triangles[next[indices[k]]++] = uint32_t(k / 3);
+    }
+};
+
+struct Deviation {
+    float distance = 0.0f;      ///< m
+    float shadingAngle = 0.0f;  ///< rad, between shading normals at corresponding points
+};
+
+// How far a coarse level strays from the original surface, both ways: the original's
+// vertices from the level, and points sampled on the level's
+// triangles from the original — from the nearest original triangle that faces the way the
+// renderer shades the sample (its interpolated vertex normal), within kMaxLodNormalAngle. So a
+// thin wall whose outer side collapsed onto its inner side counts as far off (it lies near
+// the original surface, but shaded as facing the other way), while a sliver left by the
+// simplifier, whose face normal points anywhere, is judged by its shading. And how far the
+// shading normal at each sample turns from the original's at the nearest point.
+// meshoptimizer's own estimate (from its quadrics) misses the sag of a large flat triangle
+// over a curved region, by 1.6-2x on a sphere, and knows nothing of facing or normals.
+Deviation measuredDeviation(std::span<const Vec3f> positions, std::span<const Vec3f> normals,
+                            const TriangleBvh& originalBvh, const IncidentTriangles& incident,
+                            std::span<const uint32_t> coarse) {
     const TriangleBvh coarseBvh(positions, coarse);
-    float worst = 0.0f;
-    std::vector<bool> used(positions.size(), false);
-    for (uint32_t i : original) used[i] = true;
+    const float minCos = std::cos(kMaxLodNormalAngle);
+    Deviation worst;
+    float minShadingCos = 1.0f;
     for (size_t v = 0; v < positions.size(); ++v) {
-        if (used[v]) worst = std::max(worst, coarseBvh.distance(positions[v], worst));
+        if (incident.first[v] == incident.first[v + 1]) continue;  // in no original triangle
+        worst.distance = std::max(
+            worst.distance, coarseBvh.distance(positions[v], Vec3f::Zero(), -1.0f, worst.distance));
     }
+    std::vector<uint32_t> seeds;
     for (size_t t = 0; t + 2 < coarse.size(); t += 3) {
-        triangleSamples(positions[coarse[t]], positions[coarse[t + 1]], positions[coarse[t + 2]],
-                        [&](const Vec3f& p) { worst = std::max(worst, originalBvh.distance(p, worst)); });
+        const std::array<uint32_t, 3> v{coarse[t], coarse[t + 1], coarse[t + 2]};
+        // The original triangles around the corners (original vertices) are near its points.
+        seeds.clear();
+        for (uint32_t corner : v)
+            for (uint32_t k = incident.first[corner]; k < incident.first[corner + 1]; ++k)
+                seeds.push_back(incident.triangles[k]);
+        triangleSamples([&](const std::array<float, 3>& w) {
+            const Vec3f p = w[0] * positions[v[0]] + w[1] * positions[v[1]] + w[2] * positions[v[2]];
+            const Vec3f shading = w[0] * normals[v[0]] + w[1] * normals[v[1]] + w[2] * normals[v[2]];
+            const float length = shading.norm();
+            if (!(length > 0.0f)) return;  // normals that cancel: nothing to compare
+            const Vec3f facing = shading / length;
+            if (!(w[0] == w[1] && w[1] == w[2])) {
+                worst.distance = std::max(worst.distance,
+                                          originalBvh.distance(p, facing, minCos, worst.distance, seeds));
+                return;
+            }
+            // The centroid, farthest from the corners the normals come from, also compares the
+            // shading normal: with the original's at the exact nearest point (no early stop).
+            uint32_t triangle = ~0u;
+            Vec3f nearest = Vec3f::Zero();
+            worst.distance = std::max(
+                worst.distance,
+                originalBvh.distance(p, facing, minCos, 0.0f, seeds, &triangle, &nearest));
+            if (triangle == ~0u) return;
+            minShadingCos = std::min(minShadingCos,
+                                     originalBvh.shadingNormal(triangle, nearest, normals).dot(facing));
+        });
     }
+    worst.shadingAngle = std::acos(std::clamp(minShadingCos, -1.0f, 1.0f));
     return worst;
 }
 
 }  // namespace
 
 std::vector<MeshLodLevel> buildMeshLods(std::span<const Vec3f> positions,
+                                        std::span<const Vec3f> normals,
                                         std::span<const uint32_t> indices) {
     std::vector<MeshLodLevel> levels;
     if (indices.size() / 3 < kMinTrianglesForLod || positions.empty()) return levels;
+    SILT_CHECK(normals.size() == positions.size());
     const auto* xyz = reinterpret_cast<const float*>(positions.data());
     const size_t minIndices = 3 * size_t(kMinTrianglesForLod / 4);
     size_t previous = indices.size();
     std::vector<uint32_t> out(indices.size());
     const TriangleBvh originalBvh(positions, indices);
+    const IncidentTriangles incident(positions.size(), indices);
+    Eigen::AlignedBox3f box;
+    for (uint32_t i : indices) box.extend(positions[i]);
+    const float size = box.diagonal().norm();
     while (previous / 2 >= minIndices) {
         const size_t target = previous / 6 * 3;
         const std::span<const uint32_t> source =
@@ -199,8 +304,16 @@ std::vector<MeshLodLevel> buildMeshLods(std::span<const Vec3f> positions,
         if (count == 0 || count > previous * 17 / 20) break;
         MeshLodLevel level;
         level.indices.assign(out.begin(), out.begin() + std::ptrdiff_t(count));
-        level.error = measuredDeviation(positions, indices, originalBvh, level.indices);
+        const Deviation deviation =
+            measuredDeviation(positions, normals, originalBvh, incident, level.indices);
+        // Shading follows the interpolated normals at any distance: a level that turns them is
+        // not the same look drawn coarser (stretched over larger triangles, the normals of a
+        // rim or crease tilt a whole wall), and coarser levels turn them further.
+        if (deviation.shadingAngle > kMaxLodShadingAngle) break;
+        level.error = deviation.distance;
         if (!levels.empty()) level.error = std::max(level.error, levels.back().error);
+        // A level as far off as a quarter of the mesh would only ever stand in for a speck.
+        if (!(level.error < 0.25f * size)) break;
         levels.push_back(std::move(level));
         previous = count;
     }

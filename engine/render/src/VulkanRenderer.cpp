@@ -999,7 +999,7 @@ Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh, MeshUsage usage
     Result<GpuMesh> gpu = uploadMesh(mesh, isStatic && mDesc.clusterCulling);
     if (!gpu) return gpu.error();
     if (isStatic && mDesc.lodPixelError > 0.0f) {
-        for (MeshLodLevel& level : buildMeshLods(mesh.positions, mesh.indices)) {
+        for (MeshLodLevel& level : buildMeshLods(mesh.positions, mesh.normals, mesh.indices)) {
             // Only the vertices the level uses, in first-use order.
             TriangleMesh coarse;
             coarse.name = fmt::format("{} (level of detail {})", mesh.name, gpu->coarser.size() + 1);

@@ -24,17 +24,32 @@ namespace silt::render {
 /// One coarser version of a mesh: its triangles index the original mesh's vertices.
 struct MeshLodLevel {
     std::vector<uint32_t> indices;  ///< three per triangle, original winding
-    float error = 0.0f;  ///< m, local frame: the simplifier's bound on the deviation from level 0
+    float error = 0.0f;  ///< m, local frame: how far it strays from level 0 (buildMeshLods)
 };
 
 /// Meshes with fewer triangles get no coarser levels: they are cheap as they are.
 constexpr uint32_t kMinTrianglesForLod = 512;
 
+/// rad: a point of a level is compared with the original surface where that faces the way
+/// the renderer shades the point to within this angle (MeshLodLevel::error).
+constexpr float kMaxLodNormalAngle = 1.0f;
+/// rad: the most a level may turn the shading normal (interpolated from the vertex normals)
+/// anywhere, against the original's at the nearest point; no coarser levels are built past
+/// one that does. Smooth curved meshes pass; meshes whose creases or rims share vertex
+/// normals with large flat parts do not (their coarser triangles would tilt whole walls).
+constexpr float kMaxLodShadingAngle = 0.2f;
+
 /// Coarser levels of a mesh, each about half the triangles of the one before, coarsest last,
-/// with strictly increasing errors; stops where the simplifier cannot halve any more (flat or
-/// seam-bound meshes) or below kMinTrianglesForLod / 4 triangles. Empty for small meshes.
-/// Deterministic: the same input gives the same levels.
+/// with non-decreasing errors. A level's error is measured, both ways: how far the original's
+/// triangles lie from the level, and how far points of the level's triangles lie from the
+/// nearest original triangle facing the way the point is shaded (its interpolated `normals`,
+/// within kMaxLodNormalAngle) — so a thin wall collapsed onto its other side counts as far
+/// off. Stops where the simplifier cannot halve any more (flat or seam-bound meshes), where a
+/// level would turn the shading normals by more than kMaxLodShadingAngle, where the error
+/// reaches a quarter of the mesh's size, or below kMinTrianglesForLod / 4 triangles. Empty
+/// for small meshes. Deterministic.
 [[nodiscard]] std::vector<MeshLodLevel> buildMeshLods(std::span<const Vec3f> positions,
+                                                     std::span<const Vec3f> normals,
                                                      std::span<const uint32_t> indices);
 
 /// An upper bound on how many pixels one metre of displacement anywhere inside the sphere
