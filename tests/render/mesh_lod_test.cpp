@@ -76,11 +76,11 @@ TEST(MeshLod, LevelsHalveTheTrianglesAndStateHowFarTheyStray) {
     }
 }
 
-// An open-topped tube (radius 0.05 m, height 0.1 m, 64 x 32 quads) whose top ring's normals
-// tilt 45° up, as where a mug's wall meets its rim and the two share vertex normals. Flat
-// along its height, so the simplifier can merge rows without any geometric error — and
-// stretch the tilted normals down the whole wall.
-TriangleMesh makeRimmedTube() {
+// An open-topped tube (radius 0.05 m, height 0.1 m, 64 x 32 quads); with `tiltedRim` its top
+// ring's normals tilt 45° up, as where a mug's wall meets its rim and the two share vertex
+// normals. Flat along its height, so the simplifier can merge rows without any geometric
+// error — and, with the tilted rim, stretch the tilted normals down the whole wall.
+TriangleMesh makeTube(bool tiltedRim) {
     TriangleMesh mesh;
     constexpr int kSegments = 64, kRows = 32;
     for (int i = 0; i <= kRows; ++i) {
@@ -88,7 +88,8 @@ TriangleMesh makeRimmedTube() {
             const float phi = 2.0f * kPi * float(j) / float(kSegments);
             const Vec3f radial(std::cos(phi), 0.0f, std::sin(phi));
             mesh.positions.push_back(0.05f * radial + Vec3f(0.0f, 0.1f * float(i) / kRows, 0.0f));
-            mesh.normals.push_back(i == kRows ? Vec3f(radial + Vec3f::UnitY()).normalized() : radial);
+            mesh.normals.push_back(tiltedRim && i == kRows ? Vec3f(radial + Vec3f::UnitY()).normalized()
+                                                           : radial);
         }
     }
     auto at = [](int i, int j) { return uint32_t(i * (kSegments + 1) + j); };
@@ -100,7 +101,11 @@ TriangleMesh makeRimmedTube() {
 }
 
 TEST(MeshLod, LevelsDoNotTiltTheShadingNormals) {
-    const TriangleMesh tube = makeRimmedTube();
+    // Without the tilt, merging rows turns no normal: the tube gets levels.
+    const TriangleMesh plain = makeTube(false);
+    EXPECT_FALSE(buildMeshLods(plain.positions, plain.normals, plain.indices).empty());
+
+    const TriangleMesh tube = makeTube(true);
     const std::vector<MeshLodLevel> levels = buildMeshLods(tube.positions, tube.normals, tube.indices);
     // The original's shading normal at height y: radial, tilting up within the top row.
     const float topRow = 0.1f - 0.1f / 32.0f;

@@ -309,27 +309,12 @@ Result<ProcessedAsset> processUserAsset(const fs::path& file, const UserAssetDes
         }
     }
     out.degenerateDropped = mesh.triangleCount() - kept.size() / 3;
-    mesh.indices = std::move(kept);
-    if (mesh.indices.empty()) {
+    if (kept.empty()) {
         return Error{fmt::format("{}: every triangle is degenerate (zero area or non-finite)",
                                  file.string())};
     }
     // Unreferenced (e.g. non-finite) vertices would spoil the bounds: compact.
-    {
-        std::vector<int64_t> remap(mesh.positions.size(), -1);
-        TriangleMesh compact;
-        compact.name = mesh.name;
-        compact.material = mesh.material;
-        for (uint32_t& i : mesh.indices) {
-            if (remap[i] < 0) {
-                remap[i] = static_cast<int64_t>(compact.positions.size());
-                compact.positions.push_back(mesh.positions[i]);
-                compact.normals.push_back(mesh.normals[i]);
-            }
-            compact.indices.push_back(static_cast<uint32_t>(remap[i]));
-        }
-        mesh = std::move(compact);
-    }
+    mesh = mesh.withTriangles(kept);
     if (out.degenerateDropped > 0)
         out.notes.push_back(fmt::format("dropped {} degenerate triangles", out.degenerateDropped));
 

@@ -999,21 +999,9 @@ Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh, MeshUsage usage
     Result<GpuMesh> gpu = uploadMesh(mesh, isStatic && mDesc.clusterCulling);
     if (!gpu) return gpu.error();
     if (isStatic && mDesc.lodPixelError > 0.0f) {
-        for (MeshLodLevel& level : buildMeshLods(mesh.positions, mesh.normals, mesh.indices)) {
-            // Only the vertices the level uses, in first-use order.
-            TriangleMesh coarse;
+        for (const MeshLodLevel& level : buildMeshLods(mesh.positions, mesh.normals, mesh.indices)) {
+            TriangleMesh coarse = mesh.withTriangles(level.indices);
             coarse.name = fmt::format("{} (level of detail {})", mesh.name, gpu->coarser.size() + 1);
-            std::vector<uint32_t> remap(mesh.positions.size(), ~0u);
-            coarse.indices.reserve(level.indices.size());
-            for (uint32_t i : level.indices) {
-                if (remap[i] == ~0u) {
-                    remap[i] = uint32_t(coarse.positions.size());
-                    coarse.positions.push_back(mesh.positions[i]);
-                    coarse.normals.push_back(mesh.normals[i]);
-                    if (!mesh.velocities.empty()) coarse.velocities.push_back(mesh.velocities[i]);
-                }
-                coarse.indices.push_back(remap[i]);
-            }
             Result<GpuMesh> uploaded = uploadMesh(coarse, mDesc.clusterCulling);
             if (!uploaded) {
                 destroyMesh(*gpu);

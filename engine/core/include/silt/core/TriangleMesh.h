@@ -3,6 +3,7 @@
 // Positions in metres in the mesh's local frame; normals per vertex, unit length.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct TriangleMesh {
 
     [[nodiscard]] size_t triangleCount() const { return indices.size() / 3; }
     [[nodiscard]] Eigen::AlignedBox3f bounds() const;
+    /// The mesh made of `triangles` (three indices per triangle into this mesh's vertices),
+    /// keeping only the vertices they use, in order of first use, with their normals and
+    /// velocities; name and material as they are.
+    [[nodiscard]] TriangleMesh withTriangles(std::span<const uint32_t> triangles) const;
 };
 
 }  // namespace silt
