@@ -123,13 +123,13 @@ public:
         return length > 0.0f ? Vec3f(mixed / length) : normals[v[0]];
     }
 
+private:
     static Vec3f faceNormal(const Vec3f& a, const Vec3f& b, const Vec3f& c) {
         const Vec3f n = (b - a).cross(c - a);
         const float length = n.norm();
         return length > 0.0f ? Vec3f(n / length) : Vec3f::Zero();
     }
 
-private:
     static constexpr uint32_t kLeafSize = 4;
     struct Node {
         Eigen::AlignedBox3f box;
