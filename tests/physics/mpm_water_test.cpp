@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "mpm_validation.h"
@@ -51,21 +52,26 @@ float waterFront(const MpmParticles& p, float dx, float length, int minCount) {
     return front;
 }
 
-// Water column of width a and height 2a released against the wall x = 0, free-slip floor
-// and walls, thin slab in z. The front Z = x/a against T = t √(2g/a) is compared with
-// Martin & Moyce for T in [0.8, 3.0]. Measured: the front runs AHEAD of the experiment all
-// along (an inviscid free-slip surge released instantly; the experiment had a floor with
-// friction and a gate to lift): worst 16.9 % at T = 1.40 with 16 cells per a, 20.1 % at
-// T = 1.18 with 32 (errors fall to 12 % by T = 2.5). So the bands are 20 % (CI) and 22 %
-// (slow), not the 15 % asked for. The lead is not a resolution or compressibility error:
-// 8 / 16 / 32 cells give 11.8 / 16.9 / 20.1 % (coarser grids are more dissipative; for
-// T ≥ 2 the 16- and 32-cell fronts agree within 0.3 %), twice the sound speed 16.2 %, 3³
-// particles per cell 17.6 %. Floor friction would close it (μ = 0.5: 5.8 %), but Coulomb
-// friction on a one-cell node layer is no model of water on a smooth floor. See
-// docs/physics.md.
-TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
+// Martin & Moyce's clock did not start at the instant their column was free: the front
+// barely moves between T = 0.41 and 0.84 (Z = 1.11 → 1.22) while a column released at once
+// accelerates, and from T ≈ 1.2 on the converged inviscid front runs at the measured speed
+// but ΔT ≈ 0.18–0.29 ahead (docs/physics.md: no grounded floor, wall, viscosity, sound-speed
+// or surface-tension model removes that lead). Lethe, an open-source CFD code, compares with
+// this table after correcting the time origin: its VOF example (chaos-polymtl/lethe,
+// examples/multiphysics/dam-break/dam-break-2d.py, "time_correction = 0.175") adds 0.175 to
+// its T. That published value is used here as it is, not fitted to this solver.
+constexpr double kReleaseLag = 0.175;
+
+struct DamBreakRun {
+    std::vector<std::pair<double, double>> front;  ///< (T, Z) once per 4 ms frame
+    double maxDrift = 0.0;                         ///< largest |V/V0 − 1|
+    long long substeps = 0;
+};
+
+// Water column of width a and height 2a released at once against the wall x = 0,
+// free-slip floor and walls, thin slab in z; the front Z = x/a against T = t √(2g/a).
+DamBreakRun runDamBreak(int cells, float soundSpeedFactor) {
     const float a = 0.1f;
-    const int cells = kSlow ? 32 : 16;
     const float dx = a / static_cast<float>(cells);
     const int ppc = 2;
     MpmSettings s;
@@ -73,9 +79,12 @@ TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
     s.domainMax = Vec3f(4.6f * a, 2.0f * a + 4.0f * dx, 2.0f * dx);
     s.floorFriction = 0.0f;
     s.wallFriction = 0.0f;
+    DamBreakRun run;
     auto solver = makeSolver(s);
-    // Largest flow speed ≈ √(2 g 2a) = 2 m/s: c = 10× that.
-    const uint8_t water = solver->addMaterial(WaterDesc::forMaxFlowSpeed(2.0f));
+    if (!solver) return run;
+    // Largest flow speed ≈ √(2 g 2a) = 2 m/s; by default the sound speed is 10× that.
+    const uint8_t water =
+        solver->addMaterial(WaterDesc::forMaxFlowSpeed(2.0f * soundSpeedFactor));
     solver->addBox(water, Vec3f::Zero(), Vec3f(a, 2.0f * a, s.domainMax.z()), ppc);
     const double v0 = solver->diagnostics().volume;
     const double tScale = std::sqrt(2.0 * kG / a);  // T = t · tScale
@@ -83,56 +92,101 @@ TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
     // Any particle counts: requiring a one-particle film (8 per bin) gives the same front,
     // so the front is the body of the surge, not stray particles.
     constexpr int kMinCount = 1;
-    PlotSeries sim{{}, 0xd62728, false}, ref{{}, 0x1f77b4, true};
-    double worst = 0.0, worstT = 0.0, maxDrift = 0.0;
-    const float frame = 0.004f;
     while (solver->time() * tScale < 3.0) {
-        const Status st = solver->advance(frame);
-        ASSERT_TRUE(st.ok()) << st.error().message;
-        const double t = solver->time() * tScale;
+        const Status st = solver->advance(0.004f);
+        EXPECT_TRUE(st.ok()) << st.error().message;
+        if (!st.ok()) break;
         const double z =
             (waterFront(solver->particles(), dx, s.domainMax.x(), kMinCount) + half) / a;
-        sim.points.emplace_back(t, z);
-        maxDrift = std::max(maxDrift, std::abs(solver->diagnostics().volume / v0 - 1.0));
-        if (t >= 0.8 && t <= 3.0) {
-            const double zRef = martinMoyceFront(t);
-            const double err = std::abs(z - zRef) / zRef;
-            if (err > worst) worst = err, worstT = t;
-            if (std::fmod(t, 0.5) < frame * tScale)
-                std::printf("dam break T = %.2f: Z = %.3f (Martin & Moyce %.3f, %+.1f %%)\n", t, z,
-                            zRef, 100.0 * (z - zRef) / zRef);
-        }
+        run.front.emplace_back(solver->time() * tScale, z);
+        run.maxDrift = std::max(run.maxDrift, std::abs(solver->diagnostics().volume / v0 - 1.0));
     }
-    std::printf(
-        "dam break: worst front error %.1f %% at T = %.2f; max volume drift %.2f %%; "
-        "%lld substeps\n",
-        100.0 * worst, worstT, 100.0 * maxDrift, static_cast<long long>(solver->stepCount()));
-    EXPECT_LT(worst, kSlow ? 0.22 : 0.20);
-    EXPECT_LT(maxDrift, 0.01);
-    // Front speed dZ/dT (least squares over T in [1.5, 3.0]) against the experiment's: it
-    // does not depend on when the release happened, and the lead above is almost constant
-    // there (ΔZ ≈ 0.3 at 16 and 32 cells: the front is converged and runs at the measured
-    // speed; the lead builds up before T ≈ 1.3, where the experiment barely moves between
-    // T = 0.41 and 0.84). Measured: 1.366 at 16 cells, 1.346 at 32, vs 1.324 (+3.2, +1.6 %).
-    auto slope = [](const std::vector<std::pair<double, double>>& pts) {
-        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (const auto& [t, z] : pts) {
-            if (t < 1.5 || t > 3.0) continue;
-            n += 1, sx += t, sy += z, sxx += t * t, sxy += t * z;
-        }
-        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    run.substeps = static_cast<long long>(solver->stepCount());
+    return run;
+}
+
+struct FrontError {
+    double worst = 0.0;  ///< largest |Z − Z_MM| / Z_MM over T in [0.8, 3.0]
+    double at = 0.0;     ///< experiment's T where it occurs
+};
+
+/// The simulated front at T is compared with the experiment at T + lag.
+FrontError frontError(const std::vector<std::pair<double, double>>& front, double lag) {
+    FrontError e;
+    for (const auto& [t, z] : front) {
+        const double te = t + lag;
+        if (te < 0.8 || te > 3.0) continue;
+        const double zRef = martinMoyceFront(te);
+        const double err = std::abs(z - zRef) / zRef;
+        if (err > e.worst) e.worst = err, e.at = te;
+    }
+    return e;
+}
+
+/// Front speed dZ/dT, least squares over T in [1.5, 3.0].
+double frontSpeed(const std::vector<std::pair<double, double>>& pts) {
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& [t, z] : pts) {
+        if (t < 1.5 || t > 3.0) continue;
+        n += 1, sx += t, sy += z, sxx += t * t, sxy += t * z;
+    }
+    return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+// A sweep over grids (12 / 16 / 32 cells per a in CI, 16 / 32 / 64 in the slow build) and
+// two sound speeds. Each run must (measured figures in docs/physics.md):
+// - be within 15 % of Martin & Moyce over T in [0.8, 3.0] once the experiment's release lag
+//   is allowed for (4.7 / 5.4 / 8.0 / 9.1 % at 12 / 16 / 32 / 64 cells; 5.7 / 7.8 % at
+//   16 / 32 cells with twice the sound speed);
+// - as released at once, run ahead of the experiment by no more than the 22 % a converged
+//   inviscid front does (14.7 / 16.9 / 20.1 / 20.5 %): a check that the surge is not faster;
+// - move at the experiment's front speed within 10 %, which does not depend on when the
+//   release happened (+5.5 / +3.2 / +1.6 % at 12 / 16 / 32 cells);
+// - keep its volume within 1 % (0.18 % at 16 cells).
+TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
+    struct Case {
+        int cells;
+        float soundSpeedFactor;
     };
-    const double simSpeed = slope(sim.points), refSpeed = slope(martinMoyce());
-    std::printf(
-        "dam break: front speed dZ/dT over T in [1.5, 3.0]: %.3f (Martin & Moyce %.3f, "
-        "%+.1f %%)\n",
-        simSpeed, refSpeed, 100.0 * (simSpeed / refSpeed - 1.0));
-    EXPECT_NEAR(simSpeed / refSpeed, 1.0, 0.10);
+    const std::vector<Case> cases = kSlow
+        ? std::vector<Case>{{16, 1.0f}, {32, 1.0f}, {64, 1.0f}, {32, 2.0f}}
+        : std::vector<Case>{{12, 1.0f}, {16, 1.0f}, {32, 1.0f}, {16, 2.0f}};
+    const double refSpeed = frontSpeed(martinMoyce());
+    std::vector<std::pair<double, double>> finest;
+    int finestCells = 0;
+    for (const Case& c : cases) {
+        const DamBreakRun run = runDamBreak(c.cells, c.soundSpeedFactor);
+        ASSERT_FALSE(run.front.empty());
+        const FrontError lagged = frontError(run.front, kReleaseLag);
+        const FrontError instant = frontError(run.front, 0.0);
+        const double speed = frontSpeed(run.front);
+        std::printf(
+            "dam break, %d cells per a, sound speed x%.0f: worst front error %.1f %% at T = "
+            "%.2f with the release lag %.3f (%.1f %% at T = %.2f without); front speed %.3f "
+            "(Martin & Moyce %.3f, %+.1f %%); volume drift %.2f %%; %lld substeps\n",
+            c.cells, c.soundSpeedFactor, 100.0 * lagged.worst, lagged.at, kReleaseLag,
+            100.0 * instant.worst, instant.at, speed, refSpeed,
+            100.0 * (speed / refSpeed - 1.0), 100.0 * run.maxDrift, run.substeps);
+        const std::string which = std::to_string(c.cells) + " cells, sound speed x" +
+                                  std::to_string(static_cast<int>(c.soundSpeedFactor));
+        EXPECT_LT(lagged.worst, 0.15) << which;
+        EXPECT_LT(instant.worst, 0.22) << which;
+        EXPECT_NEAR(speed / refSpeed, 1.0, 0.10) << which;
+        EXPECT_LT(run.maxDrift, 0.01) << which;
+        if (c.soundSpeedFactor == 1.0f && c.cells > finestCells)
+            finest = run.front, finestCells = c.cells;
+    }
+    PlotSeries instant{finest, 0xd62728, false}, lagged{{}, 0xff7f0e, false},
+        ref{{}, 0x1f77b4, true};
+    for (const auto& [t, z] : finest) lagged.points.emplace_back(t + kReleaseLag, z);
     for (const auto& [t, z] : martinMoyce()) ref.points.emplace_back(t, z);
     const std::string path =
         plotDirectory() + (kSlow ? "/mpm_dam_break_slow.png" : "/mpm_dam_break.png");
-    EXPECT_TRUE(writePlot(path, {sim, ref}, 0.0, 3.5, 0.0, 4.5));
-    std::printf("plot: %s (red: MPM front Z(T), blue: Martin & Moyce 1952)\n", path.c_str());
+    EXPECT_TRUE(writePlot(path, {instant, lagged, ref}, 0.0, 3.5, 0.0, 4.5));
+    std::printf(
+        "plot: %s (%d cells per a; red: MPM front Z(T) released at once, orange: the same "
+        "at T + %.3f, blue: Martin & Moyce 1952)\n",
+        path.c_str(), finestCells, kReleaseLag);
 }
 
 // Water at rest in a tank settles to p = ρ g depth. Pressure is averaged over the
