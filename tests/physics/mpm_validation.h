@@ -30,6 +30,15 @@ inline const std::vector<std::pair<double, double>>& martinMoyce() {
 }
 /// Z at T by linear interpolation of the table (T inside its range).
 double martinMoyceFront(double t);
+/// Martin & Moyce 1952, the same column (a = 2¼ in, height 2a): residual height at the wall
+/// H = h/(2a) against τ = t √(g/a), up to τ = 2 (Tables 2 and 6 of the paper, as tabulated
+/// in TormodLandet/Ocellaris, scripts/plot_dam_break.py; not in PHYSICS.md).
+inline const std::vector<std::pair<double, double>>& martinMoyceHeight() {
+    static const std::vector<std::pair<double, double>> kTable = {
+        {0.56, 0.94}, {0.77, 0.89}, {0.93, 0.83}, {1.08, 0.78}, {1.28, 0.72},
+        {1.46, 0.67}, {1.66, 0.61}, {1.84, 0.56}, {2.00, 0.50}};
+    return kTable;
+}
 
 struct ColumnResult {
     double runout = 0.0;       ///< (L∞ − L0)/L0

@@ -52,24 +52,17 @@ float waterFront(const MpmParticles& p, float dx, float length, int minCount) {
     return front;
 }
 
-// Martin & Moyce's clock did not start at the instant their column was free: the front
-// barely moves between T = 0.41 and 0.84 (Z = 1.11 → 1.22) while a column released at once
-// accelerates, and from T ≈ 1.2 on the converged inviscid front runs at the measured speed
-// but ΔT ≈ 0.18–0.29 ahead (docs/physics.md: no grounded floor, wall, viscosity, sound-speed
-// or surface-tension model removes that lead). Lethe, an open-source CFD code, compares with
-// this table after correcting the time origin: its VOF example (chaos-polymtl/lethe,
-// examples/multiphysics/dam-break/dam-break-2d.py, "time_correction = 0.175") adds 0.175 to
-// its T. That published value is used here as it is, not fitted to this solver.
-constexpr double kReleaseLag = 0.175;
-
 struct DamBreakRun {
-    std::vector<std::pair<double, double>> front;  ///< (T, Z) once per 4 ms frame
-    double maxDrift = 0.0;                         ///< largest |V/V0 − 1|
+    std::vector<std::pair<double, double>> front;   ///< (T, Z) once per 4 ms frame
+    std::vector<std::pair<double, double>> height;  ///< (τ, H) once per 4 ms frame
+    double maxDrift = 0.0;                          ///< largest |V/V0 − 1|
     long long substeps = 0;
 };
 
 // Water column of width a and height 2a released at once against the wall x = 0,
-// free-slip floor and walls, thin slab in z; the front Z = x/a against T = t √(2g/a).
+// free-slip floor and walls, thin slab in z. Recorded: the front Z = x/a against
+// T = t √(2g/a), and the highest point of the water (the column at the wall) H = h/(2a)
+// against τ = t √(g/a), Martin & Moyce's two measurements.
 DamBreakRun runDamBreak(int cells, float soundSpeedFactor) {
     const float a = 0.1f;
     const float dx = a / static_cast<float>(cells);
@@ -81,7 +74,6 @@ DamBreakRun runDamBreak(int cells, float soundSpeedFactor) {
     s.wallFriction = 0.0f;
     DamBreakRun run;
     auto solver = makeSolver(s);
-    if (!solver) return run;
     // Largest flow speed ≈ √(2 g 2a) = 2 m/s; by default the sound speed is 10× that.
     const uint8_t water =
         solver->addMaterial(WaterDesc::forMaxFlowSpeed(2.0f * soundSpeedFactor));
@@ -96,29 +88,49 @@ DamBreakRun runDamBreak(int cells, float soundSpeedFactor) {
         const Status st = solver->advance(0.004f);
         EXPECT_TRUE(st.ok()) << st.error().message;
         if (!st.ok()) break;
-        const double z =
-            (waterFront(solver->particles(), dx, s.domainMax.x(), kMinCount) + half) / a;
-        run.front.emplace_back(solver->time() * tScale, z);
+        const MpmParticles& p = solver->particles();
+        const double t = solver->time() * tScale;
+        run.front.emplace_back(t, (waterFront(p, dx, s.domainMax.x(), kMinCount) + half) / a);
+        float top = 0.0f;
+        for (size_t i = 0; i < p.size(); ++i) top = std::max(top, p.position[i].y());
+        run.height.emplace_back(t / std::sqrt(2.0), (top + half) / (2.0 * a));
         run.maxDrift = std::max(run.maxDrift, std::abs(solver->diagnostics().volume / v0 - 1.0));
     }
     run.substeps = static_cast<long long>(solver->stepCount());
     return run;
 }
 
-struct FrontError {
-    double worst = 0.0;  ///< largest |Z − Z_MM| / Z_MM over T in [0.8, 3.0]
-    double at = 0.0;     ///< experiment's T where it occurs
+struct CurveError {
+    double worst = 0.0;  ///< largest |sim / experiment − 1| over the compared range
+    double at = 0.0;     ///< where it occurs (the experiment's time)
 };
 
-/// The simulated front at T is compared with the experiment at T + lag.
-FrontError frontError(const std::vector<std::pair<double, double>>& front, double lag) {
-    FrontError e;
+/// The simulated front at T is compared with the experiment at T + lag, T + lag in [0.8, 3].
+CurveError frontError(const std::vector<std::pair<double, double>>& front, double lag) {
+    CurveError e;
     for (const auto& [t, z] : front) {
         const double te = t + lag;
         if (te < 0.8 || te > 3.0) continue;
-        const double zRef = martinMoyceFront(te);
-        const double err = std::abs(z - zRef) / zRef;
+        const double err = std::abs(z / martinMoyceFront(te) - 1.0);
         if (err > e.worst) e.worst = err, e.at = te;
+    }
+    return e;
+}
+
+/// The simulated column height, interpolated at each tabulated τ − lag, against the table.
+CurveError heightError(const std::vector<std::pair<double, double>>& height, double lag) {
+    CurveError e;
+    for (const auto& [tau, hRef] : martinMoyceHeight()) {
+        const double ts = tau - lag;
+        double h = 1.0;  // still at rest before the release
+        for (size_t k = 1; k < height.size() && ts > 0.0; ++k)
+            if (height[k].first >= ts) {
+                const double u = (ts - height[k - 1].first) / (height[k].first - height[k - 1].first);
+                h = height[k - 1].second + u * (height[k].second - height[k - 1].second);
+                break;
+            }
+        const double err = std::abs(h / hRef - 1.0);
+        if (err > e.worst) e.worst = err, e.at = tau;
     }
     return e;
 }
@@ -134,16 +146,21 @@ double frontSpeed(const std::vector<std::pair<double, double>>& pts) {
 }
 
 // A sweep over grids (12 / 16 / 32 cells per a in CI, 16 / 32 / 64 in the slow build) and
-// two sound speeds. Each run must (measured figures in docs/physics.md):
-// - be within 15 % of Martin & Moyce over T in [0.8, 3.0] once the experiment's release lag
-//   is allowed for (4.7 / 5.4 / 8.0 / 9.1 % at 12 / 16 / 32 / 64 cells; 5.7 / 7.8 % at
-//   16 / 32 cells with twice the sound speed);
-// - as released at once, run ahead of the experiment by no more than the 22 % a converged
-//   inviscid front does (14.7 / 16.9 / 20.1 / 20.5 %): a check that the surge is not faster;
-// - move at the experiment's front speed within 10 %, which does not depend on when the
-//   release happened (+5.5 / +3.2 / +1.6 % at 12 / 16 / 32 cells);
-// - keep its volume within 1 % (0.18 % at 16 cells).
-TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
+// two sound speeds, against both of Martin & Moyce's measurements (figures in
+// docs/physics.md):
+// - The residual column height converges onto the experiment with no correction of any
+//   kind: worst 12.0 / 10.5 / 5.3 / 2.2 % at 12 / 16 / 32 / 64 cells over τ in [0.56, 2]
+//   (with twice the sound speed 13.1 / 6.6 % at 16 / 32 cells, and 7.3 % at 32 with four
+//   times: stiffer water stands a little higher). Bands 15 % (under 32 cells), 8 % (32) and
+//   3 % (64); the error must shrink as the grid is refined.
+// - The front runs ahead of the experiment: worst 14.7 / 16.9 / 20.1 / 20.5 % over T in
+//   [0.8, 3], so the band is 22 %, not the 15 % of issue #3. It is not a late release in
+//   the experiment: the time lag that would put the front within 15 % (ΔT = 0.175, the
+//   correction Lethe applies to this table) makes the column height 13.1 % too high at 32
+//   cells instead of 5.3 %. From T = 1.5 on the front moves at the measured speed (+5.5 /
+//   +3.2 / +1.6 / +3.0 %), checked within 10 %.
+// - Volume drift under 1 % (0.18 % at 10× the flow speed, 0.04 % at 20×).
+TEST(SILT_MPM_SUITE, DamBreakFollowsMartinMoyce) {
     struct Case {
         int cells;
         float soundSpeedFactor;
@@ -152,41 +169,57 @@ TEST(SILT_MPM_SUITE, DamBreakFrontFollowsMartinMoyce) {
         ? std::vector<Case>{{16, 1.0f}, {32, 1.0f}, {64, 1.0f}, {32, 2.0f}}
         : std::vector<Case>{{12, 1.0f}, {16, 1.0f}, {32, 1.0f}, {16, 2.0f}};
     const double refSpeed = frontSpeed(martinMoyce());
-    std::vector<std::pair<double, double>> finest;
+    // The time-origin correction Lethe applies to this table (chaos-polymtl/lethe,
+    // examples/multiphysics/dam-break/dam-break-2d.py, "time_correction = 0.175"): printed
+    // for both curves, to show that the experiment's column did not start late.
+    constexpr double kLethesLag = 0.175;
+    DamBreakRun finest;
     int finestCells = 0;
+    double coarserHeightError = 1.0;
     for (const Case& c : cases) {
         const DamBreakRun run = runDamBreak(c.cells, c.soundSpeedFactor);
         ASSERT_FALSE(run.front.empty());
-        const FrontError lagged = frontError(run.front, kReleaseLag);
-        const FrontError instant = frontError(run.front, 0.0);
+        const CurveError front = frontError(run.front, 0.0);
+        const CurveError height = heightError(run.height, 0.0);
+        const CurveError frontLagged = frontError(run.front, kLethesLag);
+        const CurveError heightLagged = heightError(run.height, kLethesLag / std::sqrt(2.0));
         const double speed = frontSpeed(run.front);
         std::printf(
-            "dam break, %d cells per a, sound speed x%.0f: worst front error %.1f %% at T = "
-            "%.2f with the release lag %.3f (%.1f %% at T = %.2f without); front speed %.3f "
-            "(Martin & Moyce %.3f, %+.1f %%); volume drift %.2f %%; %lld substeps\n",
-            c.cells, c.soundSpeedFactor, 100.0 * lagged.worst, lagged.at, kReleaseLag,
-            100.0 * instant.worst, instant.at, speed, refSpeed,
-            100.0 * (speed / refSpeed - 1.0), 100.0 * run.maxDrift, run.substeps);
+            "dam break, %d cells per a, sound speed x%.0f: column height worst %.1f %% at "
+            "tau = %.2f; front worst %.1f %% at T = %.2f; front speed %.3f (Martin & Moyce "
+            "%.3f, %+.1f %%); volume drift %.2f %%; %lld substeps. Started %.3f late: front "
+            "%.1f %%, height %.1f %%\n",
+            c.cells, c.soundSpeedFactor, 100.0 * height.worst, height.at, 100.0 * front.worst,
+            front.at, speed, refSpeed, 100.0 * (speed / refSpeed - 1.0), 100.0 * run.maxDrift,
+            run.substeps, kLethesLag, 100.0 * frontLagged.worst, 100.0 * heightLagged.worst);
         const std::string which = std::to_string(c.cells) + " cells, sound speed x" +
                                   std::to_string(static_cast<int>(c.soundSpeedFactor));
-        EXPECT_LT(lagged.worst, 0.15) << which;
-        EXPECT_LT(instant.worst, 0.22) << which;
+        const double heightBand = c.cells >= 64 ? 0.03 : c.cells >= 32 ? 0.08 : 0.15;
+        EXPECT_LT(height.worst, heightBand) << which;
+        EXPECT_LT(front.worst, 0.22) << which;
         EXPECT_NEAR(speed / refSpeed, 1.0, 0.10) << which;
         EXPECT_LT(run.maxDrift, 0.01) << which;
-        if (c.soundSpeedFactor == 1.0f && c.cells > finestCells)
-            finest = run.front, finestCells = c.cells;
+        if (c.soundSpeedFactor == 1.0f) {
+            EXPECT_LT(height.worst, coarserHeightError) << which << ": no closer than coarser";
+            coarserHeightError = height.worst;
+            if (c.cells > finestCells) finest = run, finestCells = c.cells;
+        }
     }
-    PlotSeries instant{finest, 0xd62728, false}, lagged{{}, 0xff7f0e, false},
-        ref{{}, 0x1f77b4, true};
-    for (const auto& [t, z] : finest) lagged.points.emplace_back(t + kReleaseLag, z);
-    for (const auto& [t, z] : martinMoyce()) ref.points.emplace_back(t, z);
+    PlotSeries front{finest.front, 0xd62728, false}, frontRef{{}, 0x1f77b4, true};
+    for (const auto& [t, z] : martinMoyce()) frontRef.points.emplace_back(t, z);
+    // Height on the same T axis as the front: τ √2 = T, and 2H in [0, 2] fits Z's axis.
+    PlotSeries height{{}, 0xff7f0e, false}, heightRef{{}, 0x2ca02c, true};
+    for (const auto& [tau, h] : finest.height) height.points.emplace_back(tau * std::sqrt(2.0), 2.0 * h);
+    for (const auto& [tau, h] : martinMoyceHeight())
+        heightRef.points.emplace_back(tau * std::sqrt(2.0), 2.0 * h);
     const std::string path =
         plotDirectory() + (kSlow ? "/mpm_dam_break_slow.png" : "/mpm_dam_break.png");
-    EXPECT_TRUE(writePlot(path, {instant, lagged, ref}, 0.0, 3.5, 0.0, 4.5));
+    EXPECT_TRUE(writePlot(path, {front, frontRef, height, heightRef}, 0.0, 3.5, 0.0, 4.5));
     std::printf(
-        "plot: %s (%d cells per a; red: MPM front Z(T) released at once, orange: the same "
-        "at T + %.3f, blue: Martin & Moyce 1952)\n",
-        path.c_str(), finestCells, kReleaseLag);
+        "plot: %s (%d cells per a, x: T = t sqrt(2g/a) from 0 to 3.5, y: 0 to 4.5; red: MPM "
+        "front Z, blue: Martin & Moyce's front; orange: MPM column height 2H = h/a, green: "
+        "Martin & Moyce's)\n",
+        path.c_str(), finestCells);
 }
 
 // Water at rest in a tank settles to p = ρ g depth. Pressure is averaged over the
