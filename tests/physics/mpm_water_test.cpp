@@ -222,53 +222,133 @@ TEST(SILT_MPM_SUITE, DamBreakFollowsMartinMoyce) {
         path.c_str(), finestCells);
 }
 
-// Water at rest in a tank settles to p = ρ g depth. Pressure is averaged over the
-// particles of a layer one cell thick and over the last 0.2 s (acoustic ringing of a weakly
-// compressible fluid decays slowly). Measured: +0.4…+1.0 % at 16 cells over the depth,
-// +2.4…+2.8 % at 32 (not understood yet), so the bands are 5 % (CI) and 3 % (slow).
+// Water at rest in a tank (free-slip floor and walls, thin slab in z) settles to
+// p = ρ g z, z the depth below the settled free surface. Swept over two tank depths and two
+// sound speeds, at 16 cells over the depth (CI) and 32 (slow). See docs/physics.md.
+//
+// Loading: gravity is ramped smoothly, (1 − cos)/2, over 10 periods P = 4 H / c of the
+// column's quarter-wave acoustic mode. Released at rest under full gravity, the inviscid
+// column rings in that mode with the pressure swinging between 0 and 2 ρ g z and almost no
+// decay (mid-depth 0.12…1.90 ρ g z after 0.8 s at 16 cells, 0.22…1.79 at 32, c = 20 m/s);
+// averaged over 0.2 s at one sample per 10 ms frame (4 per period) that gave +0.4…+1.0 % at
+// 16 cells and +2.4…+2.8 % at 32: aliasing (one more frame in the window moved the 16-cell
+// figures by up to 4 %), not a solver bias. Ramped, the residual speed is 0.4–3.4 % of
+// g H / c, and sampling every 1 or 10 ms agrees within 0.25 %.
+// Measurement: z = s − ȳ, with s the settled surface (mean height of the top particle layer
+// plus half a particle spacing) and ȳ the mean height of the probed particles. The initial
+// surface is off by the column's compression ρ g H² / (2K) (0.5 mm at c = 20 m/s: 1 % of
+// z = 0.05 m), and a fixed one-cell window holds two or three particle layers, so its
+// particles' depth is not the nominal one (up to 1.9 % at 16 cells). ρ is the rest density,
+// which under-estimates ∫ ρ g dz by p / (2K) ≤ 0.25 % here.
+// Measured (depths 25 / 50 / 80 %, time-averaged over 5 P after 5 P of rest):
+//   H = 0.2 m, c = 20 m/s: 16 cells +0.14 / +0.18 / +0.73 %, 32 cells +0.39 / +0.33 / −0.45 %
+//   H = 0.2 m, c = 40 m/s: 16 cells −0.22 / +0.08 / +0.39 %, 32 cells −0.35 / +0.09 / +0.04 %
+//   H = 0.1 m, c = 20 m/s: 16 cells +0.08 / +0.11 / +0.46 %, 32 cells +0.01 / +0.11 / +0.10 %
+// so the band is the 2 % asked for at both grids. A 4-cell-thick slab changes these by
+// under 0.6 %.
 TEST(SILT_MPM_SUITE, HydrostaticPressureInATank) {
-    const float depth = 0.2f;
     const int cells = kSlow ? 32 : 16;
-    const float dx = depth / static_cast<float>(cells);
-    MpmSettings s;
-    s.dx = dx;
-    s.domainMax = Vec3f(0.15f, depth + 4.0f * dx, 2.0f * dx);
-    s.floorFriction = 0.0f;
-    s.wallFriction = 0.0f;
-    auto solver = makeSolver(s);
-    WaterDesc wd = WaterDesc::forMaxFlowSpeed(2.0f);
-    const uint8_t water = solver->addMaterial(wd);
-    solver->addBox(water, Vec3f::Zero(), Vec3f(s.domainMax.x(), depth, s.domainMax.z()), 2);
-    const double settle = 0.8, average = 0.2;
-    const float frame = 0.01f;
-    const float probes[3] = {0.25f, 0.5f, 0.8f};  // fraction of the depth
-    double sum[3] = {0, 0, 0};
-    int count[3] = {0, 0, 0};
-    while (solver->time() < settle + average) {
-        const Status st = solver->advance(frame);
-        ASSERT_TRUE(st.ok()) << st.error().message;
-        if (solver->time() < settle) continue;
-        const MpmParticles& p = solver->particles();
-        for (size_t i = 0; i < p.size(); ++i)
-            for (int k = 0; k < 3; ++k)
-                if (std::abs((depth - p.position[i].y()) - probes[k] * depth) < 0.5f * dx) {
-                    sum[k] += solver->pressure(i);
-                    ++count[k];
-                }
+    struct Tank {
+        float depth;         ///< m, H
+        float maxFlowSpeed;  ///< m/s, sets the sound speed c = 10× this
+    };
+    const Tank tanks[] = {{0.2f, 2.0f}, {0.2f, 4.0f}, {0.1f, 2.0f}};
+    for (const Tank& tank : tanks) {
+        const float depth = tank.depth;
+        const float dx = depth / static_cast<float>(cells);
+        const int ppc = 2;
+        MpmSettings s;
+        s.dx = dx;
+        s.domainMax = Vec3f(0.75f * depth, depth + 4.0f * dx, 2.0f * dx);
+        s.floorFriction = 0.0f;
+        s.wallFriction = 0.0f;
+        auto solver = makeSolver(s);
+        const WaterDesc wd = WaterDesc::forMaxFlowSpeed(tank.maxFlowSpeed);
+        const uint8_t water = solver->addMaterial(wd);
+        const size_t n = solver->addBox(water, Vec3f::Zero(),
+                                        Vec3f(s.domainMax.x(), depth, s.domainMax.z()), ppc);
+        const float h = dx / static_cast<float>(ppc);  // particle spacing
+        const size_t perLayer = n / static_cast<size_t>(std::lround(depth / h));
+        const double period = 4.0 * depth / wd.soundSpeed();
+        const double ramp = 10.0 * period, settle = ramp + 5.0 * period, average = 5.0 * period;
+        const float frame = static_cast<float>(period / 10.0);
+        const float probes[3] = {0.25f, 0.5f, 0.8f};  // fraction of the depth
+        double sumP[3] = {0, 0, 0}, sumRef[3] = {0, 0, 0}, surface = 0.0;
+        int frames = 0;
+        std::vector<float> heights(n);
+        // p / ρ g z at the three depths (red, blue, green) and g(t) / g (black) against t / P.
+        std::vector<PlotSeries> trace = {{{}, 0xd62728, false},
+                                         {{}, 0x1f77b4, false},
+                                         {{}, 0x2ca02c, false},
+                                         {{}, 0x000000, false}};
+        std::printf("hydrostatics: H = %.2f m, c = %.0f m/s, %d cells:\n", depth, wd.soundSpeed(),
+                    cells);
+        while (solver->time() < settle + average - 0.5 * frame) {
+            const double r = std::min(1.0, solver->time() / ramp);
+            solver->setGravity(Vec3f(
+                0.0f,
+                static_cast<float>(-kG * 0.5 * (1.0 - std::cos(static_cast<double>(kPi) * r))),
+                0.0f));
+            const Status st = solver->advance(frame);
+            ASSERT_TRUE(st.ok()) << st.error().message;
+            const bool measure = solver->time() >= settle;
+            const MpmParticles& p = solver->particles();
+            for (size_t i = 0; i < n; ++i) heights[i] = p.position[i].y();
+            std::nth_element(heights.begin(),
+                             heights.begin() + static_cast<std::ptrdiff_t>(perLayer), heights.end(),
+                             [](float a, float b) { return a > b; });
+            double top = 0.0;
+            for (size_t i = 0; i < perLayer; ++i) top += heights[i];
+            const double surf = top / static_cast<double>(perLayer) + 0.5 * h;
+            if (measure) surface += surf, ++frames;
+            for (int k = 0; k < 3; ++k) {
+                const float level = depth - probes[k] * depth;
+                double pk = 0.0, yk = 0.0;
+                int count = 0;
+                for (size_t i = 0; i < n; ++i)
+                    if (std::abs(p.position[i].y() - level) < 0.5f * dx) {
+                        pk += solver->pressure(i);
+                        yk += p.position[i].y();
+                        ++count;
+                    }
+                ASSERT_GT(count, 0);
+                const double ref = wd.density * kG * (surf - yk / count);
+                trace[k].points.emplace_back(solver->time() / period, pk / count / ref);
+                if (measure) sumP[k] += pk / count, sumRef[k] += ref;
+            }
+            trace[3].points.emplace_back(solver->time() / period,
+                                         -solver->settings().gravity.y() / kG);
+        }
+        std::printf("  settled surface %.5f m (%+.3f cells from the initial one)\n",
+                    surface / frames, (surface / frames - depth) / dx);
+        for (int k = 0; k < 3; ++k) {
+            const double p = sumP[k] / frames, ref = sumRef[k] / frames;
+            const double nominal = wd.density * kG * probes[k] * depth;
+            std::printf(
+                "  depth %.3f m: p = %.1f Pa, rho g z = %.1f Pa (%+.2f %%; against the initial "
+                "surface and nominal depth %+.2f %%)\n",
+                probes[k] * depth, p, ref, 100.0 * (p - ref) / ref,
+                100.0 * (p - nominal) / nominal);
+            EXPECT_NEAR(p, ref, 0.02 * ref) << "H " << depth << " m, c " << wd.soundSpeed()
+                                            << " m/s, depth " << probes[k] * depth;
+        }
+        // Settled: the residual speed is under 10 % of g H / c, the velocity amplitude of
+        // the column's ringing when it is released under full gravity (which reaches ~50 %).
+        const float maxSpeed = solver->diagnostics().maxSpeed;
+        const float ringing = kG * depth / wd.soundSpeed();
+        std::printf("  max speed after %.2f s: %.4f m/s (%.1f %% of g H / c)\n", solver->time(),
+                    maxSpeed, 100.0f * maxSpeed / ringing);
+        EXPECT_LT(maxSpeed, 0.1f * ringing) << "H " << depth << " m, c " << wd.soundSpeed();
+        if (&tank == &tanks[0]) {
+            const std::string path =
+                plotDirectory() + (kSlow ? "/mpm_hydrostatics_slow.png" : "/mpm_hydrostatics.png");
+            EXPECT_TRUE(writePlot(path, trace, 0.0, (settle + average) / period, 0.0, 1.5));
+            std::printf(
+                "plot: %s (p / rho g z at 25 / 50 / 80 %% depth: red / blue / green; "
+                "g(t) / g: black; x: t / P)\n",
+                path.c_str());
+        }
     }
-    const float tol = kSlow ? 0.03f : 0.05f;
-    for (int k = 0; k < 3; ++k) {
-        ASSERT_GT(count[k], 0);
-        const double p = sum[k] / count[k];
-        const double ref = wd.density * kG * probes[k] * depth;
-        std::printf("hydrostatics: depth %.3f m: p = %.1f Pa, rho g d = %.1f Pa (%+.2f %%)\n",
-                    probes[k] * depth, p, ref, 100.0 * (p - ref) / ref);
-        EXPECT_NEAR(p, ref, tol * ref) << "depth " << probes[k] * depth;
-    }
-    const MpmDiagnostics d = solver->diagnostics();
-    std::printf("hydrostatics: max speed after %.1f s: %.4f m/s\n", solver->time(), d.maxSpeed);
-    // Residual acoustic sloshing: under 10 % of the free-fall speed scale √(g depth) = 1.4 m/s.
-    EXPECT_LT(d.maxSpeed, 0.1f);
 }
 
 }  // namespace

@@ -87,6 +87,10 @@ public:
     /// the emitters first.
     [[nodiscard]] Status substep(float dt);
 
+    /// m/s², replaces MpmSettings::gravity from the next substep on (e.g. to load a tank
+    /// quasi-statically: a sudden load makes an inviscid column ring).
+    void setGravity(const Vec3f& gravity) { mSettings.gravity = gravity; }
+
     /// Borrowed colliders applied in the grid update, in this order.
     void setColliders(std::vector<GridCollider*> colliders);
 
