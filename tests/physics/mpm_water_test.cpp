@@ -75,8 +75,7 @@ DamBreakRun runDamBreak(int cells, float soundSpeedFactor) {
     DamBreakRun run;
     auto solver = makeSolver(s);
     // Largest flow speed ≈ √(2 g 2a) = 2 m/s; by default the sound speed is 10× that.
-    const uint8_t water =
-        solver->addMaterial(WaterDesc::forMaxFlowSpeed(2.0f * soundSpeedFactor));
+    const uint8_t water = solver->addMaterial(WaterDesc::forMaxFlowSpeed(2.0f * soundSpeedFactor));
     solver->addBox(water, Vec3f::Zero(), Vec3f(a, 2.0f * a, s.domainMax.z()), ppc);
     const double v0 = solver->diagnostics().volume;
     const double tScale = std::sqrt(2.0 * kG / a);  // T = t · tScale
@@ -125,8 +124,9 @@ CurveError heightError(const std::vector<std::pair<double, double>>& height, dou
         double h = 1.0;  // still at rest before the release
         for (size_t k = 1; k < height.size() && ts > 0.0; ++k)
             if (height[k].first >= ts) {
-                const double u = (ts - height[k - 1].first) / (height[k].first - height[k - 1].first);
-                h = height[k - 1].second + u * (height[k].second - height[k - 1].second);
+                const auto& [t0, h0] = height[k - 1];
+                const auto& [t1, h1] = height[k];
+                h = h0 + (ts - t0) / (t1 - t0) * (h1 - h0);
                 break;
             }
         const double err = std::abs(h / hRef - 1.0);
@@ -165,9 +165,9 @@ TEST(SILT_MPM_SUITE, DamBreakFollowsMartinMoyce) {
         int cells;
         float soundSpeedFactor;
     };
-    const std::vector<Case> cases = kSlow
-        ? std::vector<Case>{{16, 1.0f}, {32, 1.0f}, {64, 1.0f}, {32, 2.0f}}
-        : std::vector<Case>{{12, 1.0f}, {16, 1.0f}, {32, 1.0f}, {16, 2.0f}};
+    const std::vector<Case> cases =
+        kSlow ? std::vector<Case>{{16, 1.0f}, {32, 1.0f}, {64, 1.0f}, {32, 2.0f}}
+              : std::vector<Case>{{12, 1.0f}, {16, 1.0f}, {32, 1.0f}, {16, 2.0f}};
     const double refSpeed = frontSpeed(martinMoyce());
     // The time-origin correction Lethe applies to this table (chaos-polymtl/lethe,
     // examples/multiphysics/dam-break/dam-break-2d.py, "time_correction = 0.175"): printed
@@ -209,7 +209,8 @@ TEST(SILT_MPM_SUITE, DamBreakFollowsMartinMoyce) {
     for (const auto& [t, z] : martinMoyce()) frontRef.points.emplace_back(t, z);
     // Height on the same T axis as the front: τ √2 = T, and 2H in [0, 2] fits Z's axis.
     PlotSeries height{{}, 0xff7f0e, false}, heightRef{{}, 0x2ca02c, true};
-    for (const auto& [tau, h] : finest.height) height.points.emplace_back(tau * std::sqrt(2.0), 2.0 * h);
+    for (const auto& [tau, h] : finest.height)
+        height.points.emplace_back(tau * std::sqrt(2.0), 2.0 * h);
     for (const auto& [tau, h] : martinMoyceHeight())
         heightRef.points.emplace_back(tau * std::sqrt(2.0), 2.0 * h);
     const std::string path =
