@@ -9,17 +9,19 @@
 
 namespace silt::physics::validation {
 
-double martinMoyceFront(double t) {
-    const auto& table = martinMoyce();
-    if (t <= table.front().first) return table.front().second;
-    for (size_t i = 1; i < table.size(); ++i) {
-        if (t <= table[i].first) {
-            const double u = (t - table[i - 1].first) / (table[i].first - table[i - 1].first);
-            return table[i - 1].second + u * (table[i].second - table[i - 1].second);
+double interpolate(const std::vector<std::pair<double, double>>& curve, double x) {
+    if (x <= curve.front().first) return curve.front().second;
+    for (size_t i = 1; i < curve.size(); ++i) {
+        if (x <= curve[i].first) {
+            const auto& [x0, y0] = curve[i - 1];
+            const auto& [x1, y1] = curve[i];
+            return y0 + (x - x0) / (x1 - x0) * (y1 - y0);
         }
     }
-    return table.back().second;
+    return curve.back().second;
 }
+
+double martinMoyceFront(double t) { return interpolate(martinMoyce(), t); }
 
 ColumnResult runColumnCollapse(const ColumnSetup& c) {
     ColumnResult out;

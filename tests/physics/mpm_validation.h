@@ -28,6 +28,9 @@ inline const std::vector<std::pair<double, double>>& martinMoyce() {
         {2.65, 3.22}, {2.83, 3.44}, {2.98, 3.67}, {3.11, 3.89}, {3.33, 4.11}};
     return kTable;
 }
+/// y at x on a curve of (x, y) points sorted by x: linear between points, the end values
+/// outside them.
+double interpolate(const std::vector<std::pair<double, double>>& curve, double x);
 /// Z at T by linear interpolation of the table (T inside its range).
 double martinMoyceFront(double t);
 /// Martin & Moyce 1952, the same column (a = 2¼ in, height 2a): residual height at the wall

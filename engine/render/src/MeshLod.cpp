@@ -222,7 +222,7 @@ struct Deviation {
 // simplifier, whose face normal points anywhere, is judged by its shading. And how far the
 // shading normal at each sample turns from the original's at the nearest point.
 // meshoptimizer's own estimate (from its quadrics) misses the sag of a large flat triangle
-// over a curved region, by 1.6-2x on spheres, and knows nothing of facing or normals.
+// over a curved region, by 1.6-2.1x on spheres, and knows nothing of facing or normals.
 Deviation measuredDeviation(std::span<const Vec3f> positions, std::span<const Vec3f> normals,
                             const TriangleBvh& originalBvh, const IncidentTriangles& incident,
                             std::span<const uint32_t> coarse) {
