@@ -21,7 +21,9 @@ double interpolate(const std::vector<std::pair<double, double>>& curve, double x
     return curve.back().second;
 }
 
-double martinMoyceFront(double t) { return interpolate(martinMoyce(), t); }
+double martinMoyceFront(double t) {
+    return interpolate(martinMoyce(), t);
+}
 
 ColumnResult runColumnCollapse(const ColumnSetup& c) {
     ColumnResult out;

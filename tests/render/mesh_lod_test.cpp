@@ -42,7 +42,8 @@ float sagBelowSphere(const TriangleMesh& mesh, const std::vector<uint32_t>& indi
 TEST(MeshLod, LevelsHalveTheTrianglesAndStateHowFarTheyStray) {
     const float r = 0.5f;
     const TriangleMesh sphere = test::makeSphere(r, 128, 64);
-    const std::vector<MeshLodLevel> levels = buildMeshLods(sphere.positions, sphere.normals, sphere.indices);
+    const std::vector<MeshLodLevel> levels =
+        buildMeshLods(sphere.positions, sphere.normals, sphere.indices);
     ASSERT_GE(levels.size(), 4u);
     const float ownSag = sagBelowSphere(sphere, sphere.indices, r);
     size_t previous = sphere.indices.size();
@@ -68,7 +69,8 @@ TEST(MeshLod, LevelsHalveTheTrianglesAndStateHowFarTheyStray) {
     const TriangleMesh cube = test::makeCube(0.5f);
     EXPECT_TRUE(buildMeshLods(cube.positions, cube.normals, cube.indices).empty());
     // Deterministic.
-    const std::vector<MeshLodLevel> again = buildMeshLods(sphere.positions, sphere.normals, sphere.indices);
+    const std::vector<MeshLodLevel> again =
+        buildMeshLods(sphere.positions, sphere.normals, sphere.indices);
     ASSERT_EQ(again.size(), levels.size());
     for (size_t k = 0; k < levels.size(); ++k) {
         EXPECT_EQ(again[k].indices, levels[k].indices);
@@ -88,8 +90,8 @@ TriangleMesh makeTube(bool tiltedRim) {
             const float phi = 2.0f * kPi * float(j) / float(kSegments);
             const Vec3f radial(std::cos(phi), 0.0f, std::sin(phi));
             mesh.positions.push_back(0.05f * radial + Vec3f(0.0f, 0.1f * float(i) / kRows, 0.0f));
-            mesh.normals.push_back(tiltedRim && i == kRows ? Vec3f(radial + Vec3f::UnitY()).normalized()
-                                                           : radial);
+            mesh.normals.push_back(
+                tiltedRim && i == kRows ? Vec3f(radial + Vec3f::UnitY()).normalized() : radial);
         }
     }
     auto at = [](int i, int j) { return uint32_t(i * (kSegments + 1) + j); };
@@ -106,7 +108,8 @@ TEST(MeshLod, LevelsDoNotTiltTheShadingNormals) {
     EXPECT_FALSE(buildMeshLods(plain.positions, plain.normals, plain.indices).empty());
 
     const TriangleMesh tube = makeTube(true);
-    const std::vector<MeshLodLevel> levels = buildMeshLods(tube.positions, tube.normals, tube.indices);
+    const std::vector<MeshLodLevel> levels =
+        buildMeshLods(tube.positions, tube.normals, tube.indices);
     // The original's shading normal at height y: radial, tilting up within the top row.
     const float topRow = 0.1f - 0.1f / 32.0f;
     auto originalNormal = [&](const Vec3f& p) {
@@ -119,10 +122,12 @@ TEST(MeshLod, LevelsDoNotTiltTheShadingNormals) {
     for (const MeshLodLevel& level : levels) {
         for (size_t t = 0; t < level.indices.size(); t += 3) {
             const uint32_t a = level.indices[t], b = level.indices[t + 1], c = level.indices[t + 2];
-            const Vec3f centroid = (tube.positions[a] + tube.positions[b] + tube.positions[c]) / 3.0f;
-            const Vec3f shading = (tube.normals[a] + tube.normals[b] + tube.normals[c]).normalized();
-            worst = std::max(worst, std::acos(std::clamp(shading.dot(originalNormal(centroid)),
-                                                         -1.0f, 1.0f)));
+            const Vec3f centroid =
+                (tube.positions[a] + tube.positions[b] + tube.positions[c]) / 3.0f;
+            const Vec3f shading =
+                (tube.normals[a] + tube.normals[b] + tube.normals[c]).normalized();
+            worst = std::max(
+                worst, std::acos(std::clamp(shading.dot(originalNormal(centroid)), -1.0f, 1.0f)));
         }
     }
     std::printf("rimmed tube: %zu levels, worst shading-normal turn at a centroid %.3f rad\n",

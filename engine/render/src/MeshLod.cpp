@@ -67,8 +67,8 @@ public:
     /// distances need no more). Infinity when no triangle faces that way.
     /// `seeds`: triangles likely to be near p, tried first so the tree search starts with a
     /// tight bound.
-    [[nodiscard]] float distance(const Vec3f& p, const Vec3f& facing, float minCos,
-                                 float enough, std::span<const uint32_t> seeds = {},
+    [[nodiscard]] float distance(const Vec3f& p, const Vec3f& facing, float minCos, float enough,
+                                 std::span<const uint32_t> seeds = {},
                                  uint32_t* nearestTriangle = nullptr,
                                  Vec3f* nearestPoint = nullptr) const {
         const float enoughSquared = enough * enough;
@@ -118,7 +118,8 @@ public:
         if (!(area > 0.0f)) return normals[v[0]];
         const float wa = (b - p).cross(c - p).dot(n) / area;
         const float wb = (c - p).cross(a - p).dot(n) / area;
-        const Vec3f mixed = wa * normals[v[0]] + wb * normals[v[1]] + (1.0f - wa - wb) * normals[v[2]];
+        const Vec3f mixed =
+            wa * normals[v[0]] + wb * normals[v[1]] + (1.0f - wa - wb) * normals[v[2]];
         const float length = mixed.norm();
         return length > 0.0f ? Vec3f(mixed / length) : normals[v[0]];
     }
@@ -244,26 +245,28 @@ Deviation measuredDeviation(std::span<const Vec3f> positions, std::span<const Ve
             for (uint32_t k = incident.first[corner]; k < incident.first[corner + 1]; ++k)
                 seeds.push_back(incident.triangles[k]);
         triangleSamples([&](const std::array<float, 3>& w) {
-            const Vec3f p = w[0] * positions[v[0]] + w[1] * positions[v[1]] + w[2] * positions[v[2]];
-            const Vec3f shading = w[0] * normals[v[0]] + w[1] * normals[v[1]] + w[2] * normals[v[2]];
+            const Vec3f p =
+                w[0] * positions[v[0]] + w[1] * positions[v[1]] + w[2] * positions[v[2]];
+            const Vec3f shading =
+                w[0] * normals[v[0]] + w[1] * normals[v[1]] + w[2] * normals[v[2]];
             const float length = shading.norm();
             if (!(length > 0.0f)) return;  // normals that cancel: nothing to compare
             const Vec3f facing = shading / length;
             if (!(w[0] == w[1] && w[1] == w[2])) {
-                worst.distance = std::max(worst.distance,
-                                          originalBvh.distance(p, facing, minCos, worst.distance, seeds));
+                worst.distance = std::max(
+                    worst.distance, originalBvh.distance(p, facing, minCos, worst.distance, seeds));
                 return;
             }
             // The centroid, farthest from the corners the normals come from, also compares the
             // shading normal: with the original's at the exact nearest point (no early stop).
             uint32_t triangle = ~0u;
             Vec3f nearest = Vec3f::Zero();
-            worst.distance = std::max(
-                worst.distance,
-                originalBvh.distance(p, facing, minCos, 0.0f, seeds, &triangle, &nearest));
+            worst.distance =
+                std::max(worst.distance,
+                         originalBvh.distance(p, facing, minCos, 0.0f, seeds, &triangle, &nearest));
             if (triangle == ~0u) return;
-            minShadingCos = std::min(minShadingCos,
-                                     originalBvh.shadingNormal(triangle, nearest, normals).dot(facing));
+            minShadingCos = std::min(
+                minShadingCos, originalBvh.shadingNormal(triangle, nearest, normals).dot(facing));
         });
     }
     worst.shadingAngle = std::acos(std::clamp(minShadingCos, -1.0f, 1.0f));

@@ -999,9 +999,11 @@ Result<MeshId> VulkanRenderer::addMesh(const TriangleMesh& mesh, MeshUsage usage
     Result<GpuMesh> gpu = uploadMesh(mesh, isStatic && mDesc.clusterCulling);
     if (!gpu) return gpu.error();
     if (isStatic && mDesc.lodPixelError > 0.0f) {
-        for (const MeshLodLevel& level : buildMeshLods(mesh.positions, mesh.normals, mesh.indices)) {
+        for (const MeshLodLevel& level :
+             buildMeshLods(mesh.positions, mesh.normals, mesh.indices)) {
             TriangleMesh coarse = mesh.withTriangles(level.indices);
-            coarse.name = fmt::format("{} (level of detail {})", mesh.name, gpu->coarser.size() + 1);
+            coarse.name =
+                fmt::format("{} (level of detail {})", mesh.name, gpu->coarser.size() + 1);
             Result<GpuMesh> uploaded = uploadMesh(coarse, mDesc.clusterCulling);
             if (!uploaded) {
                 destroyMesh(*gpu);

@@ -50,8 +50,8 @@ constexpr float kMaxLodShadingAngle = 0.2f;
 /// reaches a quarter of the mesh's size, or below kMinTrianglesForLod / 4 triangles. Empty
 /// for small meshes. Deterministic.
 [[nodiscard]] std::vector<MeshLodLevel> buildMeshLods(std::span<const Vec3f> positions,
-                                                     std::span<const Vec3f> normals,
-                                                     std::span<const uint32_t> indices);
+                                                      std::span<const Vec3f> normals,
+                                                      std::span<const uint32_t> indices);
 
 /// An upper bound on how many pixels one metre of displacement anywhere inside the sphere
 /// (world frame) moves on a `width` × `height` target drawn through `clipFromWorld` (any
