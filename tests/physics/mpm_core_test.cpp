@@ -146,6 +146,76 @@ TEST(MpmCore, RunawaySpeedIsReported) {
     EXPECT_NE(st.error().message.find("runaway"), std::string::npos) << st.error().message;
 }
 
+// setHydrostatic fills water only, inside the particle arrays, with p = ρ g·(x − surface):
+// J from the EOS and the stress P2G reads agree with pressure(), and particles above the
+// surface stay at p = 0. (The tank test in mpm_water_test checks that it holds still.)
+TEST(MpmCore, SetHydrostaticChecksItsSpanAndSetsTheEosState) {
+    MpmSettings s;
+    s.dx = 0.05f;
+    s.domainMax = Vec3f::Constant(0.5f);
+    auto solver = makeSolver(s);
+    const uint8_t sand = solver->addMaterial(SandDesc{});
+    const uint8_t water = solver->addMaterial(WaterDesc{});
+    const size_t nSand = solver->addBox(sand, Vec3f::Zero(), Vec3f(0.2f, 0.2f, 0.5f), 2);
+    const size_t nWater =
+        solver->addBox(water, Vec3f(0.3f, 0.0f, 0.0f), Vec3f(0.5f, 0.2f, 0.5f), 2);
+    const Status onSand = solver->setHydrostatic(0, nSand + 1, Vec3f(0.0f, 0.2f, 0.0f));
+    ASSERT_FALSE(onSand.ok());
+    EXPECT_NE(onSand.error().message.find("particle 0 is sand, expected water"), std::string::npos)
+        << onSand.error().message;
+    const Status past = solver->setHydrostatic(nSand, nWater + 1, Vec3f(0.0f, 0.2f, 0.0f));
+    ASSERT_FALSE(past.ok());
+    EXPECT_NE(past.error().message.find("out of range"), std::string::npos) << past.error().message;
+    EXPECT_EQ(solver->particles().jacobian[nSand], 1.0f) << "a failed call changes nothing";
+
+    const float surface = 0.1f;  // halfway up the block: the upper half stays at p = 0
+    ASSERT_TRUE(solver->setHydrostatic(nSand, nWater, Vec3f(0.0f, surface, 0.0f)).ok());
+    const MpmParticles& p = solver->particles();
+    const float rhoG = WaterDesc{}.density * 9.81f;
+    for (size_t i = nSand; i < nSand + nWater; ++i) {
+        const float expected = rhoG * std::max(0.0f, surface - p.position[i].y());
+        ASSERT_NEAR(solver->pressure(i), expected, 1.0e-3f * rhoG * surface) << "particle " << i;
+        const WaterDesc wd;  // Tait: p = K / γ (J^−γ − 1)
+        const float eos = wd.bulkModulus / wd.gamma * (std::pow(p.jacobian[i], -wd.gamma) - 1.0f);
+        ASSERT_NEAR(eos, expected, 1.0e-3f * rhoG * surface) << "particle " << i;
+    }
+}
+
+// relax() settles without advancing the clock or running pours, and a relax that blows up
+// leaves the particles exactly as they were filled.
+TEST(MpmCore, RelaxKeepsTheClockAndRestoresTheFilledStateOnFailure) {
+    MpmSettings s;
+    s.dx = 0.05f;
+    s.domainMax = Vec3f::Constant(0.5f);
+    auto solver = makeSolver(s);
+    const uint8_t water = solver->addMaterial(WaterDesc{});
+    const size_t n = solver->addBox(water, Vec3f::Zero(), Vec3f(0.5f, 0.2f, 0.5f), 2);
+    EmitterDesc pour;
+    pour.material = water;
+    pour.centre = Vec3f(0.25f, 0.4f, 0.25f);
+    pour.velocity = Vec3f(0.0f, -1.0f, 0.0f);
+    pour.radius = 0.05f;
+    pour.rate = 1.0e-3f;
+    pour.spacing = 0.025f;
+    ASSERT_TRUE(solver->addEmitter(pour).ok());
+    const float y0 = solver->particles().position[0].y();
+    ASSERT_TRUE(solver->relax(50).ok());
+    EXPECT_EQ(solver->time(), 0.0);
+    EXPECT_EQ(solver->stepCount(), 0);
+    EXPECT_EQ(solver->particles().size(), n) << "no pour while relaxing";
+    EXPECT_EQ(solver->emitters().size(), 1u);
+    EXPECT_NE(solver->particles().position[0].y(), y0) << "the column settled";
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(solver->particles().velocity[i], Vec3f::Zero());
+
+    const MpmParticles before = solver->particles();
+    solver->mutableParticles().stress[7](1, 1) = std::numeric_limits<float>::quiet_NaN();
+    const Status failed = solver->relax(50);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.error().message.find("NaN"), std::string::npos) << failed.error().message;
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(solver->particles().position[i], before.position[i]);
+    EXPECT_EQ(solver->time(), 0.0);
+}
+
 TEST(MpmCore, RejectsBadSettings) {
     MpmSettings s;
     s.dx = 0.0f;

@@ -348,5 +348,70 @@ TEST(SILT_MPM_SUITE, HydrostaticPressureInATank) {
     }
 }
 
+// A tank filled with MpmSolver::setHydrostatic (and relax) starts in equilibrium under full
+// gravity: the pressure stays near ρ g z from the first substep and the water stays still.
+// The same tank filled at p = 0 rings (the case HydrostaticPressureInATank avoids with its
+// gravity ramp), so the comparison shows what the calls are for. Each start runs 10 acoustic
+// periods P = 4 H / c, sampled 10 times per period, at 25 / 50 / 80 % of the depth below the
+// filled surface; the figure is the worst |p / ρ g z − 1| over all samples and depths.
+TEST(SILT_MPM_SUITE, HydrostaticStartHoldsStill) {
+    const int cells = kSlow ? 32 : 16;
+    const float depth = 0.2f, dx = depth / static_cast<float>(cells);
+    const WaterDesc wd = WaterDesc::forMaxFlowSpeed(2.0f);
+    const double period = 4.0 * depth / wd.soundSpeed();
+    // relaxSubsteps < 0: filled at p = 0 (no setHydrostatic).
+    auto worstError = [&](int relaxSubsteps) {
+        MpmSettings s;
+        s.dx = dx;
+        s.domainMax = Vec3f(0.75f * depth, depth + 4.0f * dx, 2.0f * dx);
+        s.floorFriction = 0.0f;
+        s.wallFriction = 0.0f;
+        auto solver = makeSolver(s);
+        const uint8_t water = solver->addMaterial(wd);
+        const size_t n = solver->addBox(water, Vec3f::Zero(),
+                                        Vec3f(s.domainMax.x(), depth, s.domainMax.z()), 2);
+        if (relaxSubsteps >= 0) {
+            const Status set = solver->setHydrostatic(0, n, Vec3f(0.0f, depth, 0.0f));
+            EXPECT_TRUE(set.ok()) << set.error().message;
+            const Status relaxed = solver->relax(relaxSubsteps);
+            EXPECT_TRUE(relaxed.ok()) << relaxed.error().message;
+            EXPECT_EQ(solver->time(), 0.0);
+            EXPECT_EQ(solver->stepCount(), 0);
+        }
+        double worst = 0.0;
+        while (solver->time() < 10.0 * period) {
+            const Status st = solver->advance(static_cast<float>(period / 10.0));
+            EXPECT_TRUE(st.ok()) << st.error().message;
+            if (!st.ok()) return worst;
+            const MpmParticles& p = solver->particles();
+            for (const float fraction : {0.25f, 0.5f, 0.8f}) {
+                const float level = depth - fraction * depth;
+                double pk = 0.0, yk = 0.0;
+                int count = 0;
+                for (size_t i = 0; i < n; ++i)
+                    if (std::abs(p.position[i].y() - level) < 0.5f * dx) {
+                        pk += solver->pressure(i);
+                        yk += p.position[i].y();
+                        ++count;
+                    }
+                const double ref = wd.density * kG * (depth - yk / count);
+                worst = std::max(worst, std::abs(pk / count / ref - 1.0));
+            }
+        }
+        return worst;
+    };
+    const double released = worstError(-1), filled = worstError(0);
+    const double relaxed = worstError(kDefaultRelaxSubsteps);
+    std::printf(
+        "hydrostatic start (H = %.2f m, c = %.0f m/s, %d cells, 10 periods), worst |p / rho g z "
+        "- 1|: released at p = 0 %.1f %%, setHydrostatic %.1f %%, then relax(%d) %.1f %%\n",
+        depth, wd.soundSpeed(), cells, 100.0 * released, 100.0 * filled, kDefaultRelaxSubsteps,
+        100.0 * relaxed);
+    EXPECT_GT(released, 0.5) << "the p = 0 start is expected to ring";
+    EXPECT_LT(filled, 0.25 * released);
+    EXPECT_LT(relaxed, 0.05);
+    EXPECT_LT(relaxed, 0.5 * filled);
+}
+
 }  // namespace
 }  // namespace silt::physics::validation

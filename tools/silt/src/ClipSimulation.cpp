@@ -174,8 +174,18 @@ Result<std::unique_ptr<ClipSimulation>> ClipSimulation::create(const scenes::Sce
             sim->mMaterialKinds.resize(size_t(material) + 1, ContinuumKind::Water);
             sim->mMaterialKinds[material] = ContinuumKind::Water;
             sim->mKindMaterials.try_emplace(ContinuumKind::Water, block.material);
-            solver.addBox(material, block.min, block.max, perAxis);
+            const size_t first = solver.particles().size();
+            const size_t added = solver.addBox(material, block.min, block.max, perAxis);
+            // A block of water starts at rest: at hydrostatic pressure below its top face.
+            const Vec3f surface = block.max.cwiseMin(p.continuum->domainMax);
+            if (Status set = solver.setHydrostatic(first, added, surface); !set)
+                return set.error().prefixed("/continuum/water");
         }
+        // Let the water settle into the grid's equilibrium before the first frame, so that it
+        // does not ring through the clip (docs/physics.md, "Starting at rest"). A continuum
+        // that blows up while relaxing is left as filled: its first frame then fails the
+        // same way, as a simulation failure the producer can regenerate from the next seed.
+        if (!p.continuum->water.empty()) (void)solver.relax();
         for (size_t i = 0; i < p.continuum->emitters.size(); ++i) {
             const scenes::EmitterPlan& pour = p.continuum->emitters[i];
             const bool water = pour.kind == "water";

@@ -115,6 +115,11 @@ struct WaterParams {
         return tait ? bulkModulus / gamma * (std::pow(j, -gamma) - 1.0f)
                     : bulkModulus * (1.0f / j - 1.0f);
     }
+    /// Volume ratio J at which the EOS gives pressure p ≥ 0 Pa (the inverse of pressure()).
+    [[nodiscard]] float jacobianAt(float p) const {
+        return tait ? std::pow(1.0f + gamma * p / bulkModulus, -1.0f / gamma)
+                    : 1.0f / (1.0f + p / bulkModulus);
+    }
 };
 
 /// Weakly compressible water: J ← J (1 + dt tr C) (kept in [0.2, 5] so the EOS stays

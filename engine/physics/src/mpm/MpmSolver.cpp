@@ -263,6 +263,47 @@ void MpmSolver::addParticles(uint8_t material, std::span<const Vec3f> positions,
     }
 }
 
+Status MpmSolver::setHydrostatic(size_t first, size_t count, const Vec3f& surfacePoint) {
+    MpmParticles& p = mParticles;
+    if (first > p.size() || count > p.size() - first)
+        return Error{fmt::format("setHydrostatic: particles {}..{} out of range (0..{})", first,
+                                 first + count, p.size())};
+    for (size_t i = first; i < first + count; ++i)
+        if (mImpl->materials[p.material[i]].kind != MaterialKind::Water)
+            return Error{fmt::format("setHydrostatic: particle {} is {}, expected water", i,
+                                     mImpl->materials[p.material[i]].name)};
+    for (size_t i = first; i < first + count; ++i) {
+        const Material& m = mImpl->materials[p.material[i]];
+        const float pressure =
+            std::max(0.0f, m.density * mSettings.gravity.dot(p.position[i] - surfacePoint));
+        const float j = m.water.jacobianAt(pressure);
+        p.jacobian[i] = j;
+        p.stress[i] = (-pressure * j) * Mat3f::Identity();
+    }
+    return {};
+}
+
+Status MpmSolver::relax(int substeps) {
+    const double time = mTime;
+    const int64_t step = mStep;
+    const MpmParticles filled = mParticles;
+    std::vector<MpmEmitter> emitters;
+    emitters.swap(mEmitters);
+    Status status;
+    for (int k = 0; k < substeps && status.ok(); ++k) {
+        status = substep(stableDt());
+        for (size_t i = 0; i < mParticles.size(); ++i) {
+            mParticles.velocity[i].setZero();
+            mParticles.affine[i].setZero();
+        }
+    }
+    emitters.swap(mEmitters);
+    mTime = time;
+    mStep = step;
+    if (!status.ok()) mParticles = filled;
+    return status;
+}
+
 Status MpmSolver::addEmitter(const EmitterDesc& desc) {
     if (static_cast<size_t>(desc.material) >= mImpl->materials.size())
         return Error{fmt::format("EmitterDesc.material: expected a registered material (0..{}), got {}",
