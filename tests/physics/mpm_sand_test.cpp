@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -27,8 +28,9 @@ namespace silt::physics::validation {
 namespace {
 
 constexpr bool kSlow = SILT_MPM_SLOW != 0;
-// CI: 12 cells across the column, the slow build 20. Runout is not grid-converged at 12
-// (8 cells gave 30–40 % shorter runouts), which is why the slow build exists.
+// CI: the column's smaller side (its width, or its height when a < 1) is 12 cells, the slow
+// build 20. Runout is not grid-converged at 12 (8 cells gave 30–40 % shorter runouts), which
+// is why the slow build exists.
 constexpr int kCellsAcross = kSlow ? 20 : 12;
 // Basal Coulomb friction of the floor (≈ 17°): a rough floor, but below the internal
 // friction so that the base is not a sticky grid layer (a sticky floor smears a no-slip
@@ -42,25 +44,35 @@ SandDesc collapseSand() {
     return d;
 }
 
-// Band: between the Lube and Lajeunesse laws, widened by ±30 %. Why so wide: the two
-// experimental laws themselves differ by 50 % (sand vs glass beads), the runout is not
-// grid-converged at CI resolution (8 → 12 cells across changed it by 30–60 %), and the
-// deposit's toe is 1–2 particle layers thick, so the front is uncertain by about a cell
-// (8 % of L0 at 12 cells). Both builds run at the solver's default CFL 0.3, where a ≤ 2 is
-// not converged in the time step: at CFL 0.1 the 20-cell runouts are 0.43 / 1.54 / 3.00 /
-// 6.27 / 9.39 (exponent 0.82). docs/physics.md ("Granular column collapse") has the grid,
-// time-step, floor-friction, friction-angle and runout-definition sweeps, and why no
-// grounded set-up fits the unwidened band.
+// Both builds run at CFL 0.1: at the solver's default 0.3 the runouts at a ≤ 2 are not
+// converged in the time step (20 cells, a = 0.5 / 2: 0.57 / 3.67 at 0.3, 0.43 / 3.00 at 0.1,
+// 2.99–3.26 at 0.05–0.15 on 12 cells), and the old slow test's pass at a = 0.5 and on the
+// exponent rested on that error.
+// Band: between the Lube and Lajeunesse laws, widened by ±10 % (slow) and ±30 % (CI). The
+// two laws' prefactors differ by 20 % between materials (sand, glass beads; Balmforth &
+// Kerswell 2005 find the prefactor material-dependent), and this sand is neither's. CI is
+// wider because its grid is coarse (a = 1 is 12 % under Lube there). Slow build, 20 cells
+// (a = 0.5: 40), CFL 0.1: 0.70 / 1.54 / 3.00 / 6.27 / 7.89 / 9.39 for a = 0.5 / 1 / 2 / 4 /
+// 6 / 8, against the unwidened band in / in / −0.7 % / +8.1 % / +4.0 % / +2.1 %.
+// The large-a exponent is fitted over a ≥ 4, above the transition to the power law
+// (a ≈ 1.8–2.8, PHYSICS.md): 0.58 over a = 4 / 6 / 8. Over a = 2 / 4 / 8 it would be 0.82,
+// because a = 2 sits in the transition. a = 0.5 is not grid-converged: its runout grows by
+// about 0.013 per added cell across L0 (0.34 / 0.43 / 0.48 / 0.54 / 0.67 / 0.70 at 12 / 20 /
+// 24 / 28 / 36 / 40 cells) as the deposit's one-particle-thick toe lengthens.
+// docs/physics.md ("Granular column collapse") has the grid, time-step, floor-friction,
+// friction-angle and runout-definition sweeps.
 TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
     std::vector<double> aspects = {0.5, 1.0, 2.0, 4.0};
-    if (kSlow) aspects.push_back(8.0);
-    const double tol = 0.3;
+    if (kSlow) aspects.insert(aspects.end(), {6.0, 8.0});
+    const double tol = kSlow ? 0.1 : 0.3;
     std::vector<double> runouts;
     PlotSeries sim{{}, 0xd62728, true}, lube{{}, 0x1f77b4, false}, laj{{}, 0x2ca02c, false};
     for (double a : aspects) {
         ColumnSetup setup;
         setup.aspect = a;
-        setup.cellsAcross = kCellsAcross;
+        // The smaller side of the column gets kCellsAcross cells.
+        setup.cellsAcross = static_cast<int>(std::lround(kCellsAcross / std::min(a, 1.0)));
+        setup.cfl = 0.1f;
         setup.sand = collapseSand();
         setup.floorFriction = kFloorFriction;
         const ColumnResult r = runColumnCollapse(setup);
@@ -71,10 +83,7 @@ TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
             static_cast<long long>(r.substeps));
         const double lo = (1.0 - tol) * std::min(lubeRunout(a), lajeunesseRunout(a));
         const double hi = (1.0 + tol) * std::max(lubeRunout(a), lajeunesseRunout(a));
-        // a = 0.5 is only 6 cells tall at CI resolution and fails as a coarse wedge; its
-        // lower bound is relaxed to 40 % below the Lube law there (stated in the report).
-        const double loHere = (!kSlow && a < 1.0) ? 0.6 * lubeRunout(a) : lo;
-        EXPECT_GE(r.runout, loHere) << "a = " << a;
+        EXPECT_GE(r.runout, lo) << "a = " << a;
         EXPECT_LE(r.runout, hi) << "a = " << a;
         if (a <= 1.0) {
             // Small columns keep their undisturbed top: H∞ ≈ H0 (within a cell or two).
@@ -85,16 +94,18 @@ TEST(SILT_MPM_SUITE, ColumnCollapseRunoutFollowsLubeAndLajeunesse) {
     }
     for (size_t i = 1; i < runouts.size(); ++i)
         EXPECT_GT(runouts[i], runouts[i - 1]) << "runout must grow with the aspect ratio";
-    // Large-a exponent: least squares of log runout on log a over a ≥ 2.
+    // Large-a exponent: least squares of log runout on log a over the power-law regime,
+    // a ≥ 4 (slow); CI has only a = 2 and 4, so it takes both and checks loosely.
+    const double fitFrom = kSlow ? 4.0 : 2.0;
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int n = 0;
     for (size_t i = 0; i < aspects.size(); ++i) {
-        if (aspects[i] < 2.0) continue;
+        if (aspects[i] < fitFrom) continue;
         const double x = std::log(aspects[i]), y = std::log(runouts[i]);
         sx += x, sy += y, sxx += x * x, sxy += x * y, ++n;
     }
     const double exponent = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-    std::printf("large-a runout exponent (a >= 2): %.3f (laws: 2/3)\n", exponent);
+    std::printf("large-a runout exponent (a >= %.0f): %.3f (laws: 2/3)\n", fitFrom, exponent);
     if (kSlow) {
         EXPECT_NEAR(exponent, 2.0 / 3.0, 0.15);
     } else {

@@ -39,6 +39,7 @@ ColumnResult runColumnCollapse(const ColumnSetup& c) {
     s.floorFriction = c.floorFriction;
     s.wallFriction = 0.0f;
     s.threads = c.threads;
+    s.cfl = c.cfl;
     auto created = MpmSolver::create(s);
     EXPECT_TRUE(created.ok());
     if (!created.ok()) return out;
@@ -126,6 +127,7 @@ PourResult runPour(const PourSetup& c) {
     s.wallFriction = 0.0f;
     s.cfl = c.cfl;
     s.threads = c.threads;
+    s.cfl = c.cfl;
     auto created = MpmSolver::create(s);
     EXPECT_TRUE(created.ok());
     if (!created.ok()) return out;

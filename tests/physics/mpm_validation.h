@@ -60,6 +60,7 @@ struct ColumnSetup {
     float floorFriction = 2.0f;  ///< rough floor
     double domainLengths = 0.0;  ///< domain length in L0 (0: from the expected runout)
     double maxTime = 0.0;        ///< s (0: from H0)
+    float cfl = 0.3f;            ///< MpmSettings::cfl (the runout depends on it above 0.1)
     int threads = 0;
 };
 
