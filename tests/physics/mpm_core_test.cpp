@@ -109,16 +109,28 @@ TEST(MpmCore, BitIdenticalAcrossThreadCounts) {
     EXPECT_EQ(hashes[0], hashes[1]);
 }
 
-TEST(MpmCore, InjectedNanIsReportedWithParticleAndMaterial) {
+/// A 0.5 m box (5 cm grid) with a sand block (particles 0..sand−1) beside a water block
+/// (particles sand..sand+water−1), both 0.2 m high.
+struct SandBesideWater {
+    std::unique_ptr<MpmSolver> solver;
+    size_t sand = 0, water = 0;
+};
+SandBesideWater sandBesideWater() {
     MpmSettings s;
     s.dx = 0.05f;
     s.domainMax = Vec3f::Constant(0.5f);
-    auto solver = makeSolver(s);
-    const uint8_t sand = solver->addMaterial(SandDesc{});
-    const uint8_t water = solver->addMaterial(WaterDesc{});
-    solver->addBox(sand, Vec3f(0.0f, 0.0f, 0.0f), Vec3f(0.2f, 0.2f, 0.5f), 2);
-    const size_t firstWater = solver->particles().size();
-    solver->addBox(water, Vec3f(0.3f, 0.0f, 0.0f), Vec3f(0.5f, 0.2f, 0.5f), 2);
+    SandBesideWater out{makeSolver(s), 0, 0};
+    const uint8_t sand = out.solver->addMaterial(SandDesc{});
+    const uint8_t water = out.solver->addMaterial(WaterDesc{});
+    out.sand = out.solver->addBox(sand, Vec3f::Zero(), Vec3f(0.2f, 0.2f, 0.5f), 2);
+    out.water = out.solver->addBox(water, Vec3f(0.3f, 0.0f, 0.0f), Vec3f(0.5f, 0.2f, 0.5f), 2);
+    return out;
+}
+
+TEST(MpmCore, InjectedNanIsReportedWithParticleAndMaterial) {
+    SandBesideWater blocks = sandBesideWater();
+    MpmSolver* solver = blocks.solver.get();
+    const size_t firstWater = blocks.sand;
     ASSERT_TRUE(solver->advance(0.01f).ok());
     const size_t bad = firstWater + 17;
     solver->mutableParticles().velocity[bad].y() = std::numeric_limits<float>::quiet_NaN();
@@ -150,15 +162,9 @@ TEST(MpmCore, RunawaySpeedIsReported) {
 // J from the EOS and the stress P2G reads agree with pressure(), and particles above the
 // surface stay at p = 0. (The tank test in mpm_water_test checks that it holds still.)
 TEST(MpmCore, SetHydrostaticChecksItsSpanAndSetsTheEosState) {
-    MpmSettings s;
-    s.dx = 0.05f;
-    s.domainMax = Vec3f::Constant(0.5f);
-    auto solver = makeSolver(s);
-    const uint8_t sand = solver->addMaterial(SandDesc{});
-    const uint8_t water = solver->addMaterial(WaterDesc{});
-    const size_t nSand = solver->addBox(sand, Vec3f::Zero(), Vec3f(0.2f, 0.2f, 0.5f), 2);
-    const size_t nWater =
-        solver->addBox(water, Vec3f(0.3f, 0.0f, 0.0f), Vec3f(0.5f, 0.2f, 0.5f), 2);
+    SandBesideWater blocks = sandBesideWater();
+    MpmSolver* solver = blocks.solver.get();
+    const size_t nSand = blocks.sand, nWater = blocks.water;
     const Status onSand = solver->setHydrostatic(0, nSand + 1, Vec3f(0.0f, 0.2f, 0.0f));
     ASSERT_FALSE(onSand.ok());
     EXPECT_NE(onSand.error().message.find("particle 0 is sand, expected water"), std::string::npos)

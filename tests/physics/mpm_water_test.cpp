@@ -35,6 +35,46 @@ std::unique_ptr<MpmSolver> makeSolver(const MpmSettings& s) {
     return std::move(r).value();
 }
 
+/// A tank 0.75 H wide (free-slip floor and walls, 2 cells thick in z) filled to depth H
+/// with 2³ particles per cell at p = 0; its water particles are 0..count−1.
+struct WaterTank {
+    std::unique_ptr<MpmSolver> solver;
+    size_t count = 0;
+};
+WaterTank fillTank(float depth, float dx, const WaterDesc& water) {
+    MpmSettings s;
+    s.dx = dx;
+    s.domainMax = Vec3f(0.75f * depth, depth + 4.0f * dx, 2.0f * dx);
+    s.floorFriction = 0.0f;
+    s.wallFriction = 0.0f;
+    WaterTank tank{makeSolver(s), 0};
+    const uint8_t material = tank.solver->addMaterial(water);
+    tank.count = tank.solver->addBox(material, Vec3f::Zero(),
+                                     Vec3f(s.domainMax.x(), depth, s.domainMax.z()), 2);
+    return tank;
+}
+
+struct LayerMean {
+    double pressure = 0.0;  ///< Pa
+    double height = 0.0;    ///< m
+};
+/// Mean pressure and height of particles 0..count−1 within half a cell of height `level`
+/// (fails the test if the layer is empty).
+LayerMean layerAt(const MpmSolver& solver, size_t count, float level, float dx) {
+    const MpmParticles& p = solver.particles();
+    LayerMean mean;
+    int n = 0;
+    for (size_t i = 0; i < count; ++i)
+        if (std::abs(p.position[i].y() - level) < 0.5f * dx) {
+            mean.pressure += solver.pressure(i);
+            mean.height += p.position[i].y();
+            ++n;
+        }
+    EXPECT_GT(n, 0) << "no particle near " << level << " m";
+    if (n > 0) mean.pressure /= n, mean.height /= n;
+    return mean;
+}
+
 /// Front: end of the run of one-cell bins from the wall x = 0 that hold at least
 /// minCount particles (a film one particle thick holds ppc × particles across z).
 float waterFront(const MpmParticles& p, float dx, float length, int minCount) {
@@ -260,18 +300,11 @@ TEST(SILT_MPM_SUITE, HydrostaticPressureInATank) {
     for (const Tank& tank : tanks) {
         const float depth = tank.depth;
         const float dx = depth / static_cast<float>(cells);
-        const int ppc = 2;
-        MpmSettings s;
-        s.dx = dx;
-        s.domainMax = Vec3f(0.75f * depth, depth + 4.0f * dx, 2.0f * dx);
-        s.floorFriction = 0.0f;
-        s.wallFriction = 0.0f;
-        auto solver = makeSolver(s);
         const WaterDesc wd = WaterDesc::forMaxFlowSpeed(tank.maxFlowSpeed);
-        const uint8_t water = solver->addMaterial(wd);
-        const size_t n = solver->addBox(water, Vec3f::Zero(),
-                                        Vec3f(s.domainMax.x(), depth, s.domainMax.z()), ppc);
-        const float h = dx / static_cast<float>(ppc);  // particle spacing
+        WaterTank filled = fillTank(depth, dx, wd);
+        MpmSolver* solver = filled.solver.get();
+        const size_t n = filled.count;
+        const float h = dx / 2.0f;  // particle spacing
         const size_t perLayer = n / static_cast<size_t>(std::lround(depth / h));
         const double period = 4.0 * depth / wd.soundSpeed();
         const double ramp = 10.0 * period, settle = ramp + 5.0 * period, average = 5.0 * period;
@@ -306,19 +339,10 @@ TEST(SILT_MPM_SUITE, HydrostaticPressureInATank) {
             const double surf = top / static_cast<double>(perLayer) + 0.5 * h;
             if (measure) surface += surf, ++frames;
             for (int k = 0; k < 3; ++k) {
-                const float level = depth - probes[k] * depth;
-                double pk = 0.0, yk = 0.0;
-                int count = 0;
-                for (size_t i = 0; i < n; ++i)
-                    if (std::abs(p.position[i].y() - level) < 0.5f * dx) {
-                        pk += solver->pressure(i);
-                        yk += p.position[i].y();
-                        ++count;
-                    }
-                ASSERT_GT(count, 0);
-                const double ref = wd.density * kG * (surf - yk / count);
-                trace[k].points.emplace_back(solver->time() / period, pk / count / ref);
-                if (measure) sumP[k] += pk / count, sumRef[k] += ref;
+                const LayerMean layer = layerAt(*solver, n, depth - probes[k] * depth, dx);
+                const double ref = wd.density * kG * (surf - layer.height);
+                trace[k].points.emplace_back(solver->time() / period, layer.pressure / ref);
+                if (measure) sumP[k] += layer.pressure, sumRef[k] += ref;
             }
             trace[3].points.emplace_back(solver->time() / period,
                                          -solver->settings().gravity.y() / kG);
@@ -368,15 +392,9 @@ TEST(SILT_MPM_SUITE, HydrostaticStartHoldsStill) {
     const double period = 4.0 * depth / wd.soundSpeed();
     // relaxSubsteps < 0: filled at p = 0 (no setHydrostatic).
     auto worstError = [&](int relaxSubsteps) {
-        MpmSettings s;
-        s.dx = dx;
-        s.domainMax = Vec3f(0.75f * depth, depth + 4.0f * dx, 2.0f * dx);
-        s.floorFriction = 0.0f;
-        s.wallFriction = 0.0f;
-        auto solver = makeSolver(s);
-        const uint8_t water = solver->addMaterial(wd);
-        const size_t n = solver->addBox(water, Vec3f::Zero(),
-                                        Vec3f(s.domainMax.x(), depth, s.domainMax.z()), 2);
+        WaterTank filled = fillTank(depth, dx, wd);
+        MpmSolver* solver = filled.solver.get();
+        const size_t n = filled.count;
         if (relaxSubsteps >= 0) {
             const Status set = solver->setHydrostatic(0, n, Vec3f(0.0f, depth, 0.0f));
             EXPECT_TRUE(set.ok()) << set.error().message;
@@ -390,19 +408,10 @@ TEST(SILT_MPM_SUITE, HydrostaticStartHoldsStill) {
             const Status st = solver->advance(static_cast<float>(period / 10.0));
             EXPECT_TRUE(st.ok()) << st.error().message;
             if (!st.ok()) return worst;
-            const MpmParticles& p = solver->particles();
             for (const float fraction : {0.25f, 0.5f, 0.8f}) {
-                const float level = depth - fraction * depth;
-                double pk = 0.0, yk = 0.0;
-                int count = 0;
-                for (size_t i = 0; i < n; ++i)
-                    if (std::abs(p.position[i].y() - level) < 0.5f * dx) {
-                        pk += solver->pressure(i);
-                        yk += p.position[i].y();
-                        ++count;
-                    }
-                const double ref = wd.density * kG * (depth - yk / count);
-                worst = std::max(worst, std::abs(pk / count / ref - 1.0));
+                const LayerMean layer = layerAt(*solver, n, depth - fraction * depth, dx);
+                const double ref = wd.density * kG * (depth - layer.height);
+                worst = std::max(worst, std::abs(layer.pressure / ref - 1.0));
             }
         }
         return worst;
