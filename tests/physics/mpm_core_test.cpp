@@ -84,8 +84,8 @@ TEST(MpmCore, OneStepConservesMassAndMomentum) {
     }
 }
 
-// A sand heap and a water block falling and colliding: the same state bit for bit with 1
-// and 2 threads.
+// A sand heap (half of it with the rate-dependent friction μ(I)) and a water block falling
+// and colliding: the same state bit for bit with 1 and 2 threads.
 TEST(MpmCore, BitIdenticalAcrossThreadCounts) {
     uint64_t hashes[2] = {0, 0};
     for (int t = 0; t < 2; ++t) {
@@ -96,7 +96,11 @@ TEST(MpmCore, BitIdenticalAcrossThreadCounts) {
         auto solver = makeSolver(s);
         const uint8_t sand = solver->addMaterial(SandDesc{});
         const uint8_t water = solver->addMaterial(WaterDesc{});
-        solver->addBox(sand, Vec3f(0.05f, 0.0f, 0.1f), Vec3f(0.35f, 0.5f, 0.5f), 2);
+        SandDesc inertialDesc;
+        inertialDesc.grainDiameter = 1.0e-3f;
+        const uint8_t inertial = solver->addMaterial(inertialDesc);
+        solver->addBox(sand, Vec3f(0.05f, 0.0f, 0.1f), Vec3f(0.35f, 0.5f, 0.3f), 2);
+        solver->addBox(inertial, Vec3f(0.05f, 0.0f, 0.3f), Vec3f(0.35f, 0.5f, 0.5f), 2);
         solver->addBox(water, Vec3f(0.6f, 0.1f, 0.1f), Vec3f(0.9f, 0.5f, 0.5f), 2);
         SphereCollider ball(Vec3f(0.3f, 0.6f, 0.3f), 0.1f, Vec3f(0.0f, -1.0f, 0.0f));
         solver->setColliders({&ball});
@@ -422,6 +426,46 @@ TEST(MpmSvd, LanesAreValidAndIndependentOfTheirNeighbours) {
 
 // The SIMD return mapping against the scalar reference (libm log/exp/sin) on elastic,
 // yielding, expanding and hardened states, with lanes of different materials.
+// μ(I): sheared beyond its cone, rate-dependent sand keeps more shear stress the faster it
+// is sheared, from the rate-independent cone at γ̇ = 0 up to the cone of φ + the rise at
+// I ≫ I₀. Checked on the lanes (what the solver runs) for a fixed φ of 25°.
+TEST(MpmSandReturnMap, InertialFrictionRisesWithTheShearRate) {
+    SandDesc desc;
+    desc.hardening = false;
+    desc.frictionAngleDeg = 25.0f;
+    desc.grainDiameter = 1.0e-3f;
+    SandDesc steep = desc;
+    steep.grainDiameter = 0.0f;
+    steep.frictionAngleDeg = 25.0f + desc.inertialRiseDeg;
+    SandDesc plain = steep;
+    plain.frictionAngleDeg = 25.0f;
+    // 2 % compression with 20 % simple shear: far outside every cone here.
+    Mat3f f = Mat3f::Identity() * 0.98f;
+    f(0, 1) = 0.2f;
+    auto deviatoric = [&](const SandDesc& d, float shearRate) {
+        const detail::SandParams prm = detail::SandParams::from(d);
+        detail::SandLanes lanes;
+        lanes.count = 1;
+        lanes.f.set(0, f);
+        lanes.shearRate[0] = shearRate;
+        lanes.params[0] = &prm;
+        detail::sandReturnMapLanes(lanes);
+        const Mat3f tau = lanes.tau.get(0);
+        return (tau - tau.trace() / 3.0f * Mat3f::Identity()).norm();
+    };
+    const float rateIndependent = deviatoric(plain, 0.0f), top = deviatoric(steep, 0.0f);
+    ASSERT_GT(top, 1.2f * rateIndependent);
+    EXPECT_NEAR(deviatoric(desc, 0.0f), rateIndependent, 1e-4f * rateIndependent);
+    float previous = rateIndependent;
+    for (const float rate : {1.0f, 10.0f, 100.0f, 1000.0f}) {
+        const float now = deviatoric(desc, rate);
+        EXPECT_GT(now, previous) << "shear rate " << rate << " / s";
+        EXPECT_LT(now, top) << "shear rate " << rate << " / s";
+        previous = now;
+    }
+    EXPECT_NEAR(deviatoric(desc, 1.0e7f), top, 1e-3f * top);
+}
+
 TEST(MpmSandReturnMap, LanesMatchTheScalarReference) {
     Pcg32 rng = streamFor(5, 0, "mpm-return-map");
     auto uni = [&] { return 2.0f * rng.uniformFloat() - 1.0f; };
@@ -430,15 +474,19 @@ TEST(MpmSandReturnMap, LanesMatchTheScalarReference) {
     fixedDesc.frictionAngleDeg = 25.0f;
     plainDesc.volumeCorrection = false;
     plainDesc.youngsModulus = 1.0e6f;
-    const detail::SandParams params[3] = {detail::SandParams::from(hardDesc),
-                                          detail::SandParams::from(fixedDesc),
-                                          detail::SandParams::from(plainDesc)};
+    SandDesc hardRateDesc = hardDesc, fixedRateDesc = fixedDesc;  // μ(I)
+    hardRateDesc.grainDiameter = fixedRateDesc.grainDiameter = 1.0e-3f;
+    constexpr int kMaterials = 5;
+    const detail::SandParams params[kMaterials] = {
+        detail::SandParams::from(hardDesc), detail::SandParams::from(fixedDesc),
+        detail::SandParams::from(plainDesc), detail::SandParams::from(hardRateDesc),
+        detail::SandParams::from(fixedRateDesc)};
     int yielded = 0, expanded = 0, elastic = 0;
     for (int t = 0; t < 1000; ++t) {
         detail::SandLanes lanes;
         lanes.count = detail::kSvdLanes - t % 2;  // also padded batches
         Mat3f f[detail::kSvdLanes];
-        float q[detail::kSvdLanes], vc[detail::kSvdLanes];
+        float q[detail::kSvdLanes], vc[detail::kSvdLanes], rate[detail::kSvdLanes];
         for (int l = 0; l < lanes.count; ++l) {
             // Compression or expansion up to ~5 %, shear up to ~5 %, rotated.
             const Mat3f r = randomRotation(uni);
@@ -450,13 +498,16 @@ TEST(MpmSandReturnMap, LanesMatchTheScalarReference) {
             lanes.f.set(l, f[l]);
             lanes.q[l] = q[l];
             lanes.vc[l] = vc[l];
-            lanes.params[l] = &params[(t + l) % 3];
+            // Shear rates up to 2000 / s: inertial numbers from 0 to well past I₀.
+            rate[l] = t % 7 == 0 ? 0.0f : 1000.0f * (uni() + 1.0f);
+            lanes.shearRate[l] = rate[l];
+            lanes.params[l] = &params[(t + l) % kMaterials];
         }
         detail::sandReturnMapLanes(lanes);
         for (int l = 0; l < lanes.count; ++l) {
             Mat3f fRef = f[l], tauRef;
             float qRef = q[l], vcRef = vc[l], jRef = 0.0f;
-            detail::sandReturnMap(*lanes.params[l], fRef, qRef, vcRef, tauRef, jRef);
+            detail::sandReturnMap(*lanes.params[l], fRef, qRef, vcRef, tauRef, jRef, rate[l]);
             // τ to 2e-4 relative, plus what a strain error of 1e-6 (float σ near 1 through a
             // log, and the SVD's own rounding) makes in stress.
             const detail::SandParams& prm = *lanes.params[l];

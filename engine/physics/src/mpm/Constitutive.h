@@ -26,6 +26,11 @@ struct SandParams {
     float alphaFixed = 0.0f;                             ///< α for hardening == false
     float h0 = 35.0f, h1 = 9.0f, h2 = 0.2f, h3 = 10.0f;  ///< degrees, deg, 1, degrees
     bool volumeCorrection = true;
+    float tanFixed = 0.0f;       ///< tan φ for hardening == false
+    float grainDiameter = 0.0f;  ///< m; > 0: μ(I)
+    float tanRise = 0.0f;        ///< tan(φ₂ − φ_s)
+    float inertialI0 = 0.279f;
+    float density = 0.0f;  ///< kg/m³, grain density in I
 
     static SandParams from(const SandDesc& d) {
         SandParams p;
@@ -39,16 +44,34 @@ struct SandParams {
         p.h2 = d.h2;
         p.h3 = d.h3;
         p.volumeCorrection = d.volumeCorrection;
+        p.tanFixed = std::tan(degToRad(d.frictionAngleDeg));
+        p.grainDiameter = d.grainDiameter;
+        p.tanRise = std::tan(degToRad(d.inertialRiseDeg));
+        p.inertialI0 = d.inertialI0;
+        p.density = d.density;
         return p;
     }
 };
+
+/// Drucker-Prager α of the rate-dependent friction μ(I) (SandDesc::grainDiameter) from the
+/// rate-independent coefficient tanPhi, the deviatoric shear rate (1/s) and the Kirchhoff
+/// pressure p (Pa, > 0). Only +, −, ×, ÷ and √ (sin(atan μ) = μ / √(1 + μ²)), so the SIMD
+/// lanes give the same bits on every machine.
+inline float inertialAlpha(const SandParams& p, float tanPhi, float shearRate, float pressure) {
+    const float inertial = shearRate * p.grainDiameter / std::sqrt(pressure / p.density);
+    const float muMax = (tanPhi + p.tanRise) / (1.0f - tanPhi * p.tanRise);
+    const float mu = tanPhi + (muMax - tanPhi) * inertial / (p.inertialI0 + inertial);
+    const float s = mu / std::sqrt(1.0f + mu * mu);
+    return 0.816496580927726033f * 2.0f * s / (3.0f - s);
+}
 
 /// Klar et al. 2016 return mapping on the trial elastic F (Hencky strain, d = 3) with the
 /// volume correction of Tampubolon et al. 2017. Updates f (to the projected F_E), q, vc,
 /// and writes the Kirchhoff stress τ = U (2μ ε + λ tr ε I) Uᵀ and J = det F_E.
 /// Scalar reference (libm log/exp/sin) for tests; the solver runs sandReturnMapLanes().
+/// shearRate (1/s, √(2 D′:D′) of the velocity gradient) matters only with μ(I).
 inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Mat3f& tau,
-                          float& jacobian) {
+                          float& jacobian, float shearRate = 0.0f) {
     Mat3f u, v;
     Vec3f sigma;
     svd3(f, u, sigma, v);
@@ -56,8 +79,14 @@ inline void sandReturnMap(const SandParams& p, Mat3f& f, float& q, float& vc, Ma
     const float logJTrial = eps.sum();
     if (p.volumeCorrection) eps.array() += vc / 3.0f;
     const float phi = p.hardening ? p.h0 + (p.h1 * q - p.h3) * std::exp(-p.h2 * q) : 0.0f;
-    const float alpha = p.hardening ? frictionAlpha(phi) : p.alphaFixed;
+    float alpha = p.hardening ? frictionAlpha(phi) : p.alphaFixed;
     const float tr = eps.sum();
+    const float pressure = -(2.0f * p.mu / 3.0f + p.lambda) * tr;
+    if (p.grainDiameter > 0.0f && pressure > 0.0f) {
+        const float sinPhi = std::sin(degToRad(phi));
+        const float tanPhi = p.hardening ? sinPhi / std::sqrt(1.0f - sinPhi * sinPhi) : p.tanFixed;
+        alpha = inertialAlpha(p, tanPhi, shearRate, pressure);
+    }
     if (tr >= 0.0f) {
         // Expansion: cohesionless sand carries no tension, project to the cone tip.
         q += eps.norm();
@@ -90,6 +119,7 @@ struct SandLanes {
     float jacobian[kSvdLanes] = {};            ///< out: det F_E
     const SandParams* params[kSvdLanes] = {};  ///< material of each lane
     uint32_t index[kSvdLanes] = {};            ///< particle of each lane (for the caller)
+    float shearRate[kSvdLanes] = {};           ///< 1/s, in: for μ(I) (see sandReturnMap)
     int count = 0;                             ///< lanes in use
 };
 

@@ -102,6 +102,7 @@ struct MpmSolver::Impl {
 
     tbb::task_arena arena;
     std::vector<Material> materials;
+    bool rateDependentSand = false;  ///< a sand material uses μ(I): G2P computes shear rates
 
     Vec3f origin = Vec3f::Zero();  ///< m, position of node (0,0,0)
     float dx = 0.0f;
@@ -193,7 +194,9 @@ uint8_t MpmSolver::addMaterial(const SandDesc& desc) {
     SILT_CHECK_LT(mImpl->materials.size(), kMaxMaterials);
     Material m;
     m.kind = MaterialKind::Sand;
+    SILT_CHECK_GE(desc.grainDiameter, 0.0f);
     m.sand = detail::SandParams::from(desc);
+    mImpl->rateDependentSand = mImpl->rateDependentSand || desc.grainDiameter > 0.0f;
     m.density = desc.density;
     m.waveSpeed = std::sqrt((m.sand.lambda + 2.0f * m.sand.mu) / desc.density);
     m.name = "sand";
@@ -590,6 +593,14 @@ Status MpmSolver::substep(float dt) {
             for (int l = lanes.count; l < detail::kSvdLanes; ++l) {
                 lanes.f.set(l, Mat3f::Identity());
                 gradient.set(l, Mat3f::Zero());
+            }
+            if (g.rateDependentSand) {
+                for (int l = 0; l < lanes.count; ++l) {
+                    const Mat3f c = gradient.get(l);
+                    Mat3f d = 0.5f * (c + c.transpose());
+                    d.diagonal().array() -= d.trace() / 3.0f;
+                    lanes.shearRate[l] = std::sqrt(2.0f * d.squaredNorm());
+                }
             }
             detail::advanceDeformationLanes(lanes.f, gradient, dt);
             detail::sandReturnMapLanes(lanes);

@@ -19,12 +19,13 @@ void sandReturnMapLanes(SandLanes& s) {
         s.f.set(l, Mat3f::Identity());
         s.q[l] = 0.0f;
         s.vc[l] = 0.0f;
+        s.shearRate[l] = 0.0f;
         s.params[l] = s.params[0];
     }
     // Per-lane material parameters (lanes may hold different sand materials), built in
     // registers: scalar stores read back as one vector would stall store forwarding.
-    VF mu, lambda, alphaFixed, h0, h1, h2, h3;
-    VI hard, volCorr;
+    VF mu, lambda, alphaFixed, h0, h1, h2, h3, tanFixed, grain, tanRise, i0, density;
+    VI hard, volCorr, inertial;
     for (int l = 0; l < kSvdLanes; ++l) {
         const SandParams& p = *s.params[l];
         mu[l] = p.mu;
@@ -36,6 +37,12 @@ void sandReturnMapLanes(SandLanes& s) {
         h3[l] = p.h3;
         hard[l] = p.hardening ? -1 : 0;
         volCorr[l] = p.volumeCorrection ? -1 : 0;
+        tanFixed[l] = p.tanFixed;
+        grain[l] = p.grainDiameter;
+        tanRise[l] = p.tanRise;
+        i0[l] = p.inertialI0;
+        density[l] = p.density > 0.0f ? p.density : 1.0f;
+        inertial[l] = p.grainDiameter > 0.0f ? -1 : 0;
     }
     const VF vMu = mu, vLambda = lambda;
 
@@ -53,8 +60,21 @@ void sandReturnMapLanes(SandLanes& s) {
     const VF phi = h0 + (h1 * q - h3) * lanes::vexp(-h2 * q);
     const VF sinPhi = lanes::vsin(phi * 0.0174532925199432958f);
     const VF alphaHard = 0.816496580927726033f * 2.0f * sinPhi / (3.0f - sinPhi);
-    const VF alpha = hard ? alphaHard : alphaFixed;
+    VF alpha = hard ? alphaHard : alphaFixed;
     const VF tr = eps[0] + eps[1] + eps[2];
+    // Rate-dependent friction μ(I): inertialAlpha() of Constitutive.h on the lanes.
+    if (lanes::any(inertial)) {
+        const VF pressure = -(2.0f * vMu / 3.0f + vLambda) * tr;
+        const VI active = inertial & (pressure > 0.0f);
+        const VF safeP = active ? pressure : splat(1.0f);
+        const VF tanPhi = hard ? sinPhi / lanes::vsqrt(1.0f - sinPhi * sinPhi) : tanFixed;
+        const VF inertialNumber = load(s.shearRate) * grain / lanes::vsqrt(safeP / density);
+        const VF muMax = (tanPhi + tanRise) / (1.0f - tanPhi * tanRise);
+        const VF m = tanPhi + (muMax - tanPhi) * inertialNumber / (i0 + inertialNumber);
+        const VF sinEff = m / lanes::vsqrt(1.0f + m * m);
+        const VF alphaRate = 0.816496580927726033f * 2.0f * sinEff / (3.0f - sinEff);
+        alpha = active ? alphaRate : alpha;
+    }
     const VI expand = tr >= 0.0f;
     // Expansion: cohesionless sand carries no tension, project to the cone tip.
     const VF epsNorm = lanes::vsqrt(eps[0] * eps[0] + eps[1] * eps[1] + eps[2] * eps[2]);

@@ -43,6 +43,14 @@ struct SandDesc {
     float h3 = 10.0f;                ///< degrees
     bool volumeCorrection =
         true;  ///< Tampubolon 2017: dilated sand is stress-free until re-compressed
+    /// m; > 0 makes the friction rate-dependent, μ(I) (GDR MiDi 2004; Jop, Forterre &
+    /// Pouliquen 2006): μ = μ_s + (μ₂ − μ_s) I / (I₀ + I) with the inertial number
+    /// I = γ̇ d / √(p / ρ), μ_s = tan φ of the law above and μ₂ = tan(φ + inertialRiseDeg).
+    /// Fast shearing under low pressure (a tall column's collapse, an impact) then
+    /// dissipates more. 0: rate-independent.
+    float grainDiameter = 0.0f;
+    float inertialRiseDeg = 11.86f;  ///< degrees, φ₂ − φ_s (Jop et al. 2006, glass beads)
+    float inertialI0 = 0.279f;       ///< I₀ (Jop et al. 2006)
 };
 
 enum class EquationOfState : uint8_t {
