@@ -195,6 +195,17 @@ uint8_t MpmSolver::addMaterial(const SandDesc& desc) {
     Material m;
     m.kind = MaterialKind::Sand;
     SILT_CHECK_GE(desc.grainDiameter, 0.0f);
+    if (desc.grainDiameter > 0.0f) {  // μ₂ = tan(φ + rise) must stay finite and positive
+        SILT_CHECK_GT(desc.density, 0.0f);
+        SILT_CHECK_GT(desc.inertialI0, 0.0f);
+        // Largest φ of the hardening law, at q = 1/h2 + h3/h1.
+        const float hardMax = desc.h1 > 0.0f && desc.h2 > 0.0f
+                                  ? desc.h0 + desc.h1 / desc.h2 *
+                                                  std::exp(-(1.0f + desc.h2 * desc.h3 / desc.h1))
+                                  : desc.h0;
+        SILT_CHECK_LT((desc.hardening ? hardMax : desc.frictionAngleDeg) + desc.inertialRiseDeg,
+                      89.0f);
+    }
     m.sand = detail::SandParams::from(desc);
     mImpl->rateDependentSand = mImpl->rateDependentSand || desc.grainDiameter > 0.0f;
     m.density = desc.density;
