@@ -366,6 +366,10 @@ void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
             toFloat(sampler.number(sand[i], "youngs_modulus", block.youngsModulus, blockPath));
         block.poissonRatio =
             toFloat(sampler.number(sand[i], "poisson_ratio", block.poissonRatio, blockPath));
+        // Drawn only when given, so that scenes without it keep their draws.
+        if (sand[i].contains("grain_diameter"))
+            block.grainDiameter =
+                toFloat(sampler.number(sand[i], "grain_diameter", 0.0, blockPath));
         drawAppearance(sand[i], sampler, blockPath, block);
         continuum.sand.push_back(block);
     }
@@ -406,6 +410,8 @@ void drawContinuum(const json& spec, Sampler& sampler, ScenePlan& plan) {
         pour.youngsModulus =
             toFloat(sampler.number(e, "youngs_modulus", pour.youngsModulus, ePath));
         pour.poissonRatio = toFloat(sampler.number(e, "poisson_ratio", pour.poissonRatio, ePath));
+        if (e.contains("grain_diameter"))
+            pour.grainDiameter = toFloat(sampler.number(e, "grain_diameter", 0.0, ePath));
         pour.maxFlowSpeed = toFloat(sampler.number(e, "max_flow_speed", pour.maxFlowSpeed, ePath));
         pour.viscosity = toFloat(sampler.number(e, "viscosity", pour.viscosity, ePath));
         if (isWater) pour.material = WaterBlockPlan{}.material;

@@ -27,16 +27,16 @@ constexpr std::array<std::string_view, 13> kRootKeys = {
 constexpr std::array<std::string_view, 8> kContinuumKeys = {
     "cell_size", "particles_per_cell", "domain", "floor_friction", "wall_friction", "sand", "water",
     "emitters"};
-constexpr std::array<std::string_view, 19> kEmitterKeys = {
+constexpr std::array<std::string_view, 20> kEmitterKeys = {
     "material", "shape", "position", "velocity", "radius", "width", "depth", "rate", "start",
     "end", "max_particles", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio",
-    "max_flow_speed", "viscosity", "color", "roughness"};
+    "grain_diameter", "max_flow_speed", "viscosity", "color", "roughness"};
 constexpr std::array<std::string_view, 2> kEmitterMaterials = {"sand", "water"};
 constexpr std::array<std::string_view, 2> kNozzleShapes = {"disc", "rectangle"};
 constexpr std::array<std::string_view, 2> kBoxKeys = {"min", "max"};
-constexpr std::array<std::string_view, 8> kSandKeys = {
-    "min", "max", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio", "color",
-    "roughness"};
+constexpr std::array<std::string_view, 9> kSandKeys = {
+    "min", "max", "friction_angle_deg", "density", "youngs_modulus", "poisson_ratio",
+    "grain_diameter", "color", "roughness"};
 constexpr std::array<std::string_view, 7> kWaterKeys = {
     "min", "max", "density", "max_flow_speed", "viscosity", "color", "roughness"};
 constexpr std::array<std::string_view, 2> kImageKeys = {"width", "height"};
@@ -617,6 +617,7 @@ Status SpecChecker::continuumBlock(const json& block, const std::string& path, b
     if (sand) {
         SILT_TRY_STATUS(number(block, "friction_angle_deg", path, kFrictionAngle));
         SILT_TRY_STATUS(number(block, "youngs_modulus", path, kYoungsModulus));
+        SILT_TRY_STATUS(number(block, "grain_diameter", path, kGrainDiameter));
         return number(block, "poisson_ratio", path, kPoissonRatio);
     }
     SILT_TRY_STATUS(number(block, "max_flow_speed", path, kFlowSpeed));
@@ -656,6 +657,7 @@ Status SpecChecker::emitter(const json& entry, const std::string& path) const {
     SILT_TRY_STATUS(number(entry, "friction_angle_deg", path, kFrictionAngle));
     SILT_TRY_STATUS(number(entry, "density", path, kDensity));
     SILT_TRY_STATUS(number(entry, "youngs_modulus", path, kYoungsModulus));
+    SILT_TRY_STATUS(number(entry, "grain_diameter", path, kGrainDiameter));
     SILT_TRY_STATUS(number(entry, "poisson_ratio", path, kPoissonRatio));
     SILT_TRY_STATUS(number(entry, "max_flow_speed", path, kFlowSpeed));
     SILT_TRY_STATUS(number(entry, "viscosity", path, kViscosity));

@@ -64,6 +64,7 @@ inline constexpr NumberRule kCellSize{"a number of metres in 0.002..0.5 (grid sp
 inline constexpr NumberRule kParticlesPerCell{"an integer 1..4 (particles per cell along each axis)", 1, 4, false, false, true};
 inline constexpr NumberRule kFrictionAngle{"a number of degrees in 0..60, exclusive (friction angle)", 0, 60, true, true};
 inline constexpr NumberRule kYoungsModulus{"a positive number (Pa)", 0, kInf, true};
+inline constexpr NumberRule kGrainDiameter{"a number of metres in 0..0.1 (grain diameter; 0: rate-independent friction)", 0, 0.1};
 inline constexpr NumberRule kPoissonRatio{"a number in 0..0.5, 0.5 excluded (Poisson ratio)", 0, 0.5, false, true};
 inline constexpr NumberRule kFlowSpeed{"a positive number (m/s)", 0, kInf, true};
 inline constexpr NumberRule kNozzleSize{"a positive number of metres (nozzle size)", 0, kInf, true};

@@ -609,5 +609,31 @@ TEST(Randomize, EmittersBecomeEmitterPlansWithTheirOwnJitterStreams) {
     EXPECT_NE(plan(scene, 7, 4).continuum->emitters[0].seed, sand.seed);
 }
 
+// grain_diameter (μ(I) friction) reaches the sand plans when given, and is drawn only then:
+// adding it to one pour leaves every other draw of the clip as it was.
+TEST(Randomize, GrainDiameterIsPlannedWhenGivenAndShiftsNoOtherDraw) {
+    json spec = pourSpec();
+    spec["continuum"]["sand"] = json::array(
+        {{{"min", {-0.3, 0, -0.3}}, {"max", {0.3, {{"uniform", {0.05, 0.1}}}, 0.3}}}});
+    const ScenePlan without = plan(parsed(spec), 7, 3);
+    EXPECT_EQ(without.continuum->emitters[0].grainDiameter, 0.0f);
+    EXPECT_EQ(without.continuum->sand[0].grainDiameter, 0.0f);
+    spec["continuum"]["emitters"][0]["grain_diameter"] = {{"uniform", {0.001, 0.002}}};
+    spec["continuum"]["sand"][0]["grain_diameter"] = 0.0005;
+    const ScenePlan with = plan(parsed(spec), 7, 3);
+    const EmitterPlan& pour = with.continuum->emitters[0];
+    EXPECT_GE(pour.grainDiameter, 0.001f);
+    EXPECT_LE(pour.grainDiameter, 0.002f);
+    EXPECT_TRUE(with.sampled.contains("/continuum/emitters/0/grain_diameter"));
+    ASSERT_EQ(with.continuum->sand.size(), 1u);
+    EXPECT_EQ(with.continuum->sand[0].grainDiameter, 0.0005f);
+    const EmitterPlan& before = without.continuum->emitters[0];
+    EXPECT_EQ(pour.rate, before.rate);
+    EXPECT_EQ(pour.position, before.position);
+    EXPECT_EQ(pour.seed, before.seed);
+    EXPECT_EQ(with.continuum->emitters[1].position, without.continuum->emitters[1].position);
+    EXPECT_EQ(with.continuum->sand[0].max, without.continuum->sand[0].max);
+}
+
 }  // namespace
 }  // namespace silt::scenes

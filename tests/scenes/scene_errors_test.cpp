@@ -448,6 +448,14 @@ TEST(SceneErrors, EmittersNameTheFieldAndWhatWasExpected) {
     e = good;
     e["nozzle"] = 1;
     expectError(pourSpec(e), "/continuum/emitters/0/nozzle", "unknown field");
+    e = good;
+    e["grain_diameter"] = -0.001;
+    expectError(pourSpec(e), "/continuum/emitters/0/grain_diameter", "0..0.1");
+    json sandBlock = validSpec();
+    sandBlock["continuum"] = {
+        {"sand", json::array({{{"min", {0, 0, 0}}, {"max", {0.1, 0.1, 0.1}},
+                               {"grain_diameter", {{"uniform", {0.0, 0.5}}}}}})}};
+    expectError(sandBlock, "/continuum/sand/0/grain_diameter/uniform/1", "0..0.1");
     json notArray = validSpec();
     notArray["continuum"] = {{"emitters", good}};
     expectError(notArray, "/continuum/emitters", "an array of pours");

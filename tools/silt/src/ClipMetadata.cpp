@@ -34,6 +34,7 @@ json continuumJson(const scenes::ContinuumPlan& c) {
                       {"youngs_modulus_pa", b.youngsModulus},
                       {"poisson_ratio", b.poissonRatio},
                       {"material", materialJson(b.material)}};
+        if (b.grainDiameter > 0.0f) block["grain_diameter_m"] = b.grainDiameter;
         if (b.frictionAngleDeg) {
             block["friction_angle_deg"] = *b.frictionAngleDeg;
         } else {
@@ -71,6 +72,7 @@ json continuumJson(const scenes::ContinuumPlan& c) {
             pour["youngs_modulus_pa"] = e.youngsModulus;
             pour["poisson_ratio"] = e.poissonRatio;
             if (e.frictionAngleDeg) pour["friction_angle_deg"] = *e.frictionAngleDeg;
+            if (e.grainDiameter > 0.0f) pour["grain_diameter_m"] = e.grainDiameter;
         } else {
             pour["max_flow_speed_m_s"] = e.maxFlowSpeed;
             pour["viscosity_pa_s"] = e.viscosity;

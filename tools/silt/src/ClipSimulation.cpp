@@ -19,6 +19,7 @@ physics::SandDesc sandDesc(const Plan& block) {
     desc.density = block.density;
     desc.youngsModulus = block.youngsModulus;
     desc.poissonRatio = block.poissonRatio;
+    desc.grainDiameter = block.grainDiameter;
     if (block.frictionAngleDeg) {
         desc.hardening = false;
         desc.frictionAngleDeg = *block.frictionAngleDeg;

@@ -157,6 +157,7 @@ struct SandBlockPlan {
     float density = 1600.0f;              ///< kg/m³, bulk density of the sand
     float youngsModulus = 3.537e5f;       ///< Pa
     float poissonRatio = 0.3f;            ///< dimensionless, [0, 0.5)
+    float grainDiameter = 0.0f;           ///< m; > 0: rate-dependent friction μ(I)
     SurfaceMaterial material{Vec3f(0.76f, 0.62f, 0.42f), 0.0f, 0.95f};
 };
 
@@ -189,6 +190,7 @@ struct EmitterPlan {
     float density = 1600.0f;                    ///< kg/m³ (sand bulk or water)
     float youngsModulus = 3.537e5f;             ///< Pa, sand
     float poissonRatio = 0.3f;                  ///< sand
+    float grainDiameter = 0.0f;                 ///< sand: m; > 0: μ(I) friction
     float maxFlowSpeed = 2.0f;                  ///< m/s, water (sound speed 10×)
     float viscosity = 0.0f;                     ///< Pa·s, water
     SurfaceMaterial material{Vec3f(0.76f, 0.62f, 0.42f), 0.0f, 0.95f};
