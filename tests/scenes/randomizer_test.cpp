@@ -613,8 +613,8 @@ TEST(Randomize, EmittersBecomeEmitterPlansWithTheirOwnJitterStreams) {
 // adding it to one pour leaves every other draw of the clip as it was.
 TEST(Randomize, GrainDiameterIsPlannedWhenGivenAndShiftsNoOtherDraw) {
     json spec = pourSpec();
-    spec["continuum"]["sand"] = json::array(
-        {{{"min", {-0.3, 0, -0.3}}, {"max", {0.3, {{"uniform", {0.05, 0.1}}}, 0.3}}}});
+    spec["continuum"]["sand"] =
+        json::array({{{"min", {-0.3, 0, -0.3}}, {"max", {0.3, {{"uniform", {0.05, 0.1}}}, 0.3}}}});
     const ScenePlan without = plan(parsed(spec), 7, 3);
     EXPECT_EQ(without.continuum->emitters[0].grainDiameter, 0.0f);
     EXPECT_EQ(without.continuum->sand[0].grainDiameter, 0.0f);

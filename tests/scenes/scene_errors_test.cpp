@@ -453,7 +453,8 @@ TEST(SceneErrors, EmittersNameTheFieldAndWhatWasExpected) {
     expectError(pourSpec(e), "/continuum/emitters/0/grain_diameter", "0..0.1");
     json sandBlock = validSpec();
     sandBlock["continuum"] = {
-        {"sand", json::array({{{"min", {0, 0, 0}}, {"max", {0.1, 0.1, 0.1}},
+        {"sand", json::array({{{"min", {0, 0, 0}},
+                               {"max", {0.1, 0.1, 0.1}},
                                {"grain_diameter", {{"uniform", {0.0, 0.5}}}}}})}};
     expectError(sandBlock, "/continuum/sand/0/grain_diameter/uniform/1", "0..0.1");
     json notArray = validSpec();

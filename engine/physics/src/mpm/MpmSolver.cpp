@@ -199,10 +199,10 @@ uint8_t MpmSolver::addMaterial(const SandDesc& desc) {
         SILT_CHECK_GT(desc.density, 0.0f);
         SILT_CHECK_GT(desc.inertialI0, 0.0f);
         // Largest φ of the hardening law, at q = 1/h2 + h3/h1.
-        const float hardMax = desc.h1 > 0.0f && desc.h2 > 0.0f
-                                  ? desc.h0 + desc.h1 / desc.h2 *
-                                                  std::exp(-(1.0f + desc.h2 * desc.h3 / desc.h1))
-                                  : desc.h0;
+        const float hardMax =
+            desc.h1 > 0.0f && desc.h2 > 0.0f
+                ? desc.h0 + desc.h1 / desc.h2 * std::exp(-(1.0f + desc.h2 * desc.h3 / desc.h1))
+                : desc.h0;
         SILT_CHECK_LT((desc.hardening ? hardMax : desc.frictionAngleDeg) + desc.inertialRiseDeg,
                       89.0f);
     }
