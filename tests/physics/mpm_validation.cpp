@@ -127,7 +127,6 @@ PourResult runPour(const PourSetup& c) {
     s.wallFriction = 0.0f;
     s.cfl = c.cfl;
     s.threads = c.threads;
-    s.cfl = c.cfl;
     auto created = MpmSolver::create(s);
     EXPECT_TRUE(created.ok());
     if (!created.ok()) return out;
