@@ -426,8 +426,8 @@ TEST(SILT_MPM_SUITE, HydrostaticStartHoldsStill) {
             "hydrostatic start (H = %.2f m, c = %.0f m/s, %d cells, 10 periods), worst |p / rho "
             "g z - 1|: released at p = 0 %.1f %%, setHydrostatic %.1f %%, then relax(%d) "
             "%.1f %%\n",
-            depth, wd.soundSpeed(), cells, 100.0 * released, 100.0 * filled,
-            kDefaultRelaxSubsteps, 100.0 * relaxed);
+            depth, wd.soundSpeed(), cells, 100.0 * released, 100.0 * filled, kDefaultRelaxSubsteps,
+            100.0 * relaxed);
         EXPECT_GT(released, 0.5) << cells << " cells: the p = 0 start is expected to ring";
         EXPECT_LT(filled, 0.25 * released) << cells << " cells";
         EXPECT_LT(relaxed, 0.05) << cells << " cells";
