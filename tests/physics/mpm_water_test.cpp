@@ -240,10 +240,9 @@ TEST(SILT_MPM_SUITE, DamBreakFollowsMartinMoyce) {
         const double speed = frontSpeed(run.front);
         std::printf(
             "dam break, %d cells per a, sound speed x%.0f: column height worst %.1f %% at "
-            "tau = %.2f; front worst %.1f %% at T = %.2f, mean %.1f %%; front speed %.3f (Martin & "
-            "Moyce "
-            "%.3f, %+.1f %%); volume drift %.2f %%; %lld substeps. Started %.3f late: front "
-            "%.1f %%, height %.1f %%\n",
+            "tau = %.2f; front worst %.1f %% at T = %.2f, mean %.1f %%; front speed %.3f "
+            "(Martin & Moyce %.3f, %+.1f %%); volume drift %.2f %%; %lld substeps. Started "
+            "%.3f late: front %.1f %%, height %.1f %%\n",
             c.cells, c.soundSpeedFactor, 100.0 * height.worst, height.at, 100.0 * front.worst,
             front.at, 100.0 * frontMeanError(run.front), speed, refSpeed,
             100.0 * (speed / refSpeed - 1.0), 100.0 * run.maxDrift, run.substeps, kLethesLag,
