@@ -9,8 +9,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "silt/core/FileAtomics.h"
 #include "silt/exporters/Dataset.h"
@@ -92,6 +95,50 @@ TEST(Cli, SameCommandWithOneOrTwoThreadsGivesIdenticalClips) {
     EXPECT_EQ(meta.find(a.string()), std::string::npos);
 }
 
+// `silt bench physics`: one JSON line per material × particle count × thread count, each
+// with the fields the MPM issue asks for, and a peak memory of its own. Before the peak was
+// reset per configuration, a small run after a large one reported the large one's peak.
+TEST(Cli, BenchPhysicsPrintsEachConfigurationWithItsOwnPeakMemory) {
+    const RunResult run = runSilt(
+        "bench physics --materials sand water --particles 100000 2000 --threads 1 2 --steps 1 "
+        "--warmup 0");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    std::vector<nlohmann::json> rows;
+    std::istringstream lines(run.out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+    ASSERT_EQ(rows.size(), 8u) << run.out;
+    size_t row = 0;
+    for (const std::string material : {"sand", "water"}) {
+        double largePeak = 0.0, largeOwn = 0.0;
+        for (const int requested : {100000, 2000}) {
+            for (const int threads : {1, 2}) {
+                const nlohmann::json& r = rows[row++];
+                SCOPED_TRACE(r.dump());
+                EXPECT_EQ(r.at("material"), material);
+                EXPECT_EQ(r.at("threads"), threads);
+                const double particles = r.at("particles").get<double>();
+                EXPECT_GT(particles, 0.8 * requested);
+                EXPECT_LT(particles, 1.2 * requested);
+                EXPECT_GT(r.at("particle_steps_per_s").get<double>(), 0.0);
+                const double peak = r.at("peak_rss_mb").get<double>();
+                const double baseline = r.at("baseline_rss_mb").get<double>();
+                EXPECT_GE(peak, baseline);
+                if (requested == 100000) {
+                    largePeak = std::max(largePeak, peak);
+                    largeOwn = std::max(largeOwn, peak - baseline);
+                    // 100k particles carry well over 50 bytes each of solver state.
+                    EXPECT_GT(peak - baseline, 5.0);
+                } else {
+                    // The small run's peak is its own: under the large run's by most of the
+                    // large solver's share.
+                    EXPECT_LT(peak, largePeak - 0.5 * largeOwn);
+                }
+            }
+        }
+    }
+}
+
 struct BadInput {
     std::string name;
     std::string args;       ///< extra arguments; {scene} and {out} are substituted
@@ -153,6 +200,12 @@ INSTANTIATE_TEST_SUITE_P(
                  R"({"silt_scene": 1, "name": "x", "objects": [{"asset": "cup", "density": -5}]})",
                  {"negative_density.json", "/objects/0/density"},
                  ""},
+        BadInput{"bench_unknown_material",
+                 "bench physics --materials gravel",
+                 "",
+                 {"--materials", "gravel", "sand"},
+                 ""},
+        BadInput{"bench_zero_particles", "bench physics --particles 0", "", {"--particles", "0"}, ""},
         BadInput{"zero_frames", "generate --frames 0 --out {out}", "", {"--frames", "0"}, ""},
         BadInput{"odd_width", "generate --width 33 --out {out}", "", {"--width", "33", "even"}, ""},
         BadInput{"missing_scene_file",

@@ -1,7 +1,7 @@
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <time.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ostream>
@@ -11,27 +11,49 @@
 #include "silt/physics/mpm/MpmSolver.h"
 
 namespace silt::bench {
-namespace {
 
-/// s of CPU time used by the whole process (all threads): on a shared machine the wall
-/// clock also counts other programs' time, this does not.
-double processCpuSeconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1.0e-9 * static_cast<double>(ts.tv_nsec);
+Status validatePhysicsBenchOptions(const PhysicsBenchOptions& options) {
+    if (options.materials.empty()) return Error{"bench physics: no material given (expected sand or water)"};
+    for (const std::string& material : options.materials)
+        if (material != "sand" && material != "water")
+            return Error{fmt::format(
+                "bench physics: material \"{}\" is unknown (expected sand or water)", material)};
+    if (options.particles.empty())
+        return Error{"bench physics: no particle count given (expected 1..100000000)"};
+    for (int count : options.particles)
+        if (count < 1 || count > 100'000'000)
+            return Error{fmt::format(
+                "bench physics: particle count {} is out of range (expected 1..100000000)", count)};
+    if (options.threads.empty())
+        return Error{"bench physics: no thread count given (expected 1..256)"};
+    for (int threads : options.threads)
+        if (threads < 1 || threads > 256)
+            return Error{fmt::format(
+                "bench physics: thread count {} is out of range (expected 1..256)", threads)};
+    if (options.steps < 0)
+        return Error{fmt::format("bench physics: steps {} is negative (expected 0 or more)",
+                                 options.steps)};
+    if (options.warmupSteps < 0)
+        return Error{fmt::format("bench physics: warm-up steps {} is negative (expected 0 or more)",
+                                 options.warmupSteps)};
+    return {};
 }
-
-}  // namespace
 
 int runPhysicsBench(const PhysicsBenchOptions& options, std::ostream& out) {
     using physics::MpmSettings;
     using physics::MpmSolver;
+    if (const Status valid = validatePhysicsBenchOptions(options); !valid.ok()) {
+        out << nlohmann::json{{"error", valid.error().message}}.dump() << std::endl;
+        return 2;
+    }
     int rc = 0;
     for (const std::string& material : options.materials) {
         for (int count : options.particles) {
             for (int threads : options.threads) {
                 // A block of 8 particles per cell (2 per axis) in the corner of a box 1.6×
                 // wider, so it collapses and flows while timed.
+                resetPeakRss();
+                const double baselineMiB = residentMiB();
                 const double cells = std::cbrt(count / 8.0);
                 MpmSettings s;
                 s.dx = 0.01f;
@@ -52,7 +74,7 @@ int runPhysicsBench(const PhysicsBenchOptions& options, std::ostream& out) {
                 const int steps =
                     options.steps > 0
                         ? options.steps
-                        : std::max(5, static_cast<int>(4.0e6 / static_cast<double>(n)));
+                        : std::clamp(static_cast<int>(4.0e6 / static_cast<double>(n)), 5, 100000);
                 for (int i = 0; i < options.warmupSteps; ++i)
                     if (!solver.substep(solver.stableDt()).ok()) rc = 1;
                 const auto t0 = std::chrono::steady_clock::now();
@@ -78,6 +100,7 @@ int runPhysicsBench(const PhysicsBenchOptions& options, std::ostream& out) {
                                        1.0e9 * seconds / (static_cast<double>(n) * steps)},
                                       {"cpu_ns_per_particle_step",
                                        1.0e9 * cpuSeconds / (static_cast<double>(n) * steps)},
+                                      {"baseline_rss_mb", std::round(baselineMiB * 10.0) / 10.0},
                                       {"peak_rss_mb", std::round(peakRssMiB() * 10.0) / 10.0}}
                            .dump()
                     << std::endl;

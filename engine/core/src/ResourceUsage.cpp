@@ -1,26 +1,45 @@
 #include "silt/core/ResourceUsage.h"
 
-#include <sys/resource.h>
+#include <malloc.h>
+#include <time.h>
 
 #include <fstream>
 #include <string>
 
 namespace silt {
+namespace {
 
-double peakRssMiB() {
+/// kB field `key` ("VmHWM:", "VmRSS:") of /proc/self/status, in MiB; 0 when absent.
+double statusMiB(const std::string& key) {
     std::ifstream status("/proc/self/status");
     std::string line;
     while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+        if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size())) / 1024.0;
     }
     return 0.0;
 }
 
+}  // namespace
+
+double peakRssMiB() { return statusMiB("VmHWM:"); }
+
+double residentMiB() { return statusMiB("VmRSS:"); }
+
+bool resetPeakRss() {
+    // Without the trim, heap pages freed by the previous configuration stay resident and
+    // count towards the next one's peak.
+    malloc_trim(0);
+    std::ofstream clearRefs("/proc/self/clear_refs");
+    clearRefs << "5";  // proc(5): reset the peak resident set size to the current one
+    clearRefs.flush();
+    return static_cast<bool>(clearRefs);
+}
+
 double processCpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    // The scheduler's run time of all threads, in nanoseconds.
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1.0e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 }  // namespace silt

@@ -104,6 +104,7 @@ Status benchRender(const RenderBenchOptions& options, std::ostream& out) {
     const size_t surfacingParticles = bed.size();
 
     for (uint32_t size : options.sizes) {
+        resetPeakRss();  // each size's peak_rss_mb is its own, not the largest so far
         render::RendererDesc desc;
         desc.width = size;
         desc.height = size;
