@@ -532,5 +532,49 @@ TEST(MpmSandReturnMap, LanesMatchTheScalarReference) {
     EXPECT_GT(elastic, 100);
 }
 
+// The per-material constants (tan φ, the Drucker-Prager α) and water's EOS use sin, tan and
+// pow built on the lane polynomials instead of libm: they must match double-precision libm.
+TEST(MpmPortableMaths, SinTanAndPowMatchDouble) {
+    for (int tenths = 0; tenths <= 890; ++tenths) {
+        const float x = degToRad(0.1f * static_cast<float>(tenths));
+        const double xd = static_cast<double>(x);
+        ASSERT_NEAR(detail::portableSin(x), std::sin(xd), 2.0e-7) << "degrees " << 0.1 * tenths;
+        ASSERT_NEAR(detail::portableTan(x), std::tan(xd), 1.0e-6 * (1.0 + std::tan(xd) * std::tan(xd)))
+            << "degrees " << 0.1 * tenths;
+    }
+    for (const float x : {0.2f, 0.9f, 1.0f, 1.01f, 3.7f})
+        for (const float y : {-7.0f, -1.0f / 7.0f, 0.5f, 2.2f})
+            ASSERT_NEAR(detail::portablePower(x, y), std::pow(static_cast<double>(x), y),
+                        1.0e-6 * std::pow(static_cast<double>(x), y))
+                << x << "^" << y;
+    for (int n = 0; n <= 16; ++n)
+        ASSERT_NEAR(detail::wholePower(1.07f, n), std::pow(1.07, n), 1.0e-6 * std::pow(1.07, n))
+            << "n " << n;
+}
+
+// Water's Tait pressure p = K / γ (J^−γ − 1) runs without libm's powf: water's γ = 7 (and
+// any whole γ) by multiplications, other γ through the lane polynomials. Both must agree with
+// the law evaluated in double, and jacobianAt() must invert it.
+TEST(MpmWaterEos, TaitPressureMatchesTheLawInDoubleAndInvertsToJ) {
+    for (const float gamma : {7.0f, 1.0f, 3.0f, 7.5f, 2.2f}) {
+        WaterDesc desc;
+        desc.gamma = gamma;
+        const detail::WaterParams water = detail::WaterParams::from(desc);
+        const double k = desc.bulkModulus;
+        for (int step = 0; step <= 400; ++step) {
+            const float j = 0.8f + 0.001f * static_cast<float>(step);
+            const double exact = k / gamma * (std::pow(static_cast<double>(j), -gamma) - 1.0);
+            ASSERT_NEAR(water.pressure(j), exact, 1.0e-6 * k * std::pow(j, -gamma))
+                << "gamma " << gamma << ", J " << j;
+        }
+        for (const float p : {0.0f, 1.0f, 50.0f, 981.0f, 2.0e4f, 1.0e5f}) {
+            const float j = water.jacobianAt(p);
+            const double exactJ = std::pow(1.0 + gamma * p / k, -1.0 / gamma);
+            EXPECT_NEAR(j, exactJ, 2.0e-7) << "gamma " << gamma << ", p " << p;
+            EXPECT_NEAR(water.pressure(j), p, 1.0e-6 * k) << "gamma " << gamma << ", p " << p;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace silt::physics

@@ -7,15 +7,34 @@
 #include <cmath>
 #include <cstdint>
 
+#include "mpm/Lanes.h"
 #include "mpm/Svd3.h"
 #include "silt/core/Math.h"
 #include "silt/physics/mpm/MpmSettings.h"
 
 namespace silt::physics::detail {
 
+// Scalar sin, tan and pow through the lane polynomials, for the constants every particle of
+// a material uses (and water's EOS): libm's sinf, tanf and powf may differ in the last bit
+// between machines, because glibc picks an FMA variant at run time on CPUs that have it, and
+// one such bit would change every later substep.
+
+/// sin x, x in radians with |x| up to ~1e4 (lanes::vsin: error within 2e-7).
+inline float portableSin(float x) { return lanes::vsin(lanes::splat(x))[0]; }
+
+/// tan x for |x| < π/2, as sin x / sin(x + π/2).
+inline float portableTan(float x) {
+    return portableSin(x) / portableSin(x + 1.57079632679489662f);
+}
+
+/// x^y for x > 0 (lanes::vexp, lanes::vlog: ~1 ulp each).
+inline float portablePower(float x, float y) {
+    return lanes::vexp(lanes::vlog(lanes::splat(x)) * y)[0];
+}
+
 /// Drucker-Prager friction coefficient α = √(2/3) · 2 sin φ / (3 − sin φ), φ in degrees.
 inline float frictionAlpha(float phiDegrees) {
-    const float s = std::sin(degToRad(phiDegrees));
+    const float s = portableSin(degToRad(phiDegrees));
     return std::sqrt(2.0f / 3.0f) * 2.0f * s / (3.0f - s);
 }
 
@@ -44,9 +63,9 @@ struct SandParams {
         p.h2 = d.h2;
         p.h3 = d.h3;
         p.volumeCorrection = d.volumeCorrection;
-        p.tanFixed = std::tan(degToRad(d.frictionAngleDeg));
+        p.tanFixed = portableTan(degToRad(d.frictionAngleDeg));
         p.grainDiameter = d.grainDiameter;
-        p.tanRise = std::tan(degToRad(d.inertialRiseDeg));
+        p.tanRise = portableTan(degToRad(d.inertialRiseDeg));
         p.inertialI0 = d.inertialI0;
         p.density = d.density;
         return p;
@@ -131,23 +150,38 @@ void sandReturnMapLanes(SandLanes& s);
 /// f ← (I + dt c) f on every lane: the trial elastic F from the velocity gradient c (1/s).
 void advanceDeformationLanes(Mat3Lanes& f, const Mat3Lanes& c, float dt);
 
+/// x^n for n ≥ 0 by repeated squaring: multiplications only (x⁷ takes 4), cheaper than any
+/// pow and the same bits on every x86-64 machine.
+inline float wholePower(float x, int n) {
+    float result = 1.0f;
+    for (float base = x; n > 0; n >>= 1, base *= base)
+        if (n & 1) result *= base;
+    return result;
+}
+
 struct WaterParams {
     float bulkModulus = 0.0f;  ///< Pa
     float gamma = 7.0f;
+    int wholeGamma = 7;  ///< γ when it is a whole number in 1..16, else 0
     bool tait = true;
     float viscosity = 0.0f;  ///< Pa·s
 
     static WaterParams from(const WaterDesc& d) {
-        return WaterParams{d.bulkModulus, d.gamma, d.eos == EquationOfState::Tait, d.viscosity};
+        const bool whole = d.gamma >= 1.0f && d.gamma <= 16.0f && d.gamma == std::floor(d.gamma);
+        return WaterParams{d.bulkModulus, d.gamma, whole ? static_cast<int>(d.gamma) : 0,
+                           d.eos == EquationOfState::Tait, d.viscosity};
     }
-    /// Pa, EOS pressure at volume ratio J.
+    /// Pa, EOS pressure at volume ratio J. Runs for every water particle in every substep:
+    /// a whole γ (water's 7) takes the multiplications of wholePower instead of a pow.
     [[nodiscard]] float pressure(float j) const {
-        return tait ? bulkModulus / gamma * (std::pow(j, -gamma) - 1.0f)
-                    : bulkModulus * (1.0f / j - 1.0f);
+        if (!tait) return bulkModulus * (1.0f / j - 1.0f);
+        const float power = wholeGamma > 0 ? 1.0f / wholePower(j, wholeGamma)
+                                           : portablePower(j, -gamma);
+        return bulkModulus / gamma * (power - 1.0f);
     }
     /// Volume ratio J at which the EOS gives pressure p ≥ 0 Pa (the inverse of pressure()).
     [[nodiscard]] float jacobianAt(float p) const {
-        return tait ? std::pow(1.0f + gamma * p / bulkModulus, -1.0f / gamma)
+        return tait ? portablePower(1.0f + gamma * p / bulkModulus, -1.0f / gamma)
                     : 1.0f / (1.0f + p / bulkModulus);
     }
 };
