@@ -539,7 +539,8 @@ TEST(MpmPortableMaths, SinTanAndPowMatchDouble) {
         const float x = degToRad(0.1f * static_cast<float>(tenths));
         const double xd = static_cast<double>(x);
         ASSERT_NEAR(detail::portableSin(x), std::sin(xd), 2.0e-7) << "degrees " << 0.1 * tenths;
-        ASSERT_NEAR(detail::portableTan(x), std::tan(xd), 1.0e-6 * (1.0 + std::tan(xd) * std::tan(xd)))
+        ASSERT_NEAR(detail::portableTan(x), std::tan(xd),
+                    1.0e-6 * (1.0 + std::tan(xd) * std::tan(xd)))
             << "degrees " << 0.1 * tenths;
     }
     for (const float x : {0.2f, 0.9f, 1.0f, 1.01f, 3.7f})

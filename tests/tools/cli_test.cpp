@@ -205,7 +205,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "",
                  {"--materials", "gravel", "sand"},
                  ""},
-        BadInput{"bench_zero_particles", "bench physics --particles 0", "", {"--particles", "0"}, ""},
+        BadInput{
+            "bench_zero_particles", "bench physics --particles 0", "", {"--particles", "0"}, ""},
         BadInput{"zero_frames", "generate --frames 0 --out {out}", "", {"--frames", "0"}, ""},
         BadInput{"odd_width", "generate --width 33 --out {out}", "", {"--width", "33", "even"}, ""},
         BadInput{"missing_scene_file",

@@ -13,7 +13,8 @@
 namespace silt::bench {
 
 Status validatePhysicsBenchOptions(const PhysicsBenchOptions& options) {
-    if (options.materials.empty()) return Error{"bench physics: no material given (expected sand or water)"};
+    if (options.materials.empty())
+        return Error{"bench physics: no material given (expected sand or water)"};
     for (const std::string& material : options.materials)
         if (material != "sand" && material != "water")
             return Error{fmt::format(
@@ -31,8 +32,8 @@ Status validatePhysicsBenchOptions(const PhysicsBenchOptions& options) {
             return Error{fmt::format(
                 "bench physics: thread count {} is out of range (expected 1..256)", threads)};
     if (options.steps < 0)
-        return Error{fmt::format("bench physics: steps {} is negative (expected 0 or more)",
-                                 options.steps)};
+        return Error{
+            fmt::format("bench physics: steps {} is negative (expected 0 or more)", options.steps)};
     if (options.warmupSteps < 0)
         return Error{fmt::format("bench physics: warm-up steps {} is negative (expected 0 or more)",
                                  options.warmupSteps)};

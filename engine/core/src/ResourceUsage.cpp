@@ -21,9 +21,13 @@ double statusMiB(const std::string& key) {
 
 }  // namespace
 
-double peakRssMiB() { return statusMiB("VmHWM:"); }
+double peakRssMiB() {
+    return statusMiB("VmHWM:");
+}
 
-double residentMiB() { return statusMiB("VmRSS:"); }
+double residentMiB() {
+    return statusMiB("VmRSS:");
+}
 
 bool resetPeakRss() {
     // Without the trim, heap pages freed by the previous configuration stay resident and

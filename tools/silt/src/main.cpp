@@ -160,18 +160,20 @@ int main(int argc, char** argv) {
     silt::bench::PhysicsBenchOptions physicsBenchOptions;
     CLI::App* benchPhysicsCommand = bench->add_subcommand(
         "physics", "MPM particle-steps per second for sand and water (JSON lines)");
-    benchPhysicsCommand->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
+    benchPhysicsCommand
+        ->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
         ->capture_default_str()
         ->check(CLI::IsMember({"sand", "water"}));
-    benchPhysicsCommand->add_option("--particles", physicsBenchOptions.particles,
-                                    "Approximate particle counts")
+    benchPhysicsCommand
+        ->add_option("--particles", physicsBenchOptions.particles, "Approximate particle counts")
         ->capture_default_str()
         ->check(CLI::Range(1, 100'000'000));
     benchPhysicsCommand->add_option("--threads", physicsBenchOptions.threads, "Thread counts")
         ->capture_default_str()
         ->check(CLI::Range(1, 256));
-    benchPhysicsCommand->add_option("--steps", physicsBenchOptions.steps,
-                                    "Timed substeps per configuration (0 = about 4 M particle-steps)")
+    benchPhysicsCommand
+        ->add_option("--steps", physicsBenchOptions.steps,
+                     "Timed substeps per configuration (0 = about 4 M particle-steps)")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
     benchPhysicsCommand->add_option("--warmup", physicsBenchOptions.warmupSteps,

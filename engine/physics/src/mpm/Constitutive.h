@@ -20,7 +20,9 @@ namespace silt::physics::detail {
 // one such bit would change every later substep.
 
 /// sin x, x in radians with |x| up to ~1e4 (lanes::vsin: error within 2e-7).
-inline float portableSin(float x) { return lanes::vsin(lanes::splat(x))[0]; }
+inline float portableSin(float x) {
+    return lanes::vsin(lanes::splat(x))[0];
+}
 
 /// tan x for |x| < π/2, as sin x / sin(x + π/2).
 inline float portableTan(float x) {
@@ -175,8 +177,8 @@ struct WaterParams {
     /// a whole γ (water's 7) takes the multiplications of wholePower instead of a pow.
     [[nodiscard]] float pressure(float j) const {
         if (!tait) return bulkModulus * (1.0f / j - 1.0f);
-        const float power = wholeGamma > 0 ? 1.0f / wholePower(j, wholeGamma)
-                                           : portablePower(j, -gamma);
+        const float power =
+            wholeGamma > 0 ? 1.0f / wholePower(j, wholeGamma) : portablePower(j, -gamma);
         return bulkModulus / gamma * (power - 1.0f);
     }
     /// Volume ratio J at which the EOS gives pressure p ≥ 0 Pa (the inverse of pressure()).
