@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -23,6 +24,22 @@
 #include "silt/scenes/SceneTemplate.h"
 
 namespace {
+
+#if defined(__AVX2__)
+// Built with SILT_AVX2: on a CPU without AVX2, say so instead of dying on the first AVX
+// instruction. Compiled without AVX itself, and run before the other static constructors of
+// this program and before main, which may already use AVX.
+__attribute__((constructor(101), target("no-avx"))) void requireAvx2() {
+    __builtin_cpu_init();  // libgcc's own initialisation may not have run yet
+    if (!__builtin_cpu_supports("avx2")) {
+        std::fputs(
+            "silt: error: this build needs a CPU with AVX2; rebuild with "
+            "cmake -DSILT_AVX2=OFF for this machine\n",
+            stderr);
+        std::_Exit(2);
+    }
+}
+#endif
 
 int fail(const silt::Error& error) {
     std::fprintf(stderr, "silt: error: %s\n", error.message.c_str());

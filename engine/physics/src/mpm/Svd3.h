@@ -18,11 +18,16 @@
 
 namespace silt::physics::detail {
 
-/// Matrices per svd3Lanes() call (one SSE vector per operation).
+/// Matrices per svd3Lanes() call: one vector per operation, 8 floats where the build has AVX
+/// (SILT_AVX2 in CMake), else 4 (SSE). Each lane's result is the same bits either way.
+#if defined(__AVX__)
+constexpr int kSvdLanes = 8;
+#else
 constexpr int kSvdLanes = 4;
+#endif
 
 /// kSvdLanes 3×3 matrices: m[e][lane], e = row + 3·column (Eigen's column-major order).
-struct alignas(16) Mat3Lanes {
+struct alignas(4 * kSvdLanes) Mat3Lanes {
     float m[9][kSvdLanes];
     void set(int lane, const Mat3f& a) {
         for (int e = 0; e < 9; ++e) m[e][lane] = a(e);
