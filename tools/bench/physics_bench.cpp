@@ -51,10 +51,10 @@ int runPhysicsBench(const PhysicsBenchOptions& options, std::ostream& out) {
     for (const std::string& material : options.materials) {
         for (int count : options.particles) {
             for (int threads : options.threads) {
-                // A block of 8 particles per cell (2 per axis) in the corner of a box 1.6×
-                // wider, so it collapses and flows while timed.
                 resetPeakRss();
                 const double baselineMiB = residentMiB();
+                // A block of 8 particles per cell (2 per axis) in the corner of a box 1.6×
+                // wider, so it collapses and flows while timed.
                 const double cells = std::cbrt(count / 8.0);
                 MpmSettings s;
                 s.dx = 0.01f;

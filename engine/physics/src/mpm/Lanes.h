@@ -1,11 +1,12 @@
 #pragma once
 // Lane arithmetic for the per-particle SIMD kernels (svd3Lanes, sandReturnMapLanes): GCC
 // vector extensions, one SSE or AVX vector of kLanes floats. Every operator is the same IEEE
-// operation on every lane (+ − × ÷ and a correctly rounded √; no FMA contraction on
-// baseline x86-64; never the approximate rsqrt/rcp, whose bits differ between CPU
-// vendors), and the transcendental functions below are plain polynomials in those
-// operations, so results are the same on every x86-64 machine and do not depend on which
-// other particles share the vector. Private to the MPM solver.
+// operation on every lane (+ − × ÷ and a correctly rounded √; no FMA contraction: baseline
+// x86-64 has no FMA and AVX2 builds keep it off; never the approximate rsqrt/rcp, whose
+// bits differ between CPU vendors), and the transcendental functions below are plain
+// polynomials in those operations, so results are the same on every x86-64 machine, with 4
+// lanes or 8, and do not depend on which other particles share the vector. Private to the
+// MPM solver.
 
 #include <cstring>
 
