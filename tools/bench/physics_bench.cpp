@@ -7,51 +7,45 @@
 #include <ostream>
 
 #include "PhysicsBench.h"
+#include "silt/core/Check.h"
 #include "silt/core/ResourceUsage.h"
 #include "silt/physics/mpm/MpmSolver.h"
 
 namespace silt::bench {
 
 Status validatePhysicsBenchOptions(const PhysicsBenchOptions& options) {
-    if (options.materials.empty())
-        return Error{"bench physics: no material given (expected sand or water)"};
+    if (options.materials.empty()) return Error{"--materials: none given (expected sand or water)"};
     for (const std::string& material : options.materials)
         if (material != "sand" && material != "water")
-            return Error{fmt::format(
-                "bench physics: material \"{}\" is unknown (expected sand or water)", material)};
+            return Error{
+                fmt::format("--materials: \"{}\" is unknown (expected sand or water)", material)};
     if (options.particles.empty())
-        return Error{"bench physics: no particle count given (expected 1..100000000)"};
+        return Error{"--particles: none given (expected counts in 1..100000000)"};
     for (int count : options.particles)
         if (count < 1 || count > 100'000'000)
-            return Error{fmt::format(
-                "bench physics: particle count {} is out of range (expected 1..100000000)", count)};
-    if (options.threads.empty())
-        return Error{"bench physics: no thread count given (expected 1..256)"};
+            return Error{
+                fmt::format("--particles: {} is out of range (expected 1..100000000)", count)};
+    if (options.threads.empty()) return Error{"--threads: none given (expected 1..256)"};
     for (int threads : options.threads)
         if (threads < 1 || threads > 256)
-            return Error{fmt::format(
-                "bench physics: thread count {} is out of range (expected 1..256)", threads)};
+            return Error{fmt::format("--threads: {} is out of range (expected 1..256)", threads)};
     if (options.steps < 0)
-        return Error{
-            fmt::format("bench physics: steps {} is negative (expected 0 or more)", options.steps)};
+        return Error{fmt::format("--steps: {} is negative (expected 0 or more)", options.steps)};
     if (options.warmupSteps < 0)
-        return Error{fmt::format("bench physics: warm-up steps {} is negative (expected 0 or more)",
-                                 options.warmupSteps)};
+        return Error{
+            fmt::format("--warmup: {} is negative (expected 0 or more)", options.warmupSteps)};
     return {};
 }
 
 int runPhysicsBench(const PhysicsBenchOptions& options, std::ostream& out) {
     using physics::MpmSettings;
     using physics::MpmSolver;
-    if (const Status valid = validatePhysicsBenchOptions(options); !valid.ok()) {
-        out << nlohmann::json{{"error", valid.error().message}}.dump() << std::endl;
-        return 2;
-    }
+    SILT_CHECK(validatePhysicsBenchOptions(options).ok());
     int rc = 0;
     for (const std::string& material : options.materials) {
         for (int count : options.particles) {
             for (int threads : options.threads) {
-                resetPeakRss();
+                const bool peakReset = resetPeakRss();
                 const double baselineMiB = residentMiB();
                 // A block of 8 particles per cell (2 per axis) in the corner of a box 1.6×
                 // wider, so it collapses and flows while timed.
@@ -102,7 +96,8 @@ int runPhysicsBench(const PhysicsBenchOptions& options, std::ostream& out) {
                                       {"cpu_ns_per_particle_step",
                                        1.0e9 * cpuSeconds / (static_cast<double>(n) * steps)},
                                       {"baseline_rss_mb", std::round(baselineMiB * 10.0) / 10.0},
-                                      {"peak_rss_mb", std::round(peakRssMiB() * 10.0) / 10.0}}
+                                      {"peak_rss_mb", std::round(peakRssMiB() * 10.0) / 10.0},
+                                      {"peak_rss_scope", peakReset ? "configuration" : "process"}}
                            .dump()
                     << std::endl;
             }

@@ -177,26 +177,23 @@ int main(int argc, char** argv) {
     silt::bench::PhysicsBenchOptions physicsBenchOptions;
     CLI::App* benchPhysicsCommand = bench->add_subcommand(
         "physics", "MPM particle-steps per second for sand and water (JSON lines)");
+    // Ranges are checked by validatePhysicsBenchOptions, which the standalone binary shares.
     benchPhysicsCommand
         ->add_option("--materials", physicsBenchOptions.materials, "sand and/or water")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"sand", "water"}));
+        ->capture_default_str();
     benchPhysicsCommand
         ->add_option("--particles", physicsBenchOptions.particles, "Approximate particle counts")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 100'000'000));
+        ->capture_default_str();
     benchPhysicsCommand->add_option("--threads", physicsBenchOptions.threads, "Thread counts")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 256));
+        ->capture_default_str();
     benchPhysicsCommand
         ->add_option("--steps", physicsBenchOptions.steps,
                      "Timed substeps per configuration (0 = about 4 M particle-steps)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    benchPhysicsCommand->add_option("--warmup", physicsBenchOptions.warmupSteps,
-                                    "Untimed substeps first (more: time flowing, sheared sand)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str();
+    benchPhysicsCommand
+        ->add_option("--warmup", physicsBenchOptions.warmupSteps,
+                     "Untimed substeps first (more: time flowing, sheared sand)")
+        ->capture_default_str();
 
     silt::app::RenderBenchOptions renderBench;
     CLI::App* benchRenderCommand = bench->add_subcommand(
@@ -336,6 +333,10 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
-    if (benchPhysicsCommand->parsed()) return silt::bench::runPhysicsBench(physicsBenchOptions, std::cout);
+    if (benchPhysicsCommand->parsed()) {
+        const silt::Status valid = silt::bench::validatePhysicsBenchOptions(physicsBenchOptions);
+        if (!valid) return fail(valid.error());
+        return silt::bench::runPhysicsBench(physicsBenchOptions, std::cout);
+    }
     return 0;
 }

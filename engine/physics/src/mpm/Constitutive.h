@@ -164,22 +164,30 @@ inline float wholePower(float x, int n) {
 struct WaterParams {
     float bulkModulus = 0.0f;  ///< Pa
     float gamma = 7.0f;
-    int wholeGamma = 7;  ///< γ when it is a whole number in 1..16, else 0
     bool tait = true;
     float viscosity = 0.0f;  ///< Pa·s
+    // Per material, for pressure(), which runs for every water particle in every substep.
+    int wholeGamma = 7;          ///< γ when it is a whole number in 1..16, else 0
+    float bulkOverGamma = 0.0f;  ///< Pa, K / γ
 
     static WaterParams from(const WaterDesc& d) {
+        WaterParams p;
+        p.bulkModulus = d.bulkModulus;
+        p.gamma = d.gamma;
+        p.tait = d.eos == EquationOfState::Tait;
+        p.viscosity = d.viscosity;
         const bool whole = d.gamma >= 1.0f && d.gamma <= 16.0f && d.gamma == std::floor(d.gamma);
-        return WaterParams{d.bulkModulus, d.gamma, whole ? static_cast<int>(d.gamma) : 0,
-                           d.eos == EquationOfState::Tait, d.viscosity};
+        p.wholeGamma = whole ? static_cast<int>(d.gamma) : 0;
+        p.bulkOverGamma = d.bulkModulus / d.gamma;
+        return p;
     }
-    /// Pa, EOS pressure at volume ratio J. Runs for every water particle in every substep:
-    /// a whole γ (water's 7) takes the multiplications of wholePower instead of a pow.
+    /// Pa, EOS pressure at volume ratio J. A whole γ (water's 7) takes the multiplications
+    /// of wholePower instead of a pow.
     [[nodiscard]] float pressure(float j) const {
         if (!tait) return bulkModulus * (1.0f / j - 1.0f);
         const float power =
             wholeGamma > 0 ? 1.0f / wholePower(j, wholeGamma) : portablePower(j, -gamma);
-        return bulkModulus / gamma * (power - 1.0f);
+        return bulkOverGamma * (power - 1.0f);
     }
     /// Volume ratio J at which the EOS gives pressure p ≥ 0 Pa (the inverse of pressure()).
     [[nodiscard]] float jacobianAt(float p) const {

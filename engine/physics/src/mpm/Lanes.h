@@ -19,7 +19,7 @@
 namespace silt::physics::detail::lanes {
 
 // 8 lanes (one AVX vector) where the build has AVX, else 4 (one SSE vector): 8-lane vectors
-// without AVX are split by the compiler and took 1.5–2.3× the time of 4 lanes.
+// without AVX are split by the compiler and took 1.3–2.3× the time of 4 lanes.
 #if defined(__AVX__)
 constexpr int kLanes = 8;
 #else

@@ -12,7 +12,6 @@ using lanes::splat;
 using lanes::store;
 using lanes::VF;
 using lanes::VI;
-static_assert(lanes::kLanes == kSvdLanes);
 
 void sandReturnMapLanes(SandLanes& s) {
     for (int l = s.count; l < kSvdLanes; ++l) {

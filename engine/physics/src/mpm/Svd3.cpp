@@ -12,7 +12,6 @@ using lanes::vabs;
 using lanes::VF;
 using lanes::VI;
 using lanes::vsqrt;
-static_assert(lanes::kLanes == kSvdLanes);
 
 using M3 = VF[3][3];  ///< [row][column]
 

@@ -14,17 +14,14 @@
 // Private to the MPM solver. Out of line on purpose: an inline definition shared with a
 // test binary built without optimisation could be the copy the linker keeps.
 
+#include "mpm/Lanes.h"
 #include "silt/core/Math.h"
 
 namespace silt::physics::detail {
 
-/// Matrices per svd3Lanes() call: one vector per operation, 8 floats where the build has AVX
-/// (SILT_AVX2 in CMake), else 4 (SSE). Each lane's result is the same bits either way.
-#if defined(__AVX__)
-constexpr int kSvdLanes = 8;
-#else
-constexpr int kSvdLanes = 4;
-#endif
+/// Matrices per svd3Lanes() call: one lane vector per operation (lanes::kLanes: 8 where the
+/// build has AVX, else 4). Each lane's result is the same bits either way.
+constexpr int kSvdLanes = lanes::kLanes;
 
 /// kSvdLanes 3×3 matrices: m[e][lane], e = row + 3·column (Eigen's column-major order).
 struct alignas(4 * kSvdLanes) Mat3Lanes {
